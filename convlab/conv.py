@@ -1,0 +1,251 @@
+"""The public convolution API.
+
+Two families share one engine:
+
+* :func:`correlate` / :func:`convolve` -- single-channel N-d signals with
+  numpy/scipy semantics (modes ``valid``, ``same``, ``full``).
+* :func:`conv1d`, :func:`conv2d`, :func:`conv3d`, :func:`convnd` -- the
+  deep-learning layer, with ``torch.nn.functional`` semantics: batches,
+  channels, stride, padding, dilation, groups and bias.
+
+Everything is computed as a cross-correlation. Convolution is *defined* as
+cross-correlation with the flipped kernel, exactly as the book teaches it.
+
+Dtype rules (identical for every method): integer inputs give exact
+``int64`` results (``fft`` rounds, and falls back to ``im2col`` when float64
+could not hold the sums); floating and complex inputs give
+``np.result_type`` of the inputs (float16 is computed in float32); object
+arrays (SymPy expressions) give object arrays (``loop`` and ``im2col`` only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._engine import run
+from ._validate import Problem, as_array, prepare_conv, prepare_correlate
+from .choose import Choice, choose
+
+Padding = int | str | tuple
+
+
+def _spatial_axes(problem: Problem) -> tuple[int, ...]:
+    return tuple(range(2, 2 + problem.nd))
+
+
+def _cross_correlate(problem: Problem) -> np.ndarray:
+    """The one definition everything else is built on (no conjugation)."""
+    return run(problem)
+
+
+def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = "auto") -> np.ndarray:
+    """Cross-correlate two N-d arrays, as ``scipy.signal.correlate`` does.
+
+    ``z[i] = sum_j x[i + j] * conj(w[j])`` over the positions allowed by
+    ``mode``; complex kernels are conjugated, as in numpy and scipy.
+
+    Parameters
+    ----------
+    x, w : array_like
+        Signal and kernel with the same number of dimensions (at least 1).
+    mode : {"valid", "same", "full"}
+        ``valid``: only where ``w`` fits inside ``x`` (size ``n - k + 1``; it is
+        an error if ``w`` is larger). ``full``: every overlap (``n + k - 1``).
+        ``same``: size ``n``, centred on ``full`` exactly as scipy does (for an
+        even kernel the extra zero goes *before* the signal).
+    method : {"auto", "loop", "im2col", "fft"}
+        How to compute it; all give the same result up to rounding.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> import convlab
+    >>> convlab.correlate([1, 2, 3, 4], [1, 0, -1])
+    array([-2, -2])
+    >>> convlab.correlate([1, 2, 3, 4], [1, 0, -1], mode="same")
+    array([-2, -2, -2,  3])
+    """
+    problem = prepare_correlate(x, w, mode, method)
+    if np.iscomplexobj(problem.w) or problem.w.dtype == object:
+        problem = replace(problem, w=np.conj(problem.w))
+    return _cross_correlate(problem)[0, 0]
+
+
+def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "auto") -> np.ndarray:
+    """Convolve two N-d arrays, as ``scipy.signal.convolve`` does.
+
+    ``y[i] = sum_j x[i - j] * w[j]``, computed -- by definition -- as the
+    cross-correlation of ``x`` with the flipped kernel ``w[::-1]`` (no
+    conjugation). Parameters are those of :func:`correlate`; the default mode
+    is ``"full"``.
+
+    Examples
+    --------
+    >>> import convlab
+    >>> convlab.convolve([1, 2, 3], [1, 1])
+    array([1, 3, 5, 3])
+    >>> convlab.convolve([1, 2, 3], [0, 1, 0.5], mode="same")
+    array([1. , 2.5, 4. ])
+    """
+    problem = prepare_correlate(x, w, mode, method)
+    flipped = replace(problem, w=np.flip(problem.w, axis=_spatial_axes(problem)))
+    return _cross_correlate(flipped)[0, 0]
+
+
+def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+           padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
+    """N-d deep-learning convolution (cross-correlation), ``nd = w.ndim - 2``.
+
+    Semantics are those of ``torch.nn.functional.conv1d/2d/3d`` with
+    ``nn.ConvNd``'s ``padding_mode``::
+
+        y[n, o, i] = bias[o] + sum_{c, j} xp[n, g*C_in/groups + c, i*stride + j*dilation] * w[o, c, j]
+
+    where ``g = o // (C_out/groups)`` and ``xp`` is ``x`` padded.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C_in, *spatial)``, or ``(C_in, *spatial)`` for a single
+        unbatched sample (the result is then unbatched too).
+    w : array_like
+        ``(C_out, C_in/groups, *k)``.
+    bias : array_like, optional
+        ``(C_out,)``.
+    stride, dilation : int or tuple of nd ints
+        Positive.
+    padding : int, tuple or {"valid", "same", "full"}
+        A non-negative int, a tuple of ``nd`` ints, or of ``nd``
+        ``(before, after)`` pairs. ``"same"`` keeps the size (stride 1 only)
+        and, like torch, puts the extra element of an odd total *after*;
+        ``"full"`` pads ``dilation*(k-1)`` on both sides.
+    groups : int
+        Splits the channels into ``groups`` independent convolutions.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}
+        What the padding holds.
+    method : {"auto", "loop", "im2col", "fft"}
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, *out)`` with ``out = (n + pad - dilation*(k-1) - 1)//stride + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> x = np.arange(2 * 5 * 5).reshape(2, 5, 5)          # C_in=2, 5x5, unbatched
+    >>> w = np.ones((3, 2, 2, 2))                          # C_out=3, 2x2 kernels
+    >>> convlab.convnd(x, w, stride=2, padding=1).shape
+    (3, 3, 3)
+    """
+    w_arr = as_array("w", w)
+    if w_arr.ndim < 3:
+        raise ValueError(
+            f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions; got shape {w_arr.shape}"
+        )
+    return _conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups, padding_mode, method)
+
+
+def _conv(x, w, bias, nd, stride, padding, dilation, groups, padding_mode, method):
+    problem, unbatched = prepare_conv(x, w, bias, nd, stride, padding, dilation, groups,
+                                      padding_mode, method)
+    y = _cross_correlate(problem)
+    return y[0] if unbatched else y
+
+
+def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+           padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
+    """1-D deep-learning convolution, like ``torch.nn.functional.conv1d``.
+
+    See :func:`convnd` for the parameters; ``x`` is ``(N, C_in, L)`` or
+    ``(C_in, L)`` and ``w`` is ``(C_out, C_in/groups, k)``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> x = np.array([[1, 2, 3, 4, 5]])           # one channel, unbatched
+    >>> w = np.array([[[1, 0, -1]]])              # one 3-tap filter
+    >>> convlab.conv1d(x, w)
+    array([[-2, -2, -2]])
+    >>> convlab.conv1d(x, w, padding=1, stride=2)
+    array([[-2, -2,  4]])
+    """
+    return _conv(x, w, bias, 1, stride, padding, dilation, groups, padding_mode, method)
+
+
+def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+           padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
+    """2-D deep-learning convolution, like ``torch.nn.functional.conv2d``.
+
+    See :func:`convnd` for the parameters; ``x`` is ``(N, C_in, H, W)`` or
+    ``(C_in, H, W)`` and ``w`` is ``(C_out, C_in/groups, kh, kw)``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> w = np.array([[[[0.0, 1.0], [1.0, 0.0]]]])
+    >>> convlab.conv2d(x, w)[0, 0]
+    array([[ 5.,  7.,  9.],
+           [13., 15., 17.],
+           [21., 23., 25.]])
+    >>> convlab.conv2d(x, w, padding="same", method="fft").shape
+    (1, 1, 4, 4)
+    """
+    return _conv(x, w, bias, 2, stride, padding, dilation, groups, padding_mode, method)
+
+
+def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+           padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
+    """3-D deep-learning convolution, like ``torch.nn.functional.conv3d``.
+
+    See :func:`convnd` for the parameters; ``x`` is ``(N, C_in, D, H, W)`` or
+    ``(C_in, D, H, W)`` and ``w`` is ``(C_out, C_in/groups, kd, kh, kw)``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> x = np.ones((2, 1, 4, 4, 4))
+    >>> w = np.ones((5, 1, 3, 3, 3))
+    >>> y = convlab.conv3d(x, w, bias=np.arange(5.0))
+    >>> y.shape, y[0, :, 0, 0, 0]
+    ((2, 5, 2, 2, 2), array([27., 28., 29., 30., 31.]))
+    """
+    return _conv(x, w, bias, 3, stride, padding, dilation, groups, padding_mode, method)
+
+
+def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+                  stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
+                  groups: int = 1, explain: bool = False) -> str | Choice:
+    """The method ``method="auto"`` would use for ``convnd(x, w, ...)``.
+
+    With ``explain=True`` returns a :class:`~convlab.choose.Choice` holding
+    the cost estimates and the reason.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> convlab.choose_method(np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31)))
+    'fft'
+    >>> convlab.choose_method(np.ones((1, 1, 8)), np.ones((1, 1, 3), dtype=int), explain=True).method
+    'im2col'
+    """
+    w_arr = as_array("w", w)
+    if w_arr.ndim < 3:
+        raise ValueError(
+            f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions; got shape {w_arr.shape}"
+        )
+    problem, _ = prepare_conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups,
+                              "zeros", "auto")
+    picked = choose(problem)
+    return picked if explain else picked.method

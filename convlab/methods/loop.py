@@ -1,0 +1,37 @@
+"""The literal method: nested Python loops that read like the formula.
+
+For one output element, the book's 1-D formula (1-based)
+
+    y_i = sum_j x_{i+j-1} w_j
+
+becomes, 0-based and with channels, groups, stride ``s`` and dilation ``d``,
+
+    y[n, o, i] = sum_c sum_j x[n, g*C_g + c, i*s + j*d] * w[o, c, j].
+
+Each term is one Python multiply-add, so this is slow by design (roughly a
+microsecond per multiply-add); it exists to be read, and because it works on
+anything that supports ``*`` and ``+``, including SymPy symbols.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def compute(xp, w, stride, dilation, groups, out_spatial):
+    n_batch = xp.shape[0]
+    c_out, c_in_g = w.shape[:2]
+    kernel = w.shape[2:]
+    c_out_g = c_out // groups
+    y = np.empty((n_batch, c_out, *out_spatial), dtype=np.result_type(xp, w))
+    for n in range(n_batch):
+        for o in range(c_out):
+            g = o // c_out_g  # the group this output channel belongs to
+            for i in np.ndindex(*out_spatial):
+                total = 0
+                for c in range(c_in_g):
+                    for j in np.ndindex(*kernel):
+                        pos = tuple(i_ * s + j_ * d for i_, j_, s, d in zip(i, j, stride, dilation))
+                        total += xp[(n, g * c_in_g + c, *pos)] * w[(o, c, *j)]
+                y[(n, o, *i)] = total
+    return y

@@ -284,7 +284,7 @@ def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
             )
         out.append((padded - span) // s + 1)
     dtype = result_dtype(x, w, bias)
-    if method == "fft" and dtype == object:
+    if method == "fft" and dtype.kind == "O":
         raise TypeError(
             "method='fft' needs numeric arrays; x, w or bias is an object array "
             "(SymPy expressions?): use method='loop' or method='im2col'"

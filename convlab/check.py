@@ -1,0 +1,211 @@
+"""Grade a reader's own implementation against convlab, case by case.
+
+Exercises in the book end with a call such as::
+
+    convlab.check(my_correlate, "correlate", mode="valid")
+
+which runs ``my_correlate`` on hand-picked edge cases and seeded random
+cases, compares every answer with convlab's (shape first, then values), and
+reports exactly which case failed and how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import conv, shapes
+
+Case = tuple[str, tuple]
+
+
+def _signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, **_) -> Iterator[Case]:
+    if ndim == 1:
+        yield "kernel of size 1", (np.array([1.0, -2.0, 3.0]), np.array([2.0]))
+        yield "kernel as long as the signal", (np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, -1.0]))
+        yield "asymmetric kernel (order matters)", (np.arange(6.0), np.array([1.0, 2.0, 3.0]))
+        yield "even-length kernel", (np.arange(7.0), np.array([1.0, -1.0]))
+        yield "integers", (np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([1, -1, 2]))
+        yield "a single-sample signal and kernel", (np.array([5.0]), np.array([-1.0]))
+    for i in range(n_random):
+        n = tuple(int(v) for v in rng.integers(1, 12, size=ndim))
+        k = tuple(int(rng.integers(1, m + 1)) for m in n)
+        yield f"random #{i + 1}: x{n} w{k}", (rng.standard_normal(n), rng.standard_normal(k))
+
+
+def _layer_cases(rng: np.random.Generator, n_random: int, nd: int = 1, groups: int = 1,
+                 **_) -> Iterator[Case]:
+    for i in range(n_random):
+        n_batch = int(rng.integers(1, 3))
+        c_in = groups * int(rng.integers(1, 4))
+        c_out = groups * int(rng.integers(1, 4))
+        k = tuple(int(v) for v in rng.integers(1, 4, size=nd))
+        size = tuple(int(kk + rng.integers(0, 7)) for kk in k)
+        x = rng.standard_normal((n_batch, c_in, *size))
+        w = rng.standard_normal((c_out, c_in // groups, *k))
+        yield f"random #{i + 1}: x{x.shape} w{w.shape}", (x, w)
+
+
+def _size_cases(rng: np.random.Generator, n_random: int, **_) -> Iterator[Case]:
+    yield "kernel of size 1", (10, 1)
+    yield "kernel as large as the input", (7, 7)
+    for i in range(n_random):
+        k = int(rng.integers(1, 8))
+        n = int(k + rng.integers(0, 30))
+        yield f"random #{i + 1}: n={n}, k={k}", (n, k)
+
+
+@dataclass(frozen=True)
+class Task:
+    reference: Callable
+    cases: Callable[..., Iterator[Case]]
+
+
+TASKS: dict[str, Task] = {
+    "correlate": Task(conv.correlate, _signal_cases),
+    "convolve": Task(conv.convolve, _signal_cases),
+    "conv1d": Task(conv.conv1d, lambda rng, n, **kw: _layer_cases(rng, n, nd=1, **kw)),
+    "conv2d": Task(conv.conv2d, lambda rng, n, **kw: _layer_cases(rng, n, nd=2, **kw)),
+    "output_size": Task(shapes.output_size, _size_cases),
+}
+_CASE_OPTIONS = ("ndim",)  # options that shape the cases, not the reference call
+
+
+@dataclass
+class Failure:
+    """One case the reader's function got wrong."""
+
+    label: str
+    args: tuple
+    expected: object
+    got: object
+    why: str
+
+    def __str__(self) -> str:
+        shown = ", ".join(np.array2string(np.asarray(a), precision=3, threshold=20)
+                          if isinstance(a, np.ndarray) else repr(a) for a in self.args)
+        return (f"case '{self.label}' failed: {self.why}\n"
+                f"  inputs:   {shown}\n  expected: {_show(self.expected)}\n  got:      {_show(self.got)}")
+
+
+def _show(v) -> str:
+    if isinstance(v, np.ndarray):
+        return np.array2string(v, precision=4, threshold=30).replace("\n", "\n            ")
+    return repr(v)
+
+
+@dataclass
+class CheckResult:
+    """The outcome of :func:`check`; ``ok`` is True when every case passed."""
+
+    task: str
+    total: int
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        if self.ok:
+            return f"✔ {self.task}: all {self.total} cases passed"
+        head = f"✘ {self.task}: {len(self.failures)} of {self.total} cases failed"
+        return head + "\n" + str(self.failures[0]) + (
+            f"\n  (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else "")
+
+    __str__ = __repr__
+
+
+def _compare(expected, got, rtol, atol) -> str | None:
+    if not isinstance(expected, np.ndarray):
+        return None if got == expected else "wrong value"
+    try:
+        got = np.asarray(got)
+    except Exception:  # noqa: BLE001 - anything unconvertible is a wrong answer
+        return f"returned {type(got).__name__}, which is not an array"
+    if got.shape != expected.shape:
+        return f"wrong shape: expected {expected.shape}, got {got.shape}"
+    if got.dtype.kind not in "iufc":
+        return f"returned an array of dtype {got.dtype}, expected numbers"
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        err = float(np.max(np.abs(got - expected)))
+        where = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+        return f"wrong values: largest error {err:.3g} at index {tuple(int(i) for i in where)}"
+    return None
+
+
+def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: float = 1e-7,
+          atol: float = 1e-9, pass_options: bool = False, **options) -> CheckResult:
+    """Run ``fn`` on edge and random cases and compare it with convlab.
+
+    Parameters
+    ----------
+    fn : callable
+        The reader's function. It is called with the case's positional
+        arguments (``(x, w)`` for convolutions, ``(n, k)`` for
+        ``output_size``) and, if ``pass_options``, the ``options`` too.
+    task : {"correlate", "convolve", "conv1d", "conv2d", "output_size"}
+        Which convlab function is the reference.
+    n_random, seed : int
+        How many random cases, and the seed that makes them reproducible.
+    rtol, atol : float
+        Tolerances of the comparison (``numpy.allclose``).
+    **options
+        Passed to the reference (e.g. ``mode="same"``, ``stride=2``);
+        ``ndim`` chooses the dimensionality of ``correlate``/``convolve``
+        cases and ``groups`` is also used to build ``conv1d/2d`` cases.
+
+    Returns
+    -------
+    CheckResult
+        Prints as a one-line verdict, or the first failing case in full.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> def mine(x, w):
+    ...     return np.array([x[i:i + len(w)] @ w for i in range(len(x) - len(w) + 1)])
+    >>> convlab.check(mine, "correlate")
+    ✔ correlate: all 26 cases passed
+    >>> def flipped(x, w):
+    ...     return mine(x, w[::-1])
+    >>> result = convlab.check(flipped, "correlate")
+    >>> result.ok, result.failures[0].label
+    (False, 'kernel as long as the signal')
+    """
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {tuple(TASKS)}; got {task!r}")
+    if not callable(fn):
+        raise TypeError(f"fn must be callable; got {fn!r}")
+    spec = TASKS[task]
+    ref_options = {k: v for k, v in options.items() if k not in _CASE_OPTIONS}
+    rng = np.random.default_rng(seed)
+    result = CheckResult(task, 0)
+    for label, args in spec.cases(rng, n_random, **options):
+        try:
+            expected = spec.reference(*args, **ref_options)
+        except ValueError:
+            continue  # this case is not defined for these options (e.g. kernel too large)
+        result.total += 1
+        try:
+            got = fn(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args),
+                     **(ref_options if pass_options else {}))
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed case, reported
+            result.failures.append(Failure(label, args, expected, None,
+                                           f"raised {type(exc).__name__}: {exc}"))
+            continue
+        why = _compare(expected, got, rtol, atol)
+        if why:
+            result.failures.append(Failure(label, args, expected, got, why))
+    if result.total == 0:
+        raise ValueError(f"no case is defined for task {task!r} with options {options}")
+    return result
+
+
+__all__ = ["check", "CheckResult", "Failure", "TASKS"]
+

@@ -76,7 +76,7 @@ def compute(xp, w, stride, dilation, groups, out_spatial):
     sx = spec_x.reshape(n_batch, groups, c_in_g, n_freq)
     sw = spec_w.reshape(groups, c_out_g, c_in_g, n_freq)
     if c_in_g == 1 and c_out_g == 1:
-        spec_y = sx[:, :, 0, :] * sw[np.newaxis, :, 0, :]        # (N, G, F)
+        spec_y = sx[:, :, 0, :] * sw[np.newaxis, :, 0, 0, :]     # (N, G, F)
     else:
         # one batched product over (frequency, group): (N, C_g) @ (C_g, C_out_g)
         prod = np.matmul(sx.transpose(3, 1, 0, 2), sw.transpose(3, 0, 2, 1))  # (F, G, N, C_out_g)

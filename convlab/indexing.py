@@ -1,0 +1,231 @@
+"""Index maps: which input cells each output cell of a convolution reads.
+
+:func:`index_map` does not *compute* the positions from a formula: it asks
+convlab. Every cell of the padded input is labelled with its own (1-based)
+flat index, the kernel is replaced by one-hot kernels (one output channel
+per kernel tap), and :func:`convlab.convnd` is run with the requested
+``stride``, ``padding`` and ``dilation``. Output channel ``t`` at output
+position ``o`` then holds exactly the label of the cell that tap ``t`` read
+for output ``o``. Pictures drawn from an :class:`IndexMap` (see
+:mod:`convlab.viz.grids`) therefore cannot disagree with the package.
+
+The map is computed twice: once on the explicitly padded grid of labels with
+``padding=0``, and once on the unpadded labels with the requested padding, so
+that convlab inserts the zeros itself. The two runs must agree on every
+non-padding read and the second must read 0 exactly where the first reads a
+padding cell; :func:`index_map` raises if they do not.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import conv, shapes
+
+__all__ = ["IndexMap", "index_map"]
+
+
+@dataclass(frozen=True)
+class IndexMap:
+    """Where every output cell of one convolution reads its input.
+
+    Coordinates are 0-based positions in the *padded* input, whose shape is
+    ``padded_shape``; the real input occupies ``padding[a][0] <= i <
+    padding[a][0] + input_shape[a]`` on each axis ``a``.
+
+    Attributes
+    ----------
+    input_shape, kernel_shape, output_shape, padded_shape : tuple of int
+        Spatial shapes.
+    stride, dilation : tuple of int
+        One per axis.
+    padding : tuple of (int, int)
+        ``(before, after)`` per axis, as convlab applied it.
+    indices : numpy.ndarray
+        Integer array ``(*output_shape, *kernel_shape, nd)``:
+        ``indices[o + t]`` is the padded coordinate that kernel tap ``t``
+        reads for output ``o``.
+    """
+
+    input_shape: tuple[int, ...]
+    kernel_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    padded_shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+    indices: np.ndarray
+
+    @property
+    def ndim(self) -> int:
+        """Number of spatial dimensions."""
+        return len(self.input_shape)
+
+    def footprint(self, out_index) -> np.ndarray:
+        """Padded coordinates read for one output cell, ``(kernel size, nd)``, in kernel order.
+
+        Examples
+        --------
+        >>> from convlab.indexing import index_map
+        >>> index_map(5, 3, stride=2).footprint(1).ravel().tolist()
+        [2, 3, 4]
+        """
+        out_index = _as_index("out_index", out_index, self.output_shape)
+        return self.indices[out_index].reshape(-1, self.ndim)
+
+    def padding_mask(self) -> np.ndarray:
+        """Boolean array of ``padded_shape``: True on padding cells.
+
+        Examples
+        --------
+        >>> from convlab.indexing import index_map
+        >>> index_map(3, 3, padding=1).padding_mask().astype(int).tolist()
+        [1, 0, 0, 0, 1]
+        """
+        mask = np.ones(self.padded_shape, dtype=bool)
+        inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(self.padding, self.input_shape))
+        mask[inner] = False
+        return mask
+
+    def coverage(self) -> np.ndarray:
+        """How many (output, tap) pairs read each padded cell, an int array of ``padded_shape``.
+
+        Cells with coverage 0 never influence the output (a stride larger
+        than the dilated kernel skips them).
+
+        Examples
+        --------
+        >>> from convlab.indexing import index_map
+        >>> index_map(7, 2, stride=3).coverage().tolist()
+        [1, 1, 0, 1, 1, 0, 0]
+        """
+        counts = np.zeros(self.padded_shape, dtype=np.int64)
+        flat = self.indices.reshape(-1, self.ndim)
+        np.add.at(counts, tuple(flat.T), 1)
+        return counts
+
+
+def _as_index(name, value, shape):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or len(value) != len(shape) or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
+        raise TypeError(f"{name} must be a tuple of {len(shape)} ints; got {value!r}")
+    value = tuple(int(v) for v in value)
+    if not all(0 <= v < n for v, n in zip(value, shape)):
+        raise IndexError(f"{name} {value} is outside the output of shape {shape}")
+    return value
+
+
+def _as_shape(name, value):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or not value or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
+        raise TypeError(f"{name} must be a positive int or a tuple of positive ints; got {value!r}")
+    if any(v < 1 for v in value):
+        raise ValueError(f"{name} must be a positive int or a tuple of positive ints; got {tuple(value)!r}")
+    return tuple(int(v) for v in value)
+
+
+def _per_axis(name, value, nd):
+    if isinstance(value, (tuple, list)):
+        if len(value) != nd:
+            raise ValueError(f"{name} must be an int or a tuple of {nd} ints; got {tuple(value)!r}")
+        return tuple(value)
+    return (value,) * nd
+
+
+def _padding_pairs(padding, kernel, dilation, nd):
+    """``(before, after)`` per axis of an already validated ``padding``, using convlab's helpers."""
+    if padding == "same":
+        return tuple(shapes.same_padding(k, d) for k, d in zip(kernel, dilation))
+    if padding == "full":
+        return tuple((d * (k - 1),) * 2 for k, d in zip(kernel, dilation))
+    if padding == "valid":
+        return ((0, 0),) * nd
+    return tuple((int(p[0]), int(p[1])) if isinstance(p, (tuple, list)) else (int(p), int(p))
+                 for p in _per_axis("padding", padding, nd))
+
+
+def index_map(input_shape, kernel_shape, *, stride=1, padding=0, dilation=1,
+              method: str = "im2col") -> IndexMap:
+    """Which padded input cell every kernel tap reads, for every output cell.
+
+    Computed by running :func:`convlab.convnd` on labelled inputs and one-hot
+    kernels (see the module docstring), so it is what convlab really does.
+
+    Parameters
+    ----------
+    input_shape, kernel_shape : int or tuple of int
+        Spatial shapes (1, 2 or 3 axes, the same number for both).
+    stride, padding, dilation
+        As for :func:`convlab.convnd` (``padding`` may be an int, a tuple of
+        ints or of ``(before, after)`` pairs, or ``"valid"``, ``"same"``,
+        ``"full"``).
+    method : {"im2col", "loop"}
+        The convlab method that is run (both are exact on integers).
+
+    Returns
+    -------
+    IndexMap
+
+    Examples
+    --------
+    >>> from convlab.indexing import index_map
+    >>> m = index_map((4, 4), (3, 3))
+    >>> m.output_shape, m.indices.shape
+    ((2, 2), (2, 2, 3, 3, 2))
+    >>> m.footprint((1, 0))[:3].tolist()      # output (1, 0) starts reading at row 1, column 0
+    [[1, 0], [1, 1], [1, 2]]
+    >>> s = index_map(5, 4, padding="same")   # even kernel: the extra zero goes after
+    >>> s.padding, s.footprint(0).ravel().tolist()
+    (((1, 2),), [0, 1, 2, 3])
+    """
+    input_shape = _as_shape("input_shape", input_shape)
+    kernel_shape = _as_shape("kernel_shape", kernel_shape)
+    nd = len(input_shape)
+    if len(kernel_shape) != nd:
+        raise ValueError(f"input_shape and kernel_shape must have the same number of axes; "
+                         f"got {input_shape} and {kernel_shape}")
+    if nd > 3:
+        raise ValueError(f"index_map supports 1, 2 or 3 spatial axes; got {nd}")
+    if method not in ("im2col", "loop"):
+        raise ValueError(f"method must be 'im2col' or 'loop'; got {method!r}")
+    # convlab's own validation of stride, padding and dilation (and "kernel too large")
+    shapes.conv_output_shape((1, 1, *input_shape), (1, 1, *kernel_shape),
+                             stride=stride, padding=padding, dilation=dilation)
+    stride_t = tuple(int(s) for s in _per_axis("stride", stride, nd))
+    dilation_t = tuple(int(d) for d in _per_axis("dilation", dilation, nd))
+    pads = _padding_pairs(padding, kernel_shape, dilation_t, nd)
+    padded_shape = tuple(n + lo + hi for n, (lo, hi) in zip(input_shape, pads))
+
+    n_taps = math.prod(kernel_shape)
+    onehot = np.eye(n_taps, dtype=np.int64).reshape(n_taps, 1, *kernel_shape)
+    labels = np.arange(1, math.prod(padded_shape) + 1, dtype=np.int64).reshape(padded_shape)
+    inner = labels[tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, input_shape))]
+
+    # convlab pads the real input itself ...
+    real = conv.convnd(inner[None], onehot, stride=stride, padding=padding,
+                       dilation=dilation, method=method)
+    # ... and reads the explicitly padded grid of labels with padding 0.
+    full = conv.convnd(labels[None], onehot, stride=stride, padding=0,
+                       dilation=dilation, method=method)
+    if real.shape != full.shape or not np.array_equal(real[real != 0], full[real != 0]):
+        raise RuntimeError("convlab's padding disagrees with its padding pairs "
+                           f"{pads}: please report this as a bug")
+    coords = np.stack(np.unravel_index(full - 1, padded_shape), axis=-1)   # (taps, *out, nd)
+    mask = np.zeros(padded_shape, dtype=bool)
+    mask.flat[full[real == 0] - 1] = True
+    if mask[tuple(slice(lo, lo + n) for (lo, _), n in zip(pads, input_shape))].any():
+        raise RuntimeError("convlab read a zero from a real input cell: please report this as a bug")
+    output_shape = tuple(real.shape[1:])
+    indices = np.moveaxis(coords.reshape(*kernel_shape, *output_shape, nd),
+                          tuple(range(nd)), tuple(range(nd, 2 * nd)))
+    return IndexMap(input_shape, kernel_shape, output_shape, padded_shape,
+                    stride_t, pads, dilation_t, np.ascontiguousarray(indices))
+

@@ -1,0 +1,156 @@
+"""Tests for convlab.viz.flip."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import convlab  # noqa: E402
+from convlab.viz import compare_kernels, flip_comparison, pairing_diagram  # noqa: E402
+from convlab.viz.flip import _pairs  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------
+# pairing_diagram
+# --------------------------------------------------------------------------
+
+
+def test_pairs_are_parallel_for_correlation_and_crossed_for_convolution():
+    assert _pairs("correlate", 6, 3, 1) == [(1, 0), (2, 1), (3, 2)]
+    assert _pairs("convolve", 6, 3, 1) == [(1, 2), (2, 1), (3, 0)]
+
+
+def test_pairing_diagram_draws_one_link_per_product():
+    fig = pairing_diagram(6, 4, index=2)
+    assert len(fig.axes) == 2
+    assert [len(ax.lines) for ax in fig.axes] == [4, 4]
+    corr, convo = fig.axes
+    # correlation links are vertical; with an even k no convolution link is
+    assert all(line.get_xdata()[0] == line.get_xdata()[1] for line in corr.lines)
+    assert sum(line.get_xdata()[0] == line.get_xdata()[1] for line in convo.lines) == 0
+    assert corr.get_title().startswith("cross-correlation") and convo.get_title().startswith("convolution")
+
+
+def test_pairing_diagram_title_matches_the_drawn_pairs():
+    n, k, index = 7, 3, 2
+    fig = pairing_diagram(n, k, index=index)
+    # title says y_{index+1} = sum_j x_{index+k+1-j} w_j (1-based j); check against the pairs
+    assert f"x_{{{index + k + 1}-j}}" in fig.axes[1].get_title()
+    for m, j in _pairs("convolve", n, k, index):
+        assert (m + 1) == index + k + 1 - (j + 1)
+    assert f"x_{{{index}+j}}" in fig.axes[0].get_title()
+    for m, j in _pairs("correlate", n, k, index):
+        assert (m + 1) == index + (j + 1)
+
+
+def test_pairing_diagram_default_index_and_k_equal_n():
+    assert [len(ax.lines) for ax in pairing_diagram(3, 3).axes] == [3, 3]
+    assert [len(ax.lines) for ax in pairing_diagram(1, 1).axes] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, exc, match",
+    [
+        ((5, 6), {}, ValueError, r"need 1 <= k <= n <= 12; got n=5 and k=6"),
+        ((13, 3), {}, ValueError, "need 1 <= k <= n <= 12"),
+        ((5, 0), {}, ValueError, "need 1 <= k <= n <= 12"),
+        ((5.0, 3), {}, TypeError, "n and k must be ints"),
+        ((5, True), {}, TypeError, "n and k must be ints"),
+        ((5, 3), {"index": 3}, ValueError, r"index must be an int in 0\.\.2"),
+        ((5, 3), {"index": -1}, ValueError, "index must be an int"),
+        ((5, 3), {"index": 1.0}, ValueError, "index must be an int"),
+    ],
+)
+def test_pairing_diagram_errors(args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        pairing_diagram(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# flip_comparison
+# --------------------------------------------------------------------------
+
+
+def test_flip_comparison_panels_show_convlab_results():
+    image = np.arange(30.0).reshape(5, 6) % 7
+    kernel = np.array([[1.0, 0.0], [2.0, -1.0]])
+    fig = flip_comparison(image, kernel)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["kernel $w$", "flipped $w$", "correlate(image, $w$)", "convolve(image, $w$)"]
+    shown = [ax.get_images()[0].get_array() for ax in fig.axes]
+    np.testing.assert_array_equal(shown[0], kernel)
+    np.testing.assert_array_equal(shown[1], kernel[::-1, ::-1])
+    np.testing.assert_allclose(shown[2], convlab.correlate(image, kernel, "same"))
+    np.testing.assert_allclose(shown[3], convlab.convolve(image, kernel, "same"))
+    # both results on one grey scale
+    assert shown and fig.axes[2].get_images()[0].get_clim() == fig.axes[3].get_images()[0].get_clim()
+    # the kernel's values are written on it
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == sorted(["1", "0", "2", "-1"])
+
+
+def test_flip_comparison_on_grace_hopper_differs():
+    image = convlab.data.grace_hopper()[100:160, 200:260]
+    kernel = np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])
+    fig = flip_comparison(image, kernel)
+    a, b = (ax.get_images()[0].get_array() for ax in fig.axes[2:])
+    assert not np.allclose(a, b)
+
+
+@pytest.mark.parametrize(
+    "image, kernel, exc, match",
+    [
+        (np.zeros(5), np.ones((2, 2)), ValueError, r"image must be a non-empty 2-d array; got shape \(5,\)"),
+        (np.zeros((4, 4)), np.ones(2), ValueError, "kernel must be a non-empty 2-d array"),
+        (np.zeros((4, 4)), np.ones((0, 2)), ValueError, "kernel must be a non-empty 2-d array"),
+        (np.zeros((4, 4)), np.ones((5, 1)), ValueError, r"kernel of shape \(5, 1\) is larger than the image"),
+        (np.zeros((4, 4), complex), np.ones((2, 2)), TypeError, "image must be a real numeric array"),
+        ([["a"]], np.ones((1, 1)), TypeError, "image must be a real numeric array"),
+    ],
+)
+def test_flip_comparison_errors(image, kernel, exc, match):
+    with pytest.raises(exc, match=match):
+        flip_comparison(image, kernel)
+
+
+def test_flip_comparison_passes_method():
+    with pytest.raises(ValueError, match="method must be one of"):
+        flip_comparison(np.zeros((4, 4)), np.ones((2, 2)), method="magic")
+
+
+# --------------------------------------------------------------------------
+# compare_kernels
+# --------------------------------------------------------------------------
+
+
+def test_compare_kernels_draws_every_tap():
+    fig = compare_kernels({"w": [1, -2, 3], "flipped": np.array([3.0, -2.0, 1.0])}, title="taps")
+    ax = fig.axes[0]
+    assert ax.get_title() == "taps"
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [1, -2, 3, 3, -2, 1]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$j=1$", "$j=2$", "$j=3$"]
+
+
+@pytest.mark.parametrize(
+    "kernels, exc, match",
+    [
+        ({}, TypeError, "kernels must be a non-empty mapping"),
+        ([[1, 2]], TypeError, "kernels must be a non-empty mapping"),
+        ({"a": [1, 2], "b": [1, 2, 3]}, ValueError, r"same length; got lengths \[2, 3\]"),
+        ({str(i): [1] for i in range(7)}, ValueError, "at most 6 kernels"),
+        ({"a": [[1, 2]]}, ValueError, "kernel 'a' must be a non-empty 1-d array"),
+        ({"a": [1j]}, TypeError, "kernel 'a' must be a real numeric array"),
+    ],
+)
+def test_compare_kernels_errors(kernels, exc, match):
+    with pytest.raises(exc, match=match):
+        compare_kernels(kernels)

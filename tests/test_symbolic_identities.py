@@ -10,6 +10,7 @@ from convlab.symbolic import (
     commutator,
     convolution_by_definition,
     holds,
+    index_pairs,
     residual,
     symbols_array,
 )
@@ -166,3 +167,36 @@ def test_complex_conjugation_against_numpy_and_torch():
     torch = pytest.importorskip("torch")
     expected = torch.nn.functional.conv1d(torch.tensor(x)[None, None], torch.tensor(w)[None, None])[0]
     np.testing.assert_allclose(convlab.conv1d(x[None], w[None, None]), expected.numpy())
+
+
+# --------------------------------------------------------------------------
+# index_pairs
+# --------------------------------------------------------------------------
+
+
+def test_index_pairs_reads_the_rule_off_convlab():
+    x, w = symbols_array("x", 6, start=0), symbols_array("w", 3, start=0)
+    y = convlab.convolve(x, w, "full")
+    z = convlab.correlate(x, w, "valid")
+    assert {i - m - j for i, yi in enumerate(y) for m, j in index_pairs(yi, x, w)} == {0}
+    assert {m - j - i for i, zi in enumerate(z) for m, j in index_pairs(zi, x, w)} == {0}
+
+
+def test_index_pairs_2d_tuples_numeric_factors_and_zero():
+    x, w = symbols_array("x", (2, 2)), symbols_array("w", (1, 2))
+    assert index_pairs(3 * x[1, 0] * w[0, 1] - x[0, 0] * w[0, 0], x, w) == [((0, 0), (0, 0)),
+                                                                          ((1, 0), (0, 1))]
+    assert index_pairs(sympy.Integer(0), x, w) == []
+
+
+@pytest.mark.parametrize("make", [lambda x, w, a: x[0] * x[1], lambda x, w, a: x[0] * w[0] * a,
+                                  lambda x, w, a: sympy.Integer(5), lambda x, w, a: x[0] + w[0]])
+def test_index_pairs_rejects_other_terms(make):
+    x, w, a = symbols_array("x", 2), symbols_array("w", 2), sympy.Symbol("a")
+    with pytest.raises(ValueError, match="every term must be a number times one entry of x and one entry of w"):
+        index_pairs(make(x, w, a), x, w)
+
+
+def test_index_pairs_bad_arrays():
+    with pytest.raises(TypeError, match="x must be an array of numbers or SymPy expressions"):
+        index_pairs(sympy.Integer(0), "x", np.zeros(1))

@@ -4,7 +4,8 @@ An identity between two array-valued expressions holds when their difference
 expands to zero in every entry. :func:`residual` computes that difference,
 :func:`holds` says whether it vanishes, and :func:`commutator` /
 :func:`associator` measure how far a binary operation is from being
-commutative or associative. :func:`convolution_by_definition` evaluates the
+commutative or associative, and :func:`index_pairs` reads off which input
+entry meets which kernel entry in one output. :func:`convolution_by_definition` evaluates the
 textbook sum ``y[i] = sum_j x[i - j] w[j]`` directly, independently of
 convlab's engine, so the book can check convlab against the definition.
 """
@@ -153,6 +154,51 @@ def associator(op: BinaryOp, a: ArrayLike, b: ArrayLike, c: ArrayLike, **options
     return residual(op(op(a, b, **options), c, **options), op(a, op(b, c, **options), **options))
 
 
+def index_pairs(expr, x: ArrayLike, w: ArrayLike) -> list[tuple]:
+    """Which entry of ``x`` meets which entry of ``w`` in one output, read off its formula.
+
+    ``expr`` must be a sum of products ``x[m] * w[j]`` of symbols from the
+    arrays ``x`` and ``w`` (typically one entry of a convlab result computed
+    on :func:`~convlab.symbolic.symbols_array` arrays). Returns the sorted
+    array indices ``(m, j)`` of every term: ints for 1-D arrays, tuples
+    otherwise.
+
+    Raises
+    ------
+    ValueError
+        If a term is not the product of exactly one symbol of ``x`` and one
+        of ``w`` (up to a numeric factor).
+
+    Examples
+    --------
+    >>> import convlab
+    >>> from convlab.symbolic import symbols_array
+    >>> x, w = symbols_array("x", 5, start=0), symbols_array("w", 3, start=0)
+    >>> y = convlab.convolve(x, w, "valid")
+    >>> y[0]
+    w_0*x_2 + w_1*x_1 + w_2*x_0
+    >>> index_pairs(y[0], x, w)
+    [(0, 2), (1, 1), (2, 0)]
+    """
+    x_arr, w_arr = _as_operand("x", x), _as_operand("w", w)
+    x_at = {s: (i[0] if x_arr.ndim == 1 else i) for i, s in np.ndenumerate(x_arr)}
+    w_at = {s: (j[0] if w_arr.ndim == 1 else j) for j, s in np.ndenumerate(w_arr)}
+    pairs = []
+    for term in sympy.Add.make_args(sympy.expand(sympy.sympify(expr))):
+        if term == 0:
+            continue
+        factors = sympy.Mul.make_args(term)
+        xs = [f for f in factors if f in x_at]
+        ws = [f for f in factors if f in w_at]
+        rest = [f for f in factors if f not in x_at and f not in w_at]
+        if len(xs) != 1 or len(ws) != 1 or not all(f.is_number for f in rest):
+            raise ValueError(
+                f"every term must be a number times one entry of x and one entry of w; got the term {term}"
+            )
+        pairs.append((x_at[xs[0]], w_at[ws[0]]))
+    return sorted(pairs)
+
+
 def convolution_by_definition(x: ArrayLike, w: ArrayLike) -> np.ndarray:
     """Full N-d convolution straight from its defining sum, without convlab's engine.
 
@@ -202,4 +248,4 @@ def convolution_by_definition(x: ArrayLike, w: ArrayLike) -> np.ndarray:
     return out
 
 
-__all__ = ["associator", "commutator", "convolution_by_definition", "holds", "residual"]
+__all__ = ["associator", "commutator", "convolution_by_definition", "holds", "index_pairs", "residual"]

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import sympy
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
 
 from .. import conv
 from ..symbolic.arrays import symbols_array
+from ..symbolic.identities import index_pairs
 from .style import PALETTE, figure
 
 _OPERATIONS = ("correlate", "convolve")
@@ -34,15 +34,7 @@ def _pairs(operation: str, n: int, k: int, index: int) -> list[tuple[int, int]]:
     """(x index, w index) of every product in output ``index`` (valid mode), 0-based."""
     x, w = symbols_array("x", n), symbols_array("w", k)
     op = conv.correlate if operation == "correlate" else conv.convolve
-    expr = sympy.expand(op(x, w, "valid", method="loop")[index])
-    x_at = {s: m for m, s in enumerate(x)}
-    w_at = {s: j for j, s in enumerate(w)}
-    pairs = []
-    for term in sympy.Add.make_args(expr):
-        (xs,) = [s for s in term.free_symbols if s in x_at]
-        (ws,) = [s for s in term.free_symbols if s in w_at]
-        pairs.append((x_at[xs], w_at[ws]))
-    return sorted(pairs)
+    return index_pairs(op(x, w, "valid", method="loop")[index], x, w)
 
 
 def _box(ax, cx: float, cy: float, text: str, color: str, alpha: float = 0.35) -> None:

@@ -1,0 +1,334 @@
+"""Figures for multi-channel convolution: tensor shapes as 3-D blocks, feature-map
+grids, the channels of a colour image, and which channels ``groups`` connects."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+
+from ..conv import conv2d
+from ..shapes import conv_output_shape
+from .style import PALETTE, figure
+
+_DEPTH = (0.55, 0.35)  # screen offset of one channel along the depth axis
+
+
+def _shade(color: str, factor: float) -> tuple:
+    """``color`` made lighter (factor > 1, towards white) or darker (factor < 1)."""
+    rgb = np.array(mcolors.to_rgb(color))
+    return tuple(1 - (1 - rgb) / factor) if factor > 1 else tuple(rgb * factor)
+
+
+def _block(ax, x0: float, y0: float, depth: int, height: int, width: int, color: str,
+           *, grid: bool = True, z: float = 1.0) -> tuple[float, float]:
+    """Draw a ``depth x height x width`` block with its front face at ``(x0, y0)``.
+
+    Depth (channels) recedes up and to the right. Returns the top-right
+    corner of the drawing, for placing labels. Blocks drawn later in front
+    need a larger ``z`` (the z-order of the faces; the grid lies just above).
+    """
+    dx, dy = depth * _DEPTH[0], depth * _DEPTH[1]
+    edge = dict(edgecolor="black", linewidth=0.8, zorder=z)
+    top = [(x0, y0 + height), (x0 + width, y0 + height), (x0 + width + dx, y0 + height + dy),
+           (x0 + dx, y0 + height + dy)]
+    side = [(x0 + width, y0), (x0 + width + dx, y0 + dy), (x0 + width + dx, y0 + height + dy),
+            (x0 + width, y0 + height)]
+    front = [(x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height)]
+    ax.add_patch(Polygon(top, closed=True, facecolor=_shade(color, 1.6), **edge))
+    ax.add_patch(Polygon(side, closed=True, facecolor=_shade(color, 0.75), **edge))
+    ax.add_patch(Polygon(front, closed=True, facecolor=color, **edge))
+    thin = dict(color="black", linewidth=0.3, alpha=0.6, zorder=z + 0.5)
+    if grid and max(height, width) <= 32:
+        for i in range(1, width):
+            ax.plot([x0 + i, x0 + i], [y0, y0 + height], **thin)
+            ax.plot([x0 + i, x0 + i + dx], [y0 + height, y0 + height + dy], **thin)
+        for i in range(1, height):
+            ax.plot([x0, x0 + width], [y0 + i, y0 + i], **thin)
+            ax.plot([x0 + width, x0 + width + dx], [y0 + i, y0 + i + dy], **thin)
+    if depth <= 64:
+        for c in range(1, depth):
+            ox, oy = c * _DEPTH[0], c * _DEPTH[1]
+            ax.plot([x0 + ox, x0 + width + ox], [y0 + height + oy] * 2, **thin)
+            ax.plot([x0 + width + ox] * 2, [y0 + oy, y0 + height + oy], **thin)
+    return x0 + width + dx, y0 + height + dy
+
+
+def _shape(name: str, shape, ndim: int) -> tuple[int, ...]:
+    shape = tuple(shape)
+    if len(shape) != ndim or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1
+                                 for v in shape):
+        raise ValueError(f"{name} must be a tuple of {ndim} positive ints; got {shape!r}")
+    return tuple(int(v) for v in shape)
+
+
+def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, padding=0,
+                dilation=1, highlight: int = 0) -> Figure:
+    """The three tensors of a 2-D convolution layer drawn as blocks.
+
+    The input ``(C_in, H, W)``, the ``C_out`` filters of shape
+    ``(C_in, k, k)`` that make up the weight ``(C_out, C_in, kh, kw)``, and
+    the output ``(C_out, H', W')`` (computed with
+    :func:`convlab.conv_output_shape`). Filter ``highlight`` and the output
+    channel it produces are drawn in the highlight colour.
+
+    Parameters
+    ----------
+    x_shape : tuple of 3 ints
+        ``(C_in, H, W)``.
+    w_shape : tuple of 4 ints
+        ``(C_out, C_in, kh, kw)`` (``groups=1``).
+    stride, padding, dilation
+        As in :func:`convlab.conv2d`; they only change the output shape.
+    highlight : int
+        The filter to highlight.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from convlab.viz.channels import conv_shapes
+    >>> fig = conv_shapes((3, 6, 6), (4, 3, 3, 3))
+    >>> print(fig.axes[0].texts[2].get_text())
+    output $y$
+    $(C_{out}, H', W')$ = (4, 4, 4)
+    """
+    c_in, h, w = _shape("x_shape", x_shape, 3)
+    c_out, c_in_w, kh, kw = _shape("w_shape", w_shape, 4)
+    if c_in_w != c_in:
+        raise ValueError(f"w_shape[1] must equal the input channels C_in={c_in}; "
+                         f"got w_shape={tuple(w_shape)}")
+    if isinstance(highlight, bool) or not isinstance(highlight, numbers.Integral) \
+            or not 0 <= highlight < c_out:
+        raise ValueError(f"highlight must be a filter index in 0..{c_out - 1}; got {highlight!r}")
+    ho, wo = conv_output_shape((c_in, h, w), (c_out, c_in, kh, kw), stride=stride, padding=padding,
+                               dilation=dilation)
+    fig = figure(7.0, 3.4)
+    ax = fig.add_subplot()
+    label = dict(ha="center", va="top", fontsize=9)
+    right, _ = _block(ax, 0, 0, c_in, h, w, PALETTE["input"])
+    ax.text(right / 2, -0.8, f"input $x$\n$(C_{{in}}, H, W)$ = {(c_in, h, w)}", **label)
+    # the filters, stacked top to bottom; filter 0 on top
+    fx = right + 3
+    gap = 1.0
+    span = c_out * (kh + gap + c_in * _DEPTH[1]) - gap
+    y_top = (h + c_in * _DEPTH[1]) / 2 + span / 2
+    fright = fx
+    for o in range(c_out):
+        y0 = y_top - (o + 1) * (kh + c_in * _DEPTH[1]) - o * gap
+        color = PALETTE["highlight"] if o == highlight else PALETTE["kernel"]
+        fright, _ = _block(ax, fx, y0, c_in, kh, kw, color)
+    ax.text((fx + fright) / 2, min(-0.8, y_top - span - 0.8),
+            f"$C_{{out}}$ filters, weight $w$\n$(C_{{out}}, C_{{in}}, k_h, k_w)$ = {(c_out, c_in, kh, kw)}",
+            **label)
+    # the output, one slab per channel (channel 0 in front) so each feature map shows
+    ox, oy = fright + 3, (h - ho) / 2
+    step = 1.8
+    for o in reversed(range(c_out)):
+        color = PALETTE["highlight"] if o == highlight else PALETTE["output"]
+        oright, otop = _block(ax, ox + o * step * _DEPTH[0], oy + o * step * _DEPTH[1], 1, ho, wo, color,
+                                z=c_out - o)
+        if o == c_out - 1:
+            oright_max, otop_max = oright, otop
+    oright, otop = oright_max, otop_max
+    ax.text((ox + oright) / 2, -0.8, f"output $y$\n$(C_{{out}}, H', W')$ = {(c_out, ho, wo)}", **label)
+    arrow = dict(arrowstyle="->", color=PALETTE["muted"], linewidth=1.5)
+    mid = h / 2
+    ax.annotate("", xy=(fx - 0.6, mid), xytext=(right + 0.4, mid), arrowprops=arrow)
+    ax.annotate("", xy=(ox - 0.6, mid), xytext=(fright + 0.4, mid), arrowprops=arrow)
+    ax.set_xlim(-1, oright + 1)
+    ax.set_ylim(min(-3.5, y_top - span - 3.5), max(otop, y_top, h + c_in * _DEPTH[1]) + 1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None = None,
+                 cmap: str | Sequence[str] = "gray", symmetric: bool = False,
+                 width: float = 8.0, suptitle: str | None = None) -> Figure:
+    """A grid of 2-D maps (channels, filters or feature maps), one panel each.
+
+    Parameters
+    ----------
+    maps : array_like
+        A sequence of 2-D arrays (all of one shape), e.g. ``y[0]`` of shape
+        ``(C_out, H, W)``.
+    titles : sequence of str, optional
+        One title per panel.
+    ncols : int, optional
+        Panels per row (default: all in one row, at most 4).
+    cmap : str or sequence of str
+        One colormap for all panels or one per panel.
+    symmetric : bool
+        Centre each panel's colour scale on zero (for signed maps with a
+        diverging ``cmap`` such as ``"RdBu_r"``).
+    width : float
+        Figure width in inches; the height follows the maps' aspect ratio.
+    suptitle : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.channels import feature_maps
+    >>> fig = feature_maps(np.arange(24.0).reshape(6, 2, 2), ncols=3, titles=list("abcdef"))
+    >>> len(fig.axes), fig.axes[4].get_title()
+    (6, 'e')
+    """
+    arrs = [np.asarray(m) for m in maps]
+    if not arrs or any(a.ndim != 2 for a in arrs):
+        raise ValueError("maps must be a non-empty sequence of 2-D arrays")
+    if any(a.dtype.kind not in "iuf" for a in arrs):
+        raise TypeError("maps must hold real numbers")
+    n = len(arrs)
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles must have one entry per map ({n}); got {len(titles)}")
+    cmaps = [cmap] * n if isinstance(cmap, str) else list(cmap)
+    if len(cmaps) != n:
+        raise ValueError(f"cmap must be a str or one colormap per map ({n}); got {len(cmaps)}")
+    if ncols is None:
+        ncols = min(n, 4)
+    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    nrows = -(-n // ncols)
+    aspect = arrs[0].shape[0] / arrs[0].shape[1]
+    extra = 0.35 if titles is not None else 0.1
+    height = nrows * (width / ncols * aspect + extra) + (0.3 if suptitle else 0)
+    fig = figure(width, height)
+    for i, (a, cm) in enumerate(zip(arrs, cmaps)):
+        ax = fig.add_subplot(nrows, ncols, i + 1)
+        kw = {}
+        if symmetric:
+            m = float(np.max(np.abs(a))) or 1.0
+            kw = dict(vmin=-m, vmax=m)
+        ax.imshow(a, cmap=cm, interpolation="nearest", **kw)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    return fig
+
+
+def channel_cmap(color: str) -> mcolors.LinearSegmentedColormap:
+    """A colormap from black to ``color``: how one channel of a colour image looks.
+
+    Examples
+    --------
+    >>> from convlab.viz.channels import channel_cmap
+    >>> [float(v) for v in channel_cmap("red")(1.0)]
+    [1.0, 0.0, 0.0, 1.0]
+    """
+    return mcolors.LinearSegmentedColormap.from_list(f"black_{color}", ["black", color])
+
+
+def rgb_channels(image, *, width: float = 8.0) -> Figure:
+    """A colour image ``(3, H, W)`` in [0, 1] and its red, green and blue channels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.channels import rgb_channels
+    >>> fig = rgb_channels(np.zeros((3, 4, 5)))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['RGB image $x$', 'channel 1: red', 'channel 2: green', 'channel 3: blue']
+    """
+    img = np.asarray(image, dtype=float)
+    if img.ndim != 3 or img.shape[0] != 3:
+        raise ValueError(f"image must have shape (3, H, W); got {img.shape}")
+    names = ["red", "green", "blue"]
+    aspect = img.shape[1] / img.shape[2]
+    fig = figure(width, width / 4 * aspect + 0.4)
+    axes = fig.subplots(1, 4)
+    axes[0].imshow(np.clip(img.transpose(1, 2, 0), 0, 1))
+    axes[0].set_title("RGB image $x$", fontsize=9)
+    for c, (ax, name) in enumerate(zip(axes[1:], names)):
+        ax.imshow(img[c], cmap=channel_cmap(name), vmin=0, vmax=1)
+        ax.set_title(f"channel {c + 1}: {name}", fontsize=9)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def connectivity(c_in: int, c_out: int, groups: int = 1) -> np.ndarray:
+    """Which input channels each output channel reads, measured with :func:`convlab.conv2d`.
+
+    Each input channel in turn is set to one (a batch of ``c_in`` one-hot
+    1x1 images) and convolved with all-ones 1x1 filters of shape
+    ``(c_out, c_in/groups, 1, 1)``; entry ``[o, c]`` is True when output
+    channel ``o`` responds to input channel ``c``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, shape ``(c_out, c_in)``.
+
+    Examples
+    --------
+    >>> from convlab.viz.channels import connectivity
+    >>> connectivity(4, 2, groups=2).astype(int)
+    array([[1, 1, 0, 0],
+           [0, 0, 1, 1]])
+    """
+    for name, v in (("c_in", c_in), ("c_out", c_out), ("groups", groups)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"{name} must be a positive int; got {v!r}")
+    x = np.eye(c_in, dtype=np.int64)[:, :, np.newaxis, np.newaxis]     # (batch=c_in, C_in, 1, 1)
+    w = np.ones((c_out, c_in // groups, 1, 1), dtype=np.int64)
+    y = conv2d(x, w, groups=groups)                                     # (c_in, c_out, 1, 1)
+    return y[:, :, 0, 0].T != 0
+
+
+def group_connectivity(c_in: int, c_out: int, groups: int | Sequence[int] = (1, 2)) -> Figure:
+    """Input channels (bottom) joined to the output channels (top) that read them.
+
+    One panel per value of ``groups``; lines are coloured by group. The
+    connections come from :func:`connectivity`, i.e. from convlab itself.
+
+    Examples
+    --------
+    >>> from convlab.viz.channels import group_connectivity
+    >>> fig = group_connectivity(4, 4, groups=[1, 4])
+    >>> [ax.get_title().splitlines()[0] for ax in fig.axes]
+    ['groups = 1', 'groups = 4']
+    """
+    values = [groups] if isinstance(groups, numbers.Integral) else list(groups)
+    if not values:
+        raise ValueError("groups must be a positive int or a non-empty sequence of them")
+    mats = [connectivity(c_in, c_out, g) for g in values]
+    fig = figure(min(3.2 * len(values), 10.0), 2.8)
+    axes = np.atleast_1d(fig.subplots(1, len(values)))
+    cycle = [PALETTE[k] for k in ("input", "kernel", "output", "highlight")] + \
+        ["#8172B3", "#937860", "#DA8BC3", "#CCB974"]
+    span = max(c_in, c_out) - 1 or 1
+    xin = np.linspace(0, span, c_in) if c_in > 1 else np.array([span / 2])
+    xout = np.linspace(0, span, c_out) if c_out > 1 else np.array([span / 2])
+    for ax, g, mat in zip(axes, values, mats):
+        per_group = c_out // g
+        for o, c in zip(*np.nonzero(mat)):
+            ax.plot([xin[c], xout[o]], [0, 1], color=cycle[(o // per_group) % len(cycle)],
+                    linewidth=1.2, alpha=0.8, zorder=1)
+        ax.scatter(xin, np.zeros(c_in), s=90, color=PALETTE["input"], edgecolor="black", zorder=2)
+        ax.scatter(xout, np.ones(c_out), s=90, color=PALETTE["output"], edgecolor="black", zorder=2)
+        ax.set_title(f"groups = {g}\nweight {(c_out, c_in // g, 'k', 'k')}".replace("'", ""), fontsize=9)
+        ax.set_xlim(-0.6, span + 0.6)
+        ax.set_ylim(-0.35, 1.35)
+        ax.text(-0.5, 0, "in", ha="right", va="center", fontsize=8)
+        ax.text(-0.5, 1, "out", ha="right", va="center", fontsize=8)
+        ax.axis("off")
+    return fig
+
+
+__all__ = ["channel_cmap", "connectivity", "conv_shapes", "feature_maps", "group_connectivity",
+           "rgb_channels"]

@@ -1,0 +1,179 @@
+"""Figures of receptive fields: the cone of a layer stack, fields drawn on an image,
+and a convolution written out as a (sparse, weight-shared) dense matrix."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from .. import receptive
+from .style import PALETTE, figure
+
+
+def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
+    """A 1-D stack of layers as rows of units, with the cone that feeds one top unit.
+
+    Every unit is placed at the centre of its receptive field on the input
+    axis (from :func:`convlab.receptive.receptive_fields`); the filled units
+    and the drawn connections are those that reach ``unit`` of the last
+    layer, measured by :func:`convlab.receptive.cone`.
+
+    Parameters
+    ----------
+    layers : sequence
+        Kernel sizes or ``(k, s, d)`` tuples of ints.
+    n : int
+        Input length.
+    unit : int, optional
+        The unit of the last layer whose cone is drawn (default: the middle one).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from convlab.viz.fields import receptive_field_cone
+    >>> fig = receptive_field_cone([3, 3, 3], 11)
+    >>> fig.axes[0].get_title()
+    'receptive field of the marked unit: 7 inputs'
+    """
+    stack = receptive.layers_of(layers, numeric=True)
+    masks = receptive.cone(stack, n, unit)
+    fields = receptive.receptive_fields(stack)
+    fig = figure(max(4.0, min(9.0, 0.28 * n + 2.5)), 0.75 * len(masks) + 0.8)
+    ax = fig.add_subplot()
+    positions = [np.arange(len(m)) * f.jump + (f.size - 1) / 2 for m, f in zip(masks, fields)]
+    for level, layer in enumerate(stack, start=1):
+        below, above = positions[level - 1], positions[level]
+        for i in range(len(above)):
+            for j in range(layer.kernel):
+                src = i * layer.stride + j * layer.dilation
+                lit = masks[level][i] and masks[level - 1][src]
+                ax.plot([below[src], above[i]], [level - 1, level],
+                        color=PALETTE["highlight"] if lit else PALETTE["padding"],
+                        linewidth=1.4 if lit else 0.5, zorder=2 if lit else 1)
+    for level, (mask, x) in enumerate(zip(masks, positions)):
+        color = PALETTE["input"] if level == 0 else PALETTE["output"]
+        ax.scatter(x[~mask], np.full((~mask).sum(), level), s=40, facecolor="white", edgecolor=color,
+                   zorder=3)
+        ax.scatter(x[mask], np.full(mask.sum(), level), s=40, facecolor=color, edgecolor="black", zorder=3)
+        if level == 0:
+            name = "input"
+        else:
+            lay = stack[level - 1]
+            name = f"layer {level}: k={lay.kernel}, s={lay.stride}, d={lay.dilation}"
+        ax.text(-1.0, level, f"{name}\nfield {fields[level].size}, jump {fields[level].jump}",
+                ha="right", va="center", fontsize=8)
+    top = np.flatnonzero(masks[-1])[0]
+    ax.scatter([positions[-1][top]], [len(stack)], s=140, facecolor="none",
+               edgecolor=PALETTE["highlight"], linewidth=2, zorder=4)
+    reached = np.flatnonzero(masks[0])
+    ax.set_title(f"receptive field of the marked unit: {reached[-1] - reached[0] + 1} inputs", fontsize=10)
+    ax.set_xlim(-0.8, n - 0.2)
+    ax.set_ylim(-0.5, len(stack) + 0.5)
+    ax.axis("off")
+    return fig
+
+
+def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[int] | None = None,
+                    width: float = 4.5) -> Figure:
+    """Squares on an image: the receptive field after each layer of a 2-D stack.
+
+    The layers act identically on both axes; each square has the side
+    :func:`convlab.receptive.receptive_fields` gives and is centred on
+    ``center`` (row, column). ``levels`` picks the layers to draw (1 is the
+    first layer; default: all).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.fields import fields_on_image
+    >>> fig = fields_on_image(np.zeros((40, 40)), [3, 3, (3, 2)], (20, 20))
+    >>> [p.get_width() for p in fig.axes[0].patches]
+    [3, 5, 7]
+    """
+    img = np.asarray(image, dtype=float)
+    if img.ndim != 2:
+        raise ValueError(f"image must be 2-D (H, W); got shape {img.shape}")
+    center = tuple(center)
+    if len(center) != 2 or not all(isinstance(c, numbers.Integral) for c in center):
+        raise ValueError(f"center must be a (row, column) pair of ints; got {center!r}")
+    fields = receptive.receptive_fields(receptive.layers_of(layers, numeric=True))
+    if levels is None:
+        levels = range(1, len(fields))
+    levels = list(levels)
+    if not levels or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                         or not 1 <= v < len(fields) for v in levels):
+        raise ValueError(f"levels must be layer numbers in 1..{len(fields) - 1}; got {levels!r}")
+    fig = figure(width, width * img.shape[0] / img.shape[1] + 0.3)
+    ax = fig.add_subplot()
+    ax.imshow(img, cmap="gray", vmin=0, vmax=1)
+    cmap = colormaps["plasma"]
+    for i, level in enumerate(levels):
+        size = fields[level].size
+        color = cmap(0.15 + 0.7 * i / max(1, len(levels) - 1))
+        ax.add_patch(Rectangle((center[1] - size / 2, center[0] - size / 2), size, size, fill=False,
+                               edgecolor=color, linewidth=1.6, label=f"layer {level}: {size}x{size}"))
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.85)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def dense_matrix(matrix, in_shape: Sequence[int], out_shape: Sequence[int], *, row: int | None = None,
+                 width: float = 8.0) -> Figure:
+    """A convolution written as a dense matrix, and one of its rows on the input grid.
+
+    Left: the ``(prod(out_shape), prod(in_shape))`` matrix, zeros blank and
+    every other entry coloured by its value, so the shared weights show up
+    as diagonals of one colour. Right: row ``row`` reshaped to ``in_shape``:
+    the weights one output applies, i.e. the kernel placed over that output's
+    receptive field.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.fields import dense_matrix
+    >>> m = np.kron(np.eye(3), [[1.0, 2.0]])            # 3 outputs reading 6 inputs
+    >>> fig = dense_matrix(m, (2, 3), (3,), row=1)
+    >>> fig.axes[1].get_title()
+    'row 1 on the 2x3 input'
+    """
+    m = np.asarray(matrix)
+    in_shape, out_shape = tuple(in_shape), tuple(out_shape)
+    if m.ndim != 2 or m.shape != (int(np.prod(out_shape)), int(np.prod(in_shape))):
+        raise ValueError(f"matrix must have shape (prod(out_shape), prod(in_shape)) = "
+                         f"({int(np.prod(out_shape))}, {int(np.prod(in_shape))}); got {m.shape}")
+    if row is None:
+        row = m.shape[0] // 2
+    if isinstance(row, bool) or not isinstance(row, numbers.Integral) or not 0 <= row < m.shape[0]:
+        raise ValueError(f"row must be an int in 0..{m.shape[0] - 1}; got {row!r}")
+    limit = float(np.max(np.abs(m))) or 1.0
+    fig = figure(width, width * 0.45)
+    grid = fig.add_gridspec(1, 2, width_ratios=[2.2, 1])
+    ax = fig.add_subplot(grid[0])
+    ax.imshow(np.ma.masked_equal(m, 0), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
+              aspect="auto")
+    ax.axhline(row, color=PALETTE["highlight"], linewidth=0.8, alpha=0.7)
+    ax.set_title(f"{m.shape[0]}x{m.shape[1]} matrix: {int(np.count_nonzero(m))} non-zeros "
+                 f"({np.count_nonzero(m) / m.size:.1%})", fontsize=9)
+    ax.set_xlabel("input pixel (flattened)", fontsize=8)
+    ax.set_ylabel("output pixel (flattened)", fontsize=8)
+    ax2 = fig.add_subplot(grid[1])
+    pic = m[row].reshape(in_shape) if len(in_shape) == 2 else m[row].reshape(1, -1)
+    ax2.imshow(np.ma.masked_equal(pic, 0), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+    ax2.set_xticks(np.arange(pic.shape[1] + 1) - 0.5, minor=True)
+    ax2.set_yticks(np.arange(pic.shape[0] + 1) - 0.5, minor=True)
+    ax2.grid(which="minor", color=PALETTE["padding"], linewidth=0.5)
+    ax2.tick_params(which="both", length=0, labelsize=7)
+    ax2.set_title(f"row {row} on the {'x'.join(map(str, in_shape))} input", fontsize=9)
+    return fig
+
+
+__all__ = ["dense_matrix", "fields_on_image", "receptive_field_cone"]

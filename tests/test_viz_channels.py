@@ -1,0 +1,108 @@
+"""Figures of multi-channel convolution: they draw what convlab computes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from convlab.viz import PALETTE, channels  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_conv_shapes_labels_and_output_shape():
+    fig = channels.conv_shapes((3, 8, 8), (4, 3, 3, 3), stride=2, padding=1, highlight=2)
+    assert isinstance(fig, Figure)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("(3, 8, 8)" in t for t in texts)
+    assert any("(4, 3, 3, 3)" in t for t in texts)
+    assert any("(4, 4, 4)" in t for t in texts)          # (8 + 2 - 3)//2 + 1 = 4
+    faces = [p.get_facecolor()[:3] for p in fig.axes[0].patches]
+    red = matplotlib.colors.to_rgb(PALETTE["highlight"])
+    assert sum(np.allclose(f, red) for f in faces) == 2   # one filter, one output channel
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(x_shape=(3, 8), w_shape=(4, 3, 3, 3)), "x_shape must be a tuple of 3 positive ints"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 2, 3, 3)), r"w_shape\[1\] must equal the input channels C_in=3"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 0)), "w_shape must be a tuple of 4 positive ints"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 3), highlight=4), r"highlight must be a filter index in 0..3"),
+    (dict(x_shape=(3, 2, 2), w_shape=(4, 3, 3, 3)), "kernel too large"),
+])
+def test_conv_shapes_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        channels.conv_shapes(**kwargs)
+
+
+def test_feature_maps_grid_and_scales():
+    maps = np.stack([np.full((3, 4), -1.0), np.arange(12.0).reshape(3, 4) - 6])
+    fig = channels.feature_maps(maps, titles=["a", "b"], cmap=["gray", "RdBu_r"], symmetric=True)
+    assert len(fig.axes) == 2
+    images = [ax.get_images()[0] for ax in fig.axes]
+    assert images[0].get_clim() == (-1.0, 1.0)
+    assert images[1].get_clim() == (-6.0, 6.0)
+    assert images[1].get_cmap().name == "RdBu_r"
+    fig = channels.feature_maps(np.zeros((7, 2, 2)), ncols=3)
+    assert len(fig.axes) == 7 and fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (3, 3)
+
+
+@pytest.mark.parametrize("maps,kwargs,exc,match", [
+    ([], {}, ValueError, "non-empty sequence of 2-D arrays"),
+    ([np.zeros(3)], {}, ValueError, "non-empty sequence of 2-D arrays"),
+    ([np.zeros((2, 2), dtype=complex)], {}, TypeError, "real numbers"),
+    ([np.zeros((2, 2))] * 2, dict(titles=["a"]), ValueError, r"one entry per map \(2\)"),
+    ([np.zeros((2, 2))] * 2, dict(cmap=["gray"]), ValueError, r"one colormap per map \(2\)"),
+    ([np.zeros((2, 2))], dict(ncols=0), ValueError, "ncols must be a positive int"),
+])
+def test_feature_maps_errors(maps, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        channels.feature_maps(maps, **kwargs)
+
+
+def test_rgb_channels_shows_each_channel():
+    img = np.random.default_rng(0).random((3, 5, 6))
+    fig = channels.rgb_channels(img)
+    shown = [ax.get_images()[0].get_array() for ax in fig.axes]
+    np.testing.assert_allclose(shown[0], img.transpose(1, 2, 0))
+    for c in range(3):
+        np.testing.assert_allclose(shown[c + 1], img[c])
+    with pytest.raises(ValueError, match=r"image must have shape \(3, H, W\)"):
+        channels.rgb_channels(np.zeros((4, 5, 6)))
+
+
+def test_channel_cmap_ends():
+    cm = channels.channel_cmap("#00ff00")
+    assert cm(0.0)[:3] == (0.0, 0.0, 0.0) and cm(1.0)[:3] == (0.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("c_in,c_out,groups", [(4, 4, 1), (4, 6, 2), (6, 3, 3), (5, 5, 5)])
+def test_connectivity_is_block_diagonal(c_in, c_out, groups):
+    mat = channels.connectivity(c_in, c_out, groups)
+    expected = np.kron(np.eye(groups, dtype=bool), np.ones((c_out // groups, c_in // groups), dtype=bool))
+    np.testing.assert_array_equal(mat, expected)
+
+
+def test_connectivity_errors():
+    with pytest.raises(ValueError, match="groups must be a positive int"):
+        channels.connectivity(4, 4, 0)
+    with pytest.raises(ValueError, match="groups=3 must divide the input channels C_in=4"):
+        channels.connectivity(4, 6, 3)
+
+
+def test_group_connectivity_draws_one_line_per_connection():
+    fig = channels.group_connectivity(4, 6, groups=[1, 2])
+    assert [len(ax.get_lines()) for ax in fig.axes] == [24, 12]
+    assert fig.axes[1].get_title() == "groups = 2\nweight (6, 2, k, k)"
+    assert len(channels.group_connectivity(3, 3, groups=3).axes) == 1
+    with pytest.raises(ValueError, match="non-empty sequence"):
+        channels.group_connectivity(4, 4, groups=[])

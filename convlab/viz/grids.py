@@ -116,6 +116,8 @@ def index_map_figure(maps, titles=None, out_indices=None, *, ncols: int = 3,
                      panel_size: tuple[float, float] = (2.6, 1.9)) -> Figure:
     """Several index maps side by side, one panel each (see :func:`draw_index_map`).
 
+    Every panel is drawn at the same scale, so a cell has the same size in all.
+
     Parameters
     ----------
     maps : sequence of convlab.indexing.IndexMap
@@ -160,6 +162,13 @@ def index_map_figure(maps, titles=None, out_indices=None, *, ncols: int = 3,
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, m, title, idx in zip(axes, maps, titles, out_indices):
         draw_index_map(ax, m, idx, title=title)
+    # one cell size for every panel: give all axes the extent of the largest drawing
+    width = max(ax.get_xlim()[1] - ax.get_xlim()[0] for ax in axes[:len(maps)])
+    height = max(ax.get_ylim()[0] - ax.get_ylim()[1] for ax in axes[:len(maps)])
+    for ax in axes[:len(maps)]:
+        cx, cy = sum(ax.get_xlim()) / 2, sum(ax.get_ylim()) / 2
+        ax.set_xlim(cx - width / 2, cx + width / 2)
+        ax.set_ylim(cy + height / 2, cy - height / 2)
     for ax in axes[len(maps):]:
         ax.axis("off")
     return fig
@@ -208,7 +217,8 @@ def signed_cmap() -> LinearSegmentedColormap:
 def draw_kernel(ax: Axes, kernel, *, annotate: bool | None = None, fmt: str = "{:.3g}") -> Axes:
     """A 2-D kernel as a heat map (white at zero), with its values written in.
 
-    ``annotate`` defaults to True for kernels of at most 5x5.
+    ``annotate`` defaults to True for kernels of at most 3x3 (larger ones
+    have no room for the numbers at the sizes the book uses).
 
     Examples
     --------
@@ -223,7 +233,7 @@ def draw_kernel(ax: Axes, kernel, *, annotate: bool | None = None, fmt: str = "{
     if k.ndim != 2 or k.size == 0:
         raise ValueError(f"kernel must be a non-empty 2-D array; got shape {k.shape}")
     if annotate is None:
-        annotate = max(k.shape) <= 5
+        annotate = max(k.shape) <= 3
     limit = float(np.max(np.abs(k))) or 1.0
     ax.imshow(k, cmap=signed_cmap(), vmin=-limit, vmax=limit)
     if annotate:
@@ -238,8 +248,10 @@ class Panel(NamedTuple):
     """One column of :func:`feature_maps_figure`.
 
     ``kernel`` may be None (then ``note`` is written in its place);
-    ``signed`` draws the map with :func:`signed_cmap` symmetric about 0,
-    otherwise in grey levels clipped to [0, 1].
+    ``signed`` draws the map with :func:`signed_cmap`, symmetric about 0 and
+    saturating at the 99.5th percentile of its absolute values (so a few
+    extreme pixels do not wash out the rest); otherwise the map is drawn in
+    grey levels clipped to [0, 1].
     """
 
     title: str
@@ -293,7 +305,7 @@ def feature_maps_figure(panels, *, crop=None, width: float = 1.75) -> Figure:
         top.set_title(p.title, fontsize=9)
         shown = img if crop is None else img[crop]
         if p.signed:
-            limit = float(np.max(np.abs(shown))) or 1.0
+            limit = float(np.quantile(np.abs(shown), 0.995)) or 1.0
             bottom.imshow(shown, cmap=signed_cmap(), vmin=-limit, vmax=limit)
         else:
             bottom.imshow(np.clip(shown, 0, 1), cmap="gray", vmin=0, vmax=1)

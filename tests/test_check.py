@@ -1,0 +1,93 @@
+"""convlab.check grades a reader's function: right answers pass, and each
+kind of wrong answer is caught and named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import convlab
+
+
+def valid_correlate(x, w):
+    return np.array([x[i:i + len(w)] @ w for i in range(len(x) - len(w) + 1)])
+
+
+def test_a_correct_implementation_passes():
+    result = convlab.check(valid_correlate, "correlate")
+    assert result.ok and bool(result) and result.total >= 20
+    assert repr(result).startswith("✔ correlate: all")
+
+
+def test_a_flipped_kernel_is_caught():
+    result = convlab.check(lambda x, w: valid_correlate(x, w[::-1]), "convolve", mode="valid")
+    assert result.ok  # correlating with the flipped kernel *is* convolution
+    result = convlab.check(lambda x, w: valid_correlate(x, w[::-1]), "correlate")
+    assert not result.ok
+    assert "wrong values" in result.failures[0].why
+
+
+def test_wrong_shape_is_named():
+    result = convlab.check(lambda x, w: valid_correlate(x, w)[:-1], "correlate")
+    assert not result.ok
+    assert "wrong shape" in result.failures[0].why
+    assert "expected" in str(result) and "inputs:" in str(result)
+
+
+def test_a_crash_is_a_failure_not_an_exception():
+    def broken(x, w):
+        raise IndexError("index 5 is out of bounds")
+    result = convlab.check(broken, "correlate")
+    assert not result.ok and result.failures[0].why.startswith("raised IndexError: index 5")
+
+
+def test_non_array_answer():
+    result = convlab.check(lambda x, w: "nope", "correlate")
+    assert not result.ok
+
+
+def test_reader_cannot_modify_the_cases():
+    def vandal(x, w):
+        y = valid_correlate(x, w)
+        x[...] = 0
+        return y
+    assert convlab.check(vandal, "correlate").ok
+
+
+def test_options_go_to_the_reference_and_optionally_to_fn():
+    def strided(x, w, stride=1):
+        return convlab.conv1d(x, w, stride=stride, method="loop")
+    assert convlab.check(strided, "conv1d", stride=2, pass_options=True).ok
+    assert not convlab.check(strided, "conv1d", stride=2).ok
+
+
+def test_two_dimensional_cases():
+    def corr2(x, w):
+        return convlab.conv2d(x[None, None], w[None, None], method="loop")[0, 0]
+    assert convlab.check(corr2, "correlate", ndim=2).ok
+
+
+def test_output_size_task():
+    assert convlab.check(lambda n, k: n - k + 1, "output_size").ok
+    assert not convlab.check(lambda n, k: n - k, "output_size").ok
+
+
+def test_groups_build_matching_cases():
+    def grouped(x, w):
+        return convlab.conv2d(x, w, groups=2, method="im2col")
+    assert convlab.check(grouped, "conv2d", groups=2).ok
+
+
+def test_same_seed_same_cases():
+    seen = []
+    convlab.check(lambda x, w: seen.append(x.copy()) or valid_correlate(x, w), "correlate", seed=3)
+    again = []
+    convlab.check(lambda x, w: again.append(x.copy()) or valid_correlate(x, w), "correlate", seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(seen, again))
+
+
+def test_bad_task_and_fn():
+    with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'output_size'\); got 'fft'"):
+        convlab.check(valid_correlate, "fft")
+    with pytest.raises(TypeError, match="fn must be callable; got 3"):
+        convlab.check(3, "correlate")

@@ -1,0 +1,170 @@
+"""convlab.viz.sliding: window pictures drawn from, and checked against, convlab's results."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import sympy  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+import convlab  # noqa: E402
+from convlab.symbolic import correlation_matrix, symbols_array  # noqa: E402
+from convlab.viz import (  # noqa: E402
+    HTMLAnimation,
+    draw_window,
+    filtered_figure,
+    matrix_figure,
+    sliding_window_animation,
+    sliding_window_figure,
+)
+from convlab.viz.style import figure  # noqa: E402
+
+X = np.array([2, 0, 1, 3, 1, 0, 2, 4])
+W = np.array([1, 2, -1])
+
+LAYER_OPTIONS = [dict(stride=s, padding=p, dilation=d)
+                 for s, p, d in itertools.product((1, 2, 3), (0, 1, "same", "full"), (1, 2))
+                 if not (p == "same" and s != 1)]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def minus(v) -> str:
+    return str(v).replace("-", "\N{MINUS SIGN}")
+
+
+def rectangles(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+@pytest.mark.parametrize("w", [W, np.array([1, -1]), np.array([3])], ids=["k3", "k2", "k1"])
+def test_titles_hold_convlab_correlate_values(mode, w):
+    y = convlab.correlate(X, w, mode)
+    ax = figure().add_subplot()
+    for step, value in enumerate(y):
+        draw_window(ax, X, w, step, mode=mode)
+        assert ax.get_title(loc="left").endswith(f"= {minus(value)}")
+
+
+@pytest.mark.parametrize("options", LAYER_OPTIONS, ids=str)
+def test_titles_hold_convlab_conv1d_values(options):
+    y = convlab.conv1d(X[None], W[None, None], **options)[0]
+    ax = figure().add_subplot()
+    for step, value in enumerate(y):
+        draw_window(ax, X, W, step, **options)
+        assert ax.get_title(loc="left").endswith(f"= {minus(value)}")
+
+
+@pytest.mark.parametrize("options", [dict(padding=0), dict(padding=2), dict(padding="full", dilation=2),
+                                     dict(padding=(1, 0), stride=2)], ids=str)
+def test_cells_drawn_match_padding_kernel_and_output(options):
+    padding = options.get("padding")
+    options = {**options, "padding": ((1, 0),)} if padding == (1, 0) else options
+    y = convlab.conv1d(X[None], W[None, None], **options)[0]
+    total = {0: 0, 2: 4, "full": 8, (1, 0): 1}[padding]
+    ax = draw_window(figure(6, 3).add_subplot(), X, W, step=len(y) - 1, **options)
+    # padded input, kernel, products, output
+    assert len(rectangles(ax)) == (len(X) + total) + 2 * len(W) + len(y)
+
+
+def test_float_values_and_long_kernels():
+    w = np.ones(7) / 7
+    ax = draw_window(figure(6, 3).add_subplot(), np.arange(9.0), w, step=1, mode="valid")
+    assert ax.get_title(loc="left") == "y[1] = 4"      # the sum is not written out for k > 5
+    ax = draw_window(figure(6, 3).add_subplot(), [0.5, 1.25], [2.0], step=1, fmt="{:.2f}")
+    assert ax.get_title(loc="left") == "y[1] = 1.25·2 = 2.50"
+
+
+def test_default_steps_are_first_middle_last():
+    fig = sliding_window_figure(X, W)
+    assert [ax.get_title(loc="left").split(" ")[0] for ax in fig.axes] == ["y[0]", "y[2]", "y[5]"]
+    fig = sliding_window_figure([1, 2], [1, 1])
+    assert len(fig.axes) == 1
+
+
+def test_animation_has_one_frame_per_output_and_is_deterministic():
+    a = sliding_window_animation(X, W, stride=2, padding=1)
+    assert isinstance(a, HTMLAnimation)
+    assert a.n_frames == len(convlab.conv1d(X[None], W[None, None], stride=2, padding=1)[0])
+    assert a._repr_html_() == sliding_window_animation(X, W, stride=2, padding=1)._repr_html_()
+    assert len(a.html) < 1_500_000
+
+
+def test_filtered_figure_aligns_outputs_at_window_centres():
+    x = np.sin(np.arange(50) / 5)
+    k = 7
+    fig = filtered_figure(x, {"box": np.ones(k) / k, "diff": [1.0, -1.0]}, modes=("valid", "same", "full"),
+                          rate=10.0, t0=2.0)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ['mode="valid": 49 samples from 50', 'mode="same": 50 samples from 50',
+                      'mode="full": 51 samples from 50']
+    valid, same, full = fig.axes
+    box_valid = valid.get_lines()[1]
+    np.testing.assert_allclose(box_valid.get_ydata(), convlab.correlate(x, np.ones(k) / k))
+    np.testing.assert_allclose(box_valid.get_xdata()[0], 2.0 + (k - 1) / 2 / 10)
+    box_same = same.get_lines()[1]
+    np.testing.assert_allclose(box_same.get_xdata(), 2.0 + np.arange(50) / 10)
+    box_full = full.get_lines()[1]
+    np.testing.assert_allclose(box_full.get_xdata()[0], 2.0 - (k - 1) / 2 / 10)
+    # edge shading only where windows read padding
+    assert not valid.patches
+    assert len(same.patches) == 2 + 1     # box: both ends; diff (k=2, scipy centring): the start only
+    assert fig.axes[-1].get_xlabel() == "time"
+
+
+def test_matrix_figure():
+    m = correlation_matrix([1, 2, 1], 6)
+    fig = matrix_figure(m, row=1)
+    ax = fig.axes[0]
+    assert ax.get_title() == "4×6 matrix, 12 non-zeros"
+    assert sorted(t.get_text() for t in ax.texts) == sorted(["1", "2", "1"] * 4)
+    assert any(isinstance(p, Rectangle) for p in ax.patches)
+    big = matrix_figure(np.eye(20))
+    assert not big.axes[0].texts
+
+
+def test_argument_errors():
+    with pytest.raises(ValueError, match=r"x must be a non-empty 1-D array; got shape \(2, 2\)"):
+        sliding_window_figure(np.ones((2, 2)), W)
+    with pytest.raises(TypeError, match="w must be a real numeric array; got dtype complex128"):
+        sliding_window_figure(X, np.array([1j, 1]))
+    with pytest.raises(TypeError, match="x must be a real numeric array; got dtype object"):
+        sliding_window_figure(symbols_array("x", 4), W)
+    with pytest.raises(ValueError, match="either mode .* or stride/padding/dilation"):
+        sliding_window_figure(X, W, mode="same", stride=2)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        sliding_window_figure(X, W, mode="circular")
+    with pytest.raises(ValueError, match="kernel too large"):
+        sliding_window_figure([1, 2], W)
+    with pytest.raises(ValueError, match=r"step must be an output index in 0..5; got 6"):
+        sliding_window_figure(X, W, steps=[6])
+    with pytest.raises(TypeError, match="step must be an int"):
+        draw_window(figure().add_subplot(), X, W, step=True)
+    with pytest.raises(TypeError, match="steps must be a non-empty sequence"):
+        sliding_window_figure(X, W, steps=[])
+    with pytest.raises(ValueError, match="more than max_frames=30"):
+        sliding_window_animation(np.arange(40), W)
+    with pytest.raises(TypeError, match="kernels must be a non-empty mapping"):
+        filtered_figure(X, [W])
+    with pytest.raises(TypeError, match="modes must be a non-empty sequence"):
+        filtered_figure(X, {"w": W}, modes="same")
+    with pytest.raises(ValueError, match="rate must be a positive number"):
+        filtered_figure(X, {"w": W}, rate=0)
+    with pytest.raises(TypeError, match="substitute numbers"):
+        matrix_figure(correlation_matrix(symbols_array("w", 2), 3))
+    with pytest.raises(ValueError, match=r"m must be a non-empty 2-D matrix; got shape \(3,\)"):
+        matrix_figure([1, 2, 3])
+    with pytest.raises(ValueError, match="step must be an output index"):
+        matrix_figure(sympy.eye(3), row=3)

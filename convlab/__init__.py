@@ -12,12 +12,13 @@ METHODS, choose_method
     The three methods ("loop", "im2col", "fft") and the ``auto`` rule.
 check
     Grades a reader's own implementation (used by the book's exercises).
-data, symbolic, viz
-    Real sample signals, SymPy helpers, figures and animations
-    (``convlab.viz`` is imported on demand: it needs matplotlib).
+data, symbolic, indexing, receptive, viz
+    Real sample signals, SymPy helpers, index maps (which input cells each
+    output reads), receptive-field arithmetic, figures and animations
+    (``from convlab import viz``; it is imported on demand).
 """
 
-from . import data, symbolic
+from . import data, indexing, receptive, symbolic
 from .check import check
 from .config import im2col_max_bytes, options, set_im2col_memory
 from .conv import choose_method, conv1d, conv2d, conv3d, convnd, convolve, correlate
@@ -38,9 +39,11 @@ __all__ = [
     "convolve",
     "correlate",
     "data",
+    "indexing",
     "im2col_max_bytes",
     "options",
     "output_size",
+    "receptive",
     "same_padding",
     "set_im2col_memory",
     "symbolic",

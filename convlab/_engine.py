@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from ._padding import pad
+from ._validate import max_abs
 from .choose import choose
 from .methods import COMPUTE
 
@@ -27,10 +28,10 @@ def _fft_integer_is_exact(x: np.ndarray, w: np.ndarray, bias, size: int) -> bool
     The FFT's absolute error is about eps * log2(size) * max|x| * sum|w|; we
     demand a generous margin below 0.5.
     """
-    bound = float(np.max(np.abs(x), initial=0)) * float(
-        np.max(np.sum(np.abs(w.reshape(w.shape[0], -1)).astype(np.float64), axis=1), initial=0))
+    fan_in_sums = np.abs(w.reshape(w.shape[0], -1).astype(np.float64)).sum(axis=1)
+    bound = float(max_abs(x)) * float(np.max(fan_in_sums, initial=0))
     if bias is not None:
-        bound += float(np.max(np.abs(bias), initial=0))
+        bound += float(max_abs(bias))
     return bound * 2.0**-52 * 16 * max(1.0, math.log2(max(size, 2))) < 0.25
 
 

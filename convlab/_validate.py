@@ -115,15 +115,19 @@ def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
     return np.result_type(*arrays)
 
 
+def max_abs(a: np.ndarray) -> int:
+    """``max |a|`` of an integer array as an exact Python int (0 when empty)."""
+    return max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
+
+
 def check_integer_range(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
                         fan_in: int) -> None:
     """Raise if an exact int64 result could overflow."""
     if not (x.size and w.size):
         return
-    bound = int(np.max(np.abs(x.astype(object)))) * int(np.max(np.abs(w.astype(object))))
-    bound *= fan_in
-    if bias is not None and bias.size:
-        bound += int(np.max(np.abs(bias.astype(object))))
+    bound = max_abs(x) * max_abs(w) * fan_in
+    if bias is not None:
+        bound += max_abs(bias)
     if bound >= 2**63:
         raise ValueError(
             "integer inputs could overflow the int64 result: max|x| * max|w| * "

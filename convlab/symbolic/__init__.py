@@ -3,8 +3,15 @@
 The core of it is :func:`symbols_array`: an object array of SymPy symbols
 that every convlab function (with ``method="loop"`` or ``"im2col"``)
 accepts as input, so the formula comes out of the package's own code.
+:func:`correlation_matrix` and :func:`matrix_of` turn a convolution into its
+exact matrix.
 """
 
 from .arrays import as_matrix, symbols_array
+from .counts import conv_macs, conv_params, count_products, dense_macs, dense_params
+from .identities import associator, commutator, convolution_by_definition, holds, index_pairs, residual
+from .matrices import correlation_matrix, matrix_of
 
-__all__ = ["as_matrix", "symbols_array"]
+__all__ = ["associator", "commutator", "convolution_by_definition", "holds", "index_pairs", "residual",
+           "as_matrix", "correlation_matrix", "matrix_of", "symbols_array",
+           "conv_macs", "conv_params", "count_products", "dense_macs", "dense_params"]

@@ -40,16 +40,20 @@ def test_pairing_diagram_draws_one_link_per_product():
     assert corr.get_title().startswith("cross-correlation") and convo.get_title().startswith("convolution")
 
 
-def test_pairing_diagram_title_matches_the_drawn_pairs():
-    n, k, index = 7, 3, 2
-    fig = pairing_diagram(n, k, index=index)
-    # title says y_{index+1} = sum_j x_{index+k+1-j} w_j (1-based j); check against the pairs
-    assert f"x_{{{index + k + 1}-j}}" in fig.axes[1].get_title()
-    for m, j in _pairs("convolve", n, k, index):
-        assert (m + 1) == index + k + 1 - (j + 1)
-    assert f"x_{{{index}+j}}" in fig.axes[0].get_title()
-    for m, j in _pairs("correlate", n, k, index):
-        assert (m + 1) == index + (j + 1)
+def test_pairing_diagram_titles_are_convlab_formulas():
+    import sympy
+
+    from convlab.symbolic import symbols_array
+
+    for start in (0, 1):
+        fig = pairing_diagram(7, 3, index=2, start=start)
+        x, w = symbols_array("x", 7, start=start), symbols_array("w", 3, start=start)
+        corr, convo = fig.axes
+        assert corr.get_title() == (f"cross-correlation: $z_{{{2 + start}}} = "
+                                    f"{sympy.latex(convlab.correlate(x, w)[2])}$")
+        assert convo.get_title() == f"convolution: $y_{{{2 + start}}} = {sympy.latex(convlab.convolve(x, w, 'valid')[2])}$"
+        labels = [t.get_text() for t in corr.texts]
+        assert labels[0] == f"$x_{{{start}}}$" and labels[7] == f"$w_{{{start}}}$"
 
 
 def test_pairing_diagram_default_index_and_k_equal_n():
@@ -68,6 +72,8 @@ def test_pairing_diagram_default_index_and_k_equal_n():
         ((5, 3), {"index": 3}, ValueError, r"index must be an int in 0\.\.2"),
         ((5, 3), {"index": -1}, ValueError, "index must be an int"),
         ((5, 3), {"index": 1.0}, ValueError, "index must be an int"),
+        ((5, 3), {"start": 2}, ValueError, "start must be 0 or 1; got 2"),
+        ((5, 3), {"start": True}, ValueError, "start must be 0 or 1"),
     ],
 )
 def test_pairing_diagram_errors(args, kwargs, exc, match):
@@ -154,3 +160,10 @@ def test_compare_kernels_draws_every_tap():
 def test_compare_kernels_errors(kernels, exc, match):
     with pytest.raises(exc, match=match):
         compare_kernels(kernels)
+
+
+def test_compare_kernels_start():
+    ax = compare_kernels({"w": [1, 2]}, start=0).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$j=0$", "$j=1$"]
+    with pytest.raises(ValueError, match="start must be 0 or 1; got 2"):
+        compare_kernels({"w": [1, 2]}, start=2)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import sympy
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
@@ -30,11 +31,16 @@ def _is_size(v) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
+def _formula(operation: str, n: int, k: int, index: int, start: int):
+    """Output ``index`` (valid mode) of ``operation`` run on symbols, with its x and w arrays."""
+    x, w = symbols_array("x", n, start=start), symbols_array("w", k, start=start)
+    op = conv.correlate if operation == "correlate" else conv.convolve
+    return op(x, w, "valid", method="loop")[index], x, w
+
+
 def _pairs(operation: str, n: int, k: int, index: int) -> list[tuple[int, int]]:
     """(x index, w index) of every product in output ``index`` (valid mode), 0-based."""
-    x, w = symbols_array("x", n), symbols_array("w", k)
-    op = conv.correlate if operation == "correlate" else conv.convolve
-    return index_pairs(op(x, w, "valid", method="loop")[index], x, w)
+    return index_pairs(*_formula(operation, n, k, index, 1))
 
 
 def _box(ax, cx: float, cy: float, text: str, color: str, alpha: float = 0.35) -> None:
@@ -43,15 +49,16 @@ def _box(ax, cx: float, cy: float, text: str, color: str, alpha: float = 0.35) -
     ax.text(cx, cy, text, ha="center", va="center", fontsize=11)
 
 
-def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None) -> Figure:
+def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: int = 1) -> Figure:
     """Which input sample each weight multiplies, for correlation and for convolution.
 
-    For output ``index`` (0-based, ``valid`` mode, the middle one by default)
-    the products are read off ``convlab.correlate`` and ``convlab.convolve``
-    run on SymPy symbols, then drawn as links between the row of samples
-    ``x`` and the kernel ``w`` written in its natural order beneath the
-    window it covers: the links are parallel for correlation and cross for
-    convolution, which pairs the window with the kernel reversed.
+    For output ``index`` (0-based position in the ``valid`` result, the
+    middle one by default) the formula is computed by ``convlab.correlate``
+    and ``convlab.convolve`` on SymPy symbols; its products are drawn as
+    links between the row of samples ``x`` and the kernel ``w``, written in
+    its natural order beneath the window it covers. The links are parallel
+    for correlation and cross for convolution, which pairs the window with
+    the kernel reversed. Each panel's title is the formula itself.
 
     Parameters
     ----------
@@ -59,6 +66,8 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None) -> Figure:
         Signal and kernel lengths, ``1 <= k <= n <= 12``.
     index : int, optional
         The output position, ``0 <= index <= n - k``.
+    start : {1, 0}
+        The first subscript of the labels (the book's 1, or 0).
 
     Returns
     -------
@@ -71,6 +80,8 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None) -> Figure:
     >>> fig = pairing_diagram(5, 3, index=1)
     >>> [len(ax.lines) for ax in fig.axes]       # one link per product
     [3, 3]
+    >>> fig.axes[1].get_title()
+    'convolution: $y_{2} = w_{1} x_{4} + w_{2} x_{3} + w_{3} x_{2}$'
     """
     if not (_is_size(n) and _is_size(k)):
         raise TypeError(f"n and k must be ints; got n={n!r} and k={k!r}")
@@ -80,28 +91,28 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None) -> Figure:
         index = (n - k) // 2
     if not _is_size(index) or not 0 <= index <= n - k:
         raise ValueError(f"index must be an int in 0..{n - k} (a valid-mode output); got {index!r}")
+    if start not in (0, 1) or isinstance(start, bool):
+        raise ValueError(f"start must be 0 or 1; got {start!r}")
     fig = figure(0.75 * n + 1.2, 4.2)
     axes = fig.subplots(2, 1)
     for ax, operation in zip(axes, _OPERATIONS):
-        pairs = _pairs(operation, n, k, index)
+        expr, x, w = _formula(operation, n, k, index, start)
+        pairs = index_pairs(expr, x, w)
         window = [m for m, _ in pairs]
         left = min(window)
         for m in range(n):
             inside = m in window
-            _box(ax, m, 1.0, f"$x_{{{m + 1}}}$", PALETTE["input"] if inside else PALETTE["padding"])
+            _box(ax, m, 1.0, f"$x_{{{m + start}}}$", PALETTE["input"] if inside else PALETTE["padding"])
         for j in range(k):
-            _box(ax, left + j, -0.6, f"$w_{{{j + 1}}}$", PALETTE["kernel"])
+            _box(ax, left + j, -0.6, f"$w_{{{j + start}}}$", PALETTE["kernel"])
         for m, j in pairs:
             ax.plot([m, left + j], [0.7, -0.3], color=PALETTE["highlight"], linewidth=1.6)
         ax.set_xlim(-0.6, n - 0.4)
         ax.set_ylim(-1.0, 1.4)
         ax.set_aspect("equal")
         ax.axis("off")
-        i1 = index + 1
-        if operation == "correlate":
-            ax.set_title(f"cross-correlation: $z_{{{i1}}} = \\sum_j x_{{{index}+j}}\\,w_j$", fontsize=11)
-        else:
-            ax.set_title(f"convolution: $y_{{{i1}}} = \\sum_j x_{{{index + k + 1}-j}}\\,w_j$", fontsize=11)
+        name, out = ("cross-correlation", "z") if operation == "correlate" else ("convolution", "y")
+        ax.set_title(f"{name}: ${out}_{{{index + start}}} = {sympy.latex(expr)}$", fontsize=11)
     return fig
 
 
@@ -165,7 +176,7 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     # one grey scale for both, clipped to the central 99% so edges do not wash it out
     low, high = (float(v) for v in np.percentile(np.concatenate([corr.ravel(), convd.ravel()]), [0.5, 99.5]))
     aspect = img.shape[0] / img.shape[1]
-    fig = figure(9.6, 3.1 * aspect + 0.5)
+    fig = figure(8.8, 2.8 * aspect + 0.5)
     grid = fig.add_gridspec(2, 3, width_ratios=[0.55, 1, 1])
     _draw_kernel(fig.add_subplot(grid[0, 0]), w, "kernel $w$")
     _draw_kernel(fig.add_subplot(grid[1, 0]), np.flip(w), "flipped $w$")
@@ -179,7 +190,7 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     return fig
 
 
-def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = None) -> Figure:
+def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = None, start: int = 1) -> Figure:
     """Several 1-D kernels of one length, drawn tap by tap as grouped bars.
 
     Parameters
@@ -187,6 +198,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     kernels : mapping of str to array_like
         Label -> 1-D real kernel; all the same length, at most 6 of them.
     title : str, optional
+    start : {1, 0}
+        The subscript of the first tap (the book's 1, or 0).
 
     Returns
     -------
@@ -208,6 +221,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     if len(lengths) != 1:
         raise ValueError(f"kernels must all have the same length; got lengths {sorted(lengths)}")
     (k,) = lengths
+    if start not in (0, 1) or isinstance(start, bool):
+        raise ValueError(f"start must be 0 or 1; got {start!r}")
     colors = [PALETTE["kernel"], PALETTE["input"], PALETTE["output"], PALETTE["highlight"],
               PALETTE["muted"], PALETTE["padding"]]
     fig = figure(max(4.0, 0.9 * k + 2.0), 2.8)
@@ -217,7 +232,7 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     for c, (label, w) in enumerate(arrays.items()):
         ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=colors[c])
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(taps, [f"$j={j + 1}$" for j in taps])
+    ax.set_xticks(taps, [f"$j={j + start}$" for j in taps])
     ax.set_ylabel("weight")
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:

@@ -122,6 +122,19 @@ def test_filtered_figure_aligns_outputs_at_window_centres():
     assert not valid.patches
     assert len(same.patches) == 2 + 1     # box: both ends; diff (k=2, scipy centring): the start only
     assert fig.axes[-1].get_xlabel() == "time"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["signal", "box", "diff"]
+
+
+def test_filtered_figure_separate_panels():
+    x = np.cos(np.arange(30) / 3)
+    fig = filtered_figure(x, {"a": [1.0, 1.0], "b": [1.0, -1.0]}, modes=("valid", "same"), separate=True,
+                          xlabel="time (s)", xlim=(3, 20))
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        'mode="valid": 29 samples from 30 (a)', 'mode="valid": 29 samples from 30 (b)',
+        'mode="same": 30 samples from 30 (a)', 'mode="same": 30 samples from 30 (b)']
+    assert [len(ax.get_lines()) for ax in fig.axes] == [3, 3, 3, 3]     # signal, output, zero line
+    assert fig.axes[-1].get_xlabel() == "time (s)"
+    assert fig.axes[0].get_xlim() == (3.0, 20.0)
 
 
 def test_matrix_figure():

@@ -300,8 +300,9 @@ def sliding_window_animation(x: ArrayLike, w: ArrayLike, *, mode: str | None = N
 
 
 def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Sequence[str] = ("same",),
-                    rate: float = 1.0, t0: float = 0.0, xlim: tuple[float, float] | None = None,
-                    signal_label: str = "signal", width: float = 7.0, panel_height: float = 2.2) -> Figure:
+                    separate: bool = False, rate: float = 1.0, t0: float = 0.0,
+                    xlim: tuple[float, float] | None = None, xlabel: str | None = None,
+                    signal_label: str = "signal", width: float = 7.0, panel_height: float = 2.0) -> Figure:
     """A signal and its correlations with one or more kernels, one panel per mode.
 
     Every output sample is plotted at the centre of the window that made it,
@@ -318,11 +319,14 @@ def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Se
         ``convlab.correlate(x, kernel, mode)``.
     modes : sequence of {"valid", "same", "full"}
         One panel per mode.
+    separate : bool
+        One panel per mode *and* kernel (for outputs of different scales).
     rate, t0 : float
-        Samples per unit of time and the time of sample 0 (the axis shows
-        time when ``rate != 1``, sample numbers otherwise).
+        Samples per unit of time and the time of sample 0.
     xlim : (float, float), optional
         Zoom into this time range.
+    xlabel : str, optional
+        By default ``"time"`` if ``rate != 1``, else ``"sample"``.
     signal_label : str
         Legend label of the signal.
     width, panel_height : float
@@ -343,32 +347,39 @@ def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Se
     x = _as_signal("x", x)
     if not isinstance(kernels, Mapping) or not kernels:
         raise TypeError(f"kernels must be a non-empty mapping of label -> kernel; got {kernels!r}")
-    if isinstance(modes, str) or not modes:
+    if isinstance(modes, str) or not isinstance(modes, Sequence) or not modes:
         raise TypeError(f"modes must be a non-empty sequence of modes, e.g. ('valid', 'same'); got {modes!r}")
-    if not isinstance(rate, numbers.Real) or not rate > 0:
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not rate > 0:
         raise ValueError(f"rate must be a positive number; got {rate!r}")
-    fig = figure(width, panel_height * len(modes))
-    axes = fig.subplots(len(modes), 1, sharex=True, squeeze=False)[:, 0]
+    colors = {label: PALETTE[_LINE_COLORS[i % len(_LINE_COLORS)]] for i, label in enumerate(kernels)}
+    groups = [[label] for label in kernels] if separate else [list(kernels)]
+    panels = [(mode, group) for mode in modes for group in groups]
+    fig = figure(width, panel_height * len(panels) + 0.35)
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     t = t0 + np.arange(len(x)) / rate
-    for ax, mode in zip(axes, modes):
+    for ax, (mode, group) in zip(axes, panels):
         ax.plot(t, x, color=PALETTE["input"], lw=0.8, alpha=0.55, label=signal_label)
-        n_out = None
-        for (label, w), key in zip(kernels.items(), _LINE_COLORS * len(kernels)):
-            win = _windows(x, w, mode=mode)
+        for label in group:
+            win = _windows(x, kernels[label], mode=mode)
             tc = t0 + win.centres / rate
-            ax.plot(tc, win.y, color=PALETTE[key], lw=1.4, label=label)
+            ax.plot(tc, win.y, color=colors[label], lw=1.4, label=label)
             edge = win.uses_padding()
-            for side in (edge & (np.arange(len(edge)) < len(edge) / 2),
-                         edge & (np.arange(len(edge)) >= len(edge) / 2)):
+            half = np.arange(len(edge)) < len(edge) / 2
+            for side in (edge & half, edge & ~half):
                 if side.any():
-                    ax.axvspan(tc[side].min(), tc[side].max(), color=PALETTE[key], alpha=0.12, lw=0)
-            n_out = len(win.y)
-        ax.set_title(f'mode="{mode}": {n_out} samples from {len(x)}', fontsize=9, loc="left")
+                    ax.axvspan(tc[side].min(), tc[side].max(), color=colors[label], alpha=0.12, lw=0)
+        title = f'mode="{mode}": {len(win.y)} samples from {len(x)}'
+        ax.set_title(title + (f" ({group[0]})" if separate else ""), fontsize=9, loc="left")
         ax.axhline(0, color=PALETTE["muted"], lw=0.5, alpha=0.5)
         ax.tick_params(labelsize=8)
         ax.margins(x=0.01)
-    axes[0].legend(fontsize=7.5, ncol=len(kernels) + 1, loc="upper right", framealpha=0.85)
-    axes[-1].set_xlabel("time" if rate != 1 else "sample", fontsize=9)
+    lines = {}
+    for line in (line for ax in axes for line in ax.get_lines()):
+        if line.get_label() in (signal_label, *kernels):
+            lines.setdefault(line.get_label(), line)
+    fig.legend(list(lines.values()), list(lines), loc="outside upper right", ncol=len(lines), fontsize=7.5,
+               frameon=False)
+    axes[-1].set_xlabel(xlabel or ("time" if rate != 1 else "sample"), fontsize=9)
     if xlim is not None:
         axes[-1].set_xlim(*xlim)
     return fig

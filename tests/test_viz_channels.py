@@ -52,6 +52,8 @@ def test_feature_maps_grid_and_scales():
     assert images[0].get_clim() == (-1.0, 1.0)
     assert images[1].get_clim() == (-6.0, 6.0)
     assert images[1].get_cmap().name == "RdBu_r"
+    fig = channels.feature_maps(maps, symmetric=[False, True])
+    assert [ax.get_images()[0].get_clim() for ax in fig.axes] == [(-1.0, -1.0), (-6.0, 6.0)]
     fig = channels.feature_maps(np.zeros((7, 2, 2)), ncols=3)
     assert len(fig.axes) == 7 and fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (3, 3)
 
@@ -63,6 +65,7 @@ def test_feature_maps_grid_and_scales():
     ([np.zeros((2, 2))] * 2, dict(titles=["a"]), ValueError, r"one entry per map \(2\)"),
     ([np.zeros((2, 2))] * 2, dict(cmap=["gray"]), ValueError, r"one colormap per map \(2\)"),
     ([np.zeros((2, 2))], dict(ncols=0), ValueError, "ncols must be a positive int"),
+    ([np.zeros((2, 2))] * 2, dict(symmetric=[True]), ValueError, r"one bool per map \(2\)"),
 ])
 def test_feature_maps_errors(maps, kwargs, exc, match):
     with pytest.raises(exc, match=match):
@@ -106,3 +109,37 @@ def test_group_connectivity_draws_one_line_per_connection():
     assert len(channels.group_connectivity(3, 3, groups=3).axes) == 1
     with pytest.raises(ValueError, match="non-empty sequence"):
         channels.group_connectivity(4, 4, groups=[])
+
+
+def test_feature_maps_percentile_clips_the_scale():
+    a = np.concatenate([np.linspace(-1, 1, 99), [50.0]]).reshape(10, 10)
+    fig = channels.feature_maps([a], symmetric=True, percentile=98)
+    low, high = fig.axes[0].get_images()[0].get_clim()
+    assert high == -low and high < 2
+    fig = channels.feature_maps([np.arange(101.0).reshape(1, 101)], percentile=90)
+    assert fig.axes[0].get_images()[0].get_clim() == (10.0, 90.0)
+    with pytest.raises(ValueError, match=r"percentile must be in \(50, 100\]"):
+        channels.feature_maps([a], percentile=40)
+
+
+def test_filter_bank_grid_labels_and_shared_scale():
+    w = np.arange(2 * 3 * 2 * 2, dtype=float).reshape(2, 3, 2, 2) - 5
+    fig = channels.filter_bank(w, filter_names=["f1", "f2"], channel_names=["R", "G", "B"])
+    assert len(fig.axes) == 6
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["R", "G", "B"]
+    assert [fig.axes[i].get_ylabel() for i in (0, 3)] == ["f1", "f2"]
+    assert {ax.get_images()[0].get_clim() for ax in fig.axes} == {(-18.0, 18.0)}
+    np.testing.assert_array_equal(fig.axes[5].get_images()[0].get_array(), w[1, 2])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["-5", "-4", "-3", "-2"]
+    assert not channels.filter_bank(np.ones((1, 1, 5, 5))).axes[0].texts
+
+
+@pytest.mark.parametrize("w,kwargs,exc,match", [
+    (np.ones((2, 3, 3)), {}, ValueError, r"w must have shape \(C_out, C_in, kh, kw\)"),
+    (np.ones((2, 3, 3, 3), dtype=complex), {}, TypeError, "real numbers"),
+    (np.ones((2, 3, 3, 3)), dict(filter_names=["a"]), ValueError, "filter_names must have 2 entries"),
+    (np.ones((2, 3, 3, 3)), dict(channel_names=["a"]), ValueError, "channel_names must have 3 entries"),
+])
+def test_filter_bank_errors(w, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        channels.filter_bank(w, **kwargs)

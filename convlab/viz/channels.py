@@ -150,8 +150,8 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
 
 
 def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None = None,
-                 cmap: str | Sequence[str] = "gray", symmetric: bool = False,
-                 width: float = 8.0, suptitle: str | None = None) -> Figure:
+                 cmap: str | Sequence[str] = "gray", symmetric: bool | Sequence[bool] = False,
+                 percentile: float = 100.0, width: float = 8.0, suptitle: str | None = None) -> Figure:
     """A grid of 2-D maps (channels, filters or feature maps), one panel each.
 
     Parameters
@@ -165,9 +165,13 @@ def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None
         Panels per row (default: all in one row, at most 4).
     cmap : str or sequence of str
         One colormap for all panels or one per panel.
-    symmetric : bool
-        Centre each panel's colour scale on zero (for signed maps with a
-        diverging ``cmap`` such as ``"RdBu_r"``).
+    symmetric : bool or sequence of bool
+        Centre the colour scale on zero (for signed maps with a diverging
+        ``cmap`` such as ``"RdBu_r"``); one value for all panels or one per panel.
+    percentile : float
+        Each panel's colour scale ends at this percentile of its values
+        (of their magnitudes when ``symmetric``), so that a few extreme
+        values do not wash out the rest; 100 uses the full range.
     width : float
         Figure width in inches; the height follows the maps' aspect ratio.
     suptitle : str, optional
@@ -195,21 +199,28 @@ def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None
     cmaps = [cmap] * n if isinstance(cmap, str) else list(cmap)
     if len(cmaps) != n:
         raise ValueError(f"cmap must be a str or one colormap per map ({n}); got {len(cmaps)}")
+    symmetric = [symmetric] * n if isinstance(symmetric, (bool, np.bool_)) else list(symmetric)
+    if len(symmetric) != n:
+        raise ValueError(f"symmetric must be a bool or one bool per map ({n}); got {len(symmetric)}")
     if ncols is None:
         ncols = min(n, 4)
     if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
         raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    if not 50 < percentile <= 100:
+        raise ValueError(f"percentile must be in (50, 100]; got {percentile!r}")
     nrows = -(-n // ncols)
     aspect = arrs[0].shape[0] / arrs[0].shape[1]
     extra = 0.35 if titles is not None else 0.1
     height = nrows * (width / ncols * aspect + extra) + (0.3 if suptitle else 0)
     fig = figure(width, height)
-    for i, (a, cm) in enumerate(zip(arrs, cmaps)):
+    for i, (a, cm, sym) in enumerate(zip(arrs, cmaps, symmetric)):
         ax = fig.add_subplot(nrows, ncols, i + 1)
-        kw = {}
-        if symmetric:
-            m = float(np.max(np.abs(a))) or 1.0
+        if sym:
+            m = float(np.percentile(np.abs(a), percentile)) or 1.0
             kw = dict(vmin=-m, vmax=m)
+        else:
+            lo, hi = np.percentile(a, [100 - percentile, percentile])
+            kw = dict(vmin=float(lo), vmax=float(hi))
         ax.imshow(a, cmap=cm, interpolation="nearest", **kw)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -217,6 +228,67 @@ def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None
             ax.set_title(titles[i], fontsize=9)
     if suptitle:
         fig.suptitle(suptitle, fontsize=10)
+    return fig
+
+
+def filter_bank(w, *, filter_names: Sequence[str] | None = None,
+                channel_names: Sequence[str] | None = None, annotate: bool | None = None,
+                cell: float = 0.9) -> Figure:
+    """A weight ``(C_out, C_in, kh, kw)`` as a grid: one row per filter, one column per input channel.
+
+    All kernels share one zero-centred colour scale (``RdBu_r``), so weights
+    can be compared across filters and channels.
+
+    Parameters
+    ----------
+    w : array_like
+        Real weights of shape ``(C_out, C_in, kh, kw)``.
+    filter_names, channel_names : sequence of str, optional
+        Row and column labels.
+    annotate : bool, optional
+        Write each weight in its cell; by default only for kernels of at most 3x3.
+    cell : float
+        Size of one kernel panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.channels import filter_bank
+    >>> fig = filter_bank(np.ones((2, 3, 3, 3)), channel_names=["R", "G", "B"])
+    >>> len(fig.axes), fig.axes[2].get_title()
+    (6, 'B')
+    """
+    arr = np.asarray(w)
+    if arr.ndim != 4 or 0 in arr.shape:
+        raise ValueError(f"w must have shape (C_out, C_in, kh, kw); got {arr.shape}")
+    if arr.dtype.kind not in "iuf":
+        raise TypeError("w must hold real numbers")
+    c_out, c_in, kh, kw = arr.shape
+    for name, labels, size in (("filter_names", filter_names, c_out), ("channel_names", channel_names, c_in)):
+        if labels is not None and len(labels) != size:
+            raise ValueError(f"{name} must have {size} entries; got {len(labels)}")
+    if annotate is None:
+        annotate = max(kh, kw) <= 3
+    limit = float(np.max(np.abs(arr))) or 1.0
+    fig = figure(cell * c_in + (1.4 if filter_names is not None else 0.2), cell * c_out + 0.4)
+    axes = np.asarray(fig.subplots(c_out, c_in, squeeze=False))
+    for o, c in np.ndindex(c_out, c_in):
+        ax = axes[o, c]
+        ax.imshow(arr[o, c], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if annotate:
+            for (i, j), v in np.ndenumerate(arr[o, c]):
+                ax.text(j, i, f"{v + 0.0:.2g}", ha="center", va="center", fontsize=6,
+                        color="white" if abs(v) > 0.6 * limit else "black")
+        if o == 0 and channel_names is not None:
+            ax.set_title(channel_names[c], fontsize=9)
+        if c == 0 and filter_names is not None:
+            ax.set_ylabel(filter_names[o], fontsize=8, rotation=0, ha="right", va="center")
     return fig
 
 
@@ -330,5 +402,5 @@ def group_connectivity(c_in: int, c_out: int, groups: int | Sequence[int] = (1, 
     return fig
 
 
-__all__ = ["channel_cmap", "connectivity", "conv_shapes", "feature_maps", "group_connectivity",
-           "rgb_channels"]
+__all__ = ["channel_cmap", "connectivity", "conv_shapes", "feature_maps", "filter_bank",
+           "group_connectivity", "rgb_channels"]

@@ -187,3 +187,17 @@ def test_index_map_figure_uses_one_scale():
     small, large = fig.axes
     assert np.diff(small.get_xlim()) == pytest.approx(np.diff(large.get_xlim()))
     assert np.diff(small.get_ylim()) == pytest.approx(np.diff(large.get_ylim()))
+
+
+def test_feature_maps_figure_wraps_into_rows():
+    img = np.linspace(0, 1, 36).reshape(6, 6)
+    panels = [Panel(f"p{i}", np.ones((1, 1)), img) for i in range(5)]
+    fig = feature_maps_figure(panels, ncols=3, width=1.0)
+    assert len(fig.axes) == 4 * 3
+    assert tuple(fig.get_size_inches()) == pytest.approx((3.0, 2 * 2.05))
+    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titled == ["p0", "p1", "p2", "p3", "p4"]
+    unused = [ax for ax in fig.axes if not ax.get_title() and not ax.images]
+    assert len(unused) == 2 and not any(ax.axison for ax in unused)
+    with pytest.raises(ValueError, match="ncols must be a positive int"):
+        feature_maps_figure(panels, ncols=0)

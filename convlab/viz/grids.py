@@ -261,8 +261,8 @@ class Panel(NamedTuple):
     note: str = ""
 
 
-def feature_maps_figure(panels, *, crop=None, width: float = 1.75) -> Figure:
-    """Kernels (top row) above the feature maps they produce (bottom row).
+def feature_maps_figure(panels, *, crop=None, width: float = 1.75, ncols: int | None = None) -> Figure:
+    """Kernels above the feature maps they produce, one column per panel.
 
     Parameters
     ----------
@@ -271,6 +271,9 @@ def feature_maps_figure(panels, *, crop=None, width: float = 1.75) -> Figure:
         The part of every image to show (computed on the whole image first).
     width : float
         Inches per column.
+    ncols : int, optional
+        Columns per row of panels (all panels in one row by default); the
+        panels wrap onto further (kernel, map) row pairs.
 
     Returns
     -------
@@ -290,13 +293,23 @@ def feature_maps_figure(panels, *, crop=None, width: float = 1.75) -> Figure:
     if not panels:
         raise ValueError("panels must hold at least one Panel")
     n = len(panels)
-    fig = figure(width * n, width * 2.05)
-    axes = fig.subplots(2, n, squeeze=False, height_ratios=[0.8, 1.25])
-    for col, p in enumerate(panels):
+    if ncols is None:
+        ncols = n
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig = figure(width * ncols, width * 2.05 * nrows)
+    axes = fig.subplots(2 * nrows, ncols, squeeze=False, height_ratios=[0.8, 1.25] * nrows)
+    for slot in range(n, nrows * ncols):     # empty slots of the last row
+        axes[2 * (nrows - 1), slot % ncols].axis("off")
+        axes[2 * (nrows - 1) + 1, slot % ncols].axis("off")
+    for index, p in enumerate(panels):
         img = np.asarray(p.image, dtype=float)
         if img.ndim != 2:
             raise ValueError(f"panel {p.title!r}: image must be 2-D; got shape {img.shape}")
-        top, bottom = axes[0, col], axes[1, col]
+        row, col = divmod(index, ncols)
+        top, bottom = axes[2 * row, col], axes[2 * row + 1, col]
         if p.kernel is not None:
             draw_kernel(top, p.kernel)
         else:

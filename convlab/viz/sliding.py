@@ -447,7 +447,8 @@ def matrix_figure(m, *, row: int | None = None, annotate: bool | None = None, fm
     if annotate:
         for (i, j), v in np.ndenumerate(a):
             if v != 0:
-                ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=7)
+                ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=7,
+                        color="white" if abs(v) > 0.6 * limit else "black")
     if row is not None:
         ax.add_patch(Rectangle((-0.5, row - 0.5), a.shape[1], 1, fill=False, edgecolor=PALETTE["highlight"],
                                lw=1.8))

@@ -13,7 +13,7 @@ class HTMLAnimation:
 
     Displays itself in Jupyter and in the built book through ``_repr_html_``.
     The element ids are derived from the content, not random, so a notebook
-    re-executed gives the same output.
+    re-executed gives the same output; nothing is loaded from the network.
     """
 
     def __init__(self, html: str, n_frames: int):
@@ -49,6 +49,9 @@ def animate(fig, update, n_frames: int, *, interval: int = 400, default_mode: st
     anim = _mpl_animation.FuncAnimation(fig, update, frames=n_frames, interval=interval, blit=False)
     html = anim.to_jshtml(default_mode=default_mode)
     plt.close(fig)
+    # matplotlib links Font Awesome 4 from a CDN for the button icons; Jupyter and
+    # the book's theme already ship Font Awesome, and the book must work offline
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>\s*", "", html)
     random_ids = sorted(set(re.findall(r"[0-9a-f]{32}", html)))
     stable = hashlib.sha1(f"{n_frames}:{len(html)}".encode()).hexdigest()[:32]
     for k, rid in enumerate(random_ids):

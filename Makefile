@@ -4,10 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EXTRAS ?= book,test
-STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 comma  := ,
+STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: book test lint bench clean
+.PHONY: book test lint bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 ## make bench: the benchmark table (BENCH_ARGS=--quick for a short run)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+## make notebooks: re-execute every chapter in place (commit them with their fresh outputs)
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -1,4 +1,23 @@
-"""``method="auto"``: a cost rule that picks one of the three methods."""
+"""``method="auto"``: estimate each method's time, pick the fastest, say why.
+
+The estimates are cost models of what each method actually does, with
+constants measured on the project's machines (one thread, numpy 2.x with
+OpenBLAS and pocketfft; see :func:`convlab.methods.im2col.estimate_seconds`
+and :func:`convlab.methods.fft.estimate_seconds`):
+
+* ``im2col``: copying the column matrix (bytes, plus a cost per contiguous
+  run of the patch view) and the GEMM (flops at a rate that drops for few
+  output channels or a short inner dimension);
+* ``fft``: the transforms (``n log n`` per transform, slower once out of
+  cache), the products of spectra (a batched matrix product for several
+  channels) and, for long 1-D signals, overlap-add with the best block;
+* ``loop``: ``LOOP_NS_PER_MAC`` per multiply-add -- never chosen, reported so
+  that the explanation shows how far behind it is.
+
+Rules that come before the estimates: symbolic (object) inputs use
+``im2col`` (exact on objects, and faster than ``loop``); integer inputs use
+``im2col`` (exact; ``fft`` would round).
+"""
 
 from __future__ import annotations
 
@@ -7,38 +26,80 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .methods.fft import next_fast_len
+from .methods import fft, im2col
+from .timing import format_seconds
 
-# Relative cost of one FFT "flop" versus one GEMM multiply-add, measured on
-# this kind of machine: BLAS runs near peak, pocketfft far below it.
-FFT_PENALTY = 4.0
+# Measured for the literal method: one Python-level multiply-add and its indexing.
+LOOP_NS_PER_MAC = 1500.0
 
 
 @dataclass(frozen=True)
 class Choice:
-    """The method ``auto`` picked, the estimates behind it and why."""
+    """The method ``auto`` picked, the estimates behind it (seconds) and why.
+
+    ``direct_cost`` is the im2col estimate and ``fft_cost`` the FFT estimate
+    (NaN when a rule decided without estimating); ``loop_cost`` is the
+    literal loop's.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> choice = convlab.choose_method(np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31)), explain=True)
+    >>> choice.method, choice.fft_cost < choice.direct_cost
+    ('fft', True)
+    """
 
     method: str
     direct_cost: float
     fft_cost: float
     reason: str
+    loop_cost: float = math.nan
 
     def __str__(self) -> str:
         return f"{self.method}: {self.reason}"
 
+    @property
+    def estimates(self) -> dict[str, float]:
+        """Estimated seconds per method."""
+        return {"loop": self.loop_cost, "im2col": self.direct_cost, "fft": self.fft_cost}
 
-def costs(x_shape, w_shape, padding, stride, dilation, groups, out_spatial):
-    """Estimated work of the direct (im2col) and FFT methods, in flop-like units."""
-    n_batch, c_in = x_shape[:2]
-    c_out, c_in_g = w_shape[:2]
-    kernel = w_shape[2:]
-    direct = 2.0 * n_batch * c_out * c_in_g * math.prod(kernel) * math.prod(out_spatial)
-    padded = [n + lo + hi for n, (lo, hi) in zip(x_shape[2:], padding)]
-    size = math.prod(next_fast_len(p) for p in padded)
-    transforms = n_batch * c_in + c_out * c_in_g + n_batch * c_out
-    fft = transforms * 2.5 * size * max(1.0, math.log2(size))      # real FFTs
-    fft += 4.0 * n_batch * c_out * c_in_g * size / 2                # complex products
-    return direct, FFT_PENALTY * fft
+
+def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype) -> dict[str, float]:
+    """Estimated seconds of each method for a problem given by its shapes.
+
+    ``x_shape`` is ``(N, C_in, *spatial)`` before padding, ``padding`` one
+    ``(before, after)`` pair per axis and ``dtype`` the dtype computed in.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.choose import estimates
+    >>> t = estimates((1, 1, 512, 512), (1, 1, 31, 31), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
+    ...               (482, 482), np.float64)
+    >>> t["fft"] < t["im2col"] < t["loop"]
+    True
+    """
+    dtype = np.dtype(dtype)
+    real = dtype.kind != "c"
+    itemsize = dtype.itemsize // (1 if real else 2)
+    if dtype.kind in "iu":
+        itemsize = 8          # computed in float64 by fft; im2col's integer GEMM is not BLAS
+    n_batch = x_shape[0]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(x_shape[2:], padding))
+    macs = n_batch * w_shape[0] * math.prod(w_shape[1:]) * math.prod(out_spatial)
+    return {
+        "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
+        "im2col": im2col.estimate_seconds(n_batch, tuple(w_shape), groups, tuple(out_spatial),
+                                          tuple(stride), itemsize, real),
+        "fft": fft.estimate_seconds(padded, tuple(w_shape), n_batch, groups, tuple(dilation),
+                                    itemsize, real),
+    }
+
+
+def costs(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype=np.float64):
+    """``(im2col, fft)`` estimated seconds: see :func:`estimates`."""
+    t = estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype)
+    return t["im2col"], t["fft"]
 
 
 def choose(problem) -> Choice:
@@ -50,10 +111,29 @@ def choose(problem) -> Choice:
     if problem.dtype == np.int64:
         return Choice("im2col", math.nan, math.nan,
                       "integer input: im2col is exact, fft would round")
-    direct, fft = costs(x.shape, w.shape, problem.padding, problem.stride,
-                        problem.dilation, problem.groups, problem.out_spatial)
-    if fft < direct:
-        return Choice("fft", direct, fft,
-                      f"estimated FFT cost {fft:.3g} < direct cost {direct:.3g}")
-    return Choice("im2col", direct, fft,
-                  f"estimated direct cost {direct:.3g} <= FFT cost {fft:.3g}")
+    dtype = problem.dtype if problem.dtype != np.float16 else np.dtype(np.float32)
+    t = estimates(x.shape, w.shape, problem.padding, problem.stride, problem.dilation,
+                  problem.groups, problem.out_spatial, dtype)
+    direct, spectral = t["im2col"], t["fft"]
+    shown = f"estimated cost im2col {format_seconds(direct)}, fft {format_seconds(spectral)}"
+    if spectral < direct:
+        how = "overlap-add" if len(problem.out_spatial) == 1 and _overlap_add(problem) else "one FFT"
+        return Choice("fft", direct, spectral,
+                      f"{shown} ({how}): fft is {direct / spectral:.2g}x faster", t["loop"])
+    why = ("the GEMM is cheaper than the transforms" if direct > 0 else "nothing to compute")
+    return Choice("im2col", direct, spectral,
+                  f"{shown}: im2col is {spectral / max(direct, 1e-12):.2g}x faster ({why})", t["loop"])
+
+
+def _overlap_add(problem) -> bool:
+    """Whether the fft method would use overlap-add for this 1-D problem."""
+    x, w = problem.x, problem.w
+    (lo, hi), = problem.padding
+    span = problem.dilation[0] * (w.shape[2] - 1) + 1
+    n_batch, c_in = x.shape[:2]
+    c_out, c_in_g = w.shape[:2]
+    dtype = np.dtype(problem.dtype)
+    real = dtype.kind != "c"
+    itemsize = 8 if dtype.kind in "iu" else dtype.itemsize // (1 if real else 2)
+    return fft.block_length(x.shape[2] + lo + hi, span, n_batch * c_in, n_batch * c_out, c_out * c_in_g,
+                            n_batch * c_out * c_in_g, itemsize, real) is not None

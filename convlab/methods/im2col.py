@@ -5,12 +5,21 @@ output positions)::
 
     patches[n, c, j, i] = xp[n, c, i*stride + j*dilation]
 
-For each group the view is copied, in channel-major order, into a column
-matrix of shape ``(C_g * K, L)`` per sample (``K`` kernel elements, ``L``
-output positions), and ``w_g @ cols`` yields the outputs in their final
-``(C_out_g, L)`` layout. The column buffer is allocated once and reused; its
-size is capped by :func:`convlab.im2col_max_bytes` by working on chunks of
-samples or, for big images, of output rows.
+For each group the view is copied, channel-major (row ``(c, j)``, the order
+of ``w.reshape(C_out, -1)``), into a column matrix of shape ``(C_g * K, L)``
+per sample (``K`` kernel elements, ``L`` output positions), and
+``w_g @ cols`` writes the outputs straight into their final
+``(C_out_g, L)`` place in the result: the only copies are the column matrix
+itself and nothing else. A 1x1 kernel at stride 1 needs no copy at all (the
+input *is* its column matrix).
+
+Memory: the column matrix holds ``C_g * K`` times the input, 1.7 GiB for a
+512x512 image and a 31x31 kernel in float64. It is never built whole: one
+buffer of at most :func:`convlab.im2col_max_bytes` (256 MiB by default) and
+at most :data:`WORK_BYTES` (16 MiB, the size that runs fastest) is
+allocated per call and reused for every chunk -- whole samples when a sample
+fits, else slabs of output rows (planes, for 3-D) of one sample -- and each
+chunk's GEMM writes its slice of the result.
 """
 
 from __future__ import annotations
@@ -22,9 +31,37 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import config
 
+# Cost model (single-threaded OpenBLAS through numpy on the project's x86-64
+# machines): GEMM peak in flop/s by itemsize of the real dtype; a GEMM with few
+# rows (output channels) M or a short inner dimension K runs below peak,
+# roughly by M/(M + GEMM_HALF_M) and K/(K + GEMM_HALF_K).
+GEMM_PEAK = {4: 32e9, 8: 16e9}
+GEMM_HALF_M = 6
+GEMM_HALF_K = 30
+COPY_NS_PER_BYTE = 0.125          # building the column matrix: streaming copy
+COPY_NS_PER_RUN = 20.0            # plus a fixed cost per contiguous run of the patch view
+CALL_SECONDS = 5e-6               # one chunk: copy and matmul calls
+
+# The size of chunk aimed at when the cap allows more: large enough for the GEMM
+# to run at full speed, small enough (under glibc's 32 MiB mmap threshold) for
+# the allocator to hand the same memory back on the next call instead of
+# mapping fresh pages, whose first touch costs as much as a copy.
+WORK_BYTES = 16 * 2**20
+
 
 def patch_view(xp, kernel, stride, dilation, out_spatial):
-    """Read-only view ``(N, C, *kernel, *out_spatial)`` of the padded input."""
+    """Read-only view ``(N, C, *kernel, *out_spatial)`` of the padded input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.methods.im2col import patch_view
+    >>> xp = np.arange(5.0).reshape(1, 1, 5)
+    >>> patch_view(xp, (3,), (1,), (1,), (3,))[0, 0]     # row j holds x[i + j]
+    array([[0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    """
     s_n, s_c, *s_sp = xp.strides
     shape = xp.shape[:2] + tuple(kernel) + tuple(out_spatial)
     strides = ((s_n, s_c) + tuple(st * d for st, d in zip(s_sp, dilation))
@@ -32,12 +69,88 @@ def patch_view(xp, kernel, stride, dilation, out_spatial):
     return as_strided(xp, shape, strides, writeable=False)
 
 
-def _plan(n_batch, rows, per_row_bytes, max_bytes):
-    """(samples per chunk, output rows per chunk) within ``max_bytes``."""
-    per_sample = per_row_bytes * rows
-    if per_sample <= max_bytes:
-        return max(1, min(n_batch, max_bytes // max(per_sample, 1))), rows
-    return 1, max(1, min(rows, max_bytes // max(per_row_bytes, 1)))
+def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
+         max_bytes: int) -> tuple[int, int, int]:
+    """How to cut the column matrix into chunks of at most ``max_bytes``.
+
+    Returns ``(samples, axis, width)``: each chunk covers ``samples`` whole
+    samples when ``axis == -1``; otherwise one sample, every index of the
+    output axes before ``axis``, ``width`` indices of ``axis`` and all of the
+    axes after it. Only a single column (``depth * itemsize`` bytes) can
+    exceed the cap.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import plan
+    >>> plan(8, 576, (56, 56), 8, 256 * 2**20)        # all 8 samples at once
+    (8, -1, 56)
+    >>> plan(1, 961, (482, 482), 8, 256 * 2**20)      # 512x512 * 31x31: 7 chunks of 69 rows
+    (1, 0, 69)
+    """
+    column = depth * itemsize
+    per_sample = column * math.prod(out_spatial)
+    if per_sample <= max_bytes or not out_spatial:
+        return _even(n_batch, max_bytes // max(per_sample, 1)), -1, out_spatial[0] if out_spatial else 1
+    for axis, size in enumerate(out_spatial):
+        slab = column * math.prod(out_spatial[axis + 1:])     # one index of this axis
+        if slab <= max_bytes or axis == len(out_spatial) - 1:
+            return 1, axis, _even(size, max_bytes // slab)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
+                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True) -> float:
+    """Estimated seconds of :func:`compute`: copying the column matrix, then the GEMMs.
+
+    ``itemsize`` is that of the real dtype; complex products cost four real ones.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import estimate_seconds
+    >>> t = estimate_seconds(8, (64, 64, 3, 3), 1, (56, 56), (1, 1))
+    >>> 0.01 < t < 1.0
+    True
+    """
+    c_out, c_in_g = w_shape[:2]
+    kernel = w_shape[2:]
+    m, depth = c_out // groups, c_in_g * math.prod(kernel)
+    positions = math.prod(out_spatial)
+    elements = n_batch * groups * depth * positions
+    bytes_ = elements * itemsize * (1 if real else 2)
+    copy = 0.0
+    if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
+        run = out_spatial[-1] if out_spatial and stride[-1] == 1 else 1
+        copy = bytes_ * COPY_NS_PER_BYTE * 1e-9 + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
+    flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
+    rate = GEMM_PEAK.get(itemsize, 16e9) * m / (m + GEMM_HALF_M) * depth / (depth + GEMM_HALF_K)
+    samples, axis, width = plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
+                                min(config.im2col_max_bytes(), WORK_BYTES))
+    chunks = groups * (-(-n_batch // samples) if axis == -1 else
+                       n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
+    return copy + flops / rate + chunks * CALL_SECONDS
+
+
+def _even(total: int, most: int) -> int:
+    """The chunk size, at most ``most``, that cuts ``total`` into equal-ish chunks."""
+    most = max(1, min(total, most))
+    return -(-total // -(-total // most)) if total else 1
+
+
+def _chunks(n_batch, out_spatial, samples, axis, width):
+    """Yield ``(sample slice, spatial index tuple)`` for every chunk of :func:`plan`."""
+    if axis == -1:
+        for n0 in range(0, n_batch, samples):
+            yield slice(n0, min(n0 + samples, n_batch)), ()
+        return
+    for n in range(n_batch):
+        for outer in np.ndindex(*out_spatial[:axis]):
+            for a0 in range(0, out_spatial[axis], width):
+                yield slice(n, n + 1), (*outer, slice(a0, min(a0 + width, out_spatial[axis])))
+
+
+def _flat(a, shape):
+    """``a`` reshaped without a copy (a silent copy would lose the writes)."""
+    return np.reshape(a, shape, copy=False)
 
 
 def compute(xp, w, stride, dilation, groups, out_spatial):
@@ -46,23 +159,29 @@ def compute(xp, w, stride, dilation, groups, out_spatial):
     kernel = w.shape[2:]
     c_out_g = c_out // groups
     depth = c_in_g * math.prod(kernel)          # rows of the column matrix
-    rows, rest = out_spatial[0], math.prod(out_spatial[1:])
     dtype = np.result_type(xp, w)
     y = np.empty((n_batch, c_out, *out_spatial), dtype=dtype)
+    w_mat = np.ascontiguousarray(w.reshape(groups, c_out_g, depth))
     patches = patch_view(xp, kernel, stride, dilation, out_spatial)
-    w_mat = w.reshape(groups, c_out_g, depth)
-    nb, nr = _plan(n_batch, rows, depth * rest * dtype.itemsize, config.im2col_max_bytes())
-    buf = np.empty(nb * depth * nr * rest, dtype=dtype)
+    no_copy = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
+    samples, axis, width = plan(n_batch, depth, out_spatial, dtype.itemsize,
+                                min(config.im2col_max_bytes(), WORK_BYTES))
+    buf = None
     for g in range(groups):
         chans = slice(g * c_in_g, (g + 1) * c_in_g)
         outs = slice(g * c_out_g, (g + 1) * c_out_g)
-        for n0 in range(0, n_batch, nb):
-            n1 = min(n0 + nb, n_batch)
-            for r0 in range(0, rows, nr):
-                r1 = min(r0 + nr, rows)
-                src = patches[n0:n1, chans, ..., r0:r1, *([slice(None)] * (len(out_spatial) - 1))]
+        for batch, where in _chunks(n_batch, out_spatial, samples, axis, width):
+            src = patches[(batch, chans, *([slice(None)] * len(kernel)), *where)]
+            nb = src.shape[0]
+            if no_copy:
+                cols = src.reshape(nb, depth, -1)     # a view when xp is contiguous: no copy at all
+            else:
+                if buf is None:                       # the first chunk is the largest
+                    buf = np.empty(src.size, dtype=dtype)
                 cols = buf[: src.size].reshape(src.shape)
                 np.copyto(cols, src)
-                prod = np.matmul(w_mat[g], cols.reshape(n1 - n0, depth, -1))
-                y[n0:n1, outs, r0:r1] = prod.reshape((n1 - n0, c_out_g, r1 - r0) + out_spatial[1:])
+                cols = cols.reshape(nb, depth, -1)
+            out = _flat(y[(batch, outs, *where)], (nb, c_out_g, cols.shape[-1]))
+            np.matmul(w_mat[g], cols, out=out)
     return y
+

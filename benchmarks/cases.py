@@ -1,0 +1,49 @@
+"""The benchmark shapes (those of the performance issue)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Case:
+    """One convolution: ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_out, C_in, *k)``."""
+
+    name: str
+    x_shape: tuple[int, ...]
+    w_shape: tuple[int, ...]
+    padding: int = 0
+    group: str = ""
+
+    @property
+    def nd(self) -> int:
+        return len(self.w_shape) - 2
+
+    @property
+    def single_channel(self) -> bool:
+        return self.x_shape[:2] == (1, 1) and self.w_shape[:2] == (1, 1)
+
+    @property
+    def deep(self) -> bool:
+        return self.group == "deep"
+
+
+DEEP = [
+    Case("56x56 3x3 64->64", (8, 64, 56, 56), (64, 64, 3, 3), 1, "deep"),
+    Case("28x28 3x3 128->128", (8, 128, 28, 28), (128, 128, 3, 3), 1, "deep"),
+    Case("14x14 3x3 256->256", (16, 256, 14, 14), (256, 256, 3, 3), 1, "deep"),
+]
+
+IMAGES = [
+    Case("224x224 3x3 3->64", (1, 3, 224, 224), (64, 3, 3, 3), 1, "image"),
+    Case("256x256 11x11 3->8", (1, 3, 256, 256), (8, 3, 11, 11), 0, "image"),
+    Case("512x512 31x31", (1, 1, 512, 512), (1, 1, 31, 31), 0, "image"),
+    Case("1024x1024 5x5", (1, 1, 1024, 1024), (1, 1, 5, 5), 0, "image"),
+]
+
+SIGNALS = [
+    Case(f"1-D {n:.0e} k={k}".replace("+0", ""), (1, 1, n), (1, 1, k), 0, "signal")
+    for n in (1_000, 10_000, 100_000, 1_000_000) for k in (3, 31, 1001) if k <= n // 2
+]
+
+CASES = DEEP + IMAGES + SIGNALS

@@ -1,0 +1,383 @@
+"""Run the benchmark and print the tables: see :mod:`benchmarks`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import math
+import platform
+import sys
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+import convlab
+from convlab import timing
+from convlab.methods import im2col as im2col_module
+
+from .cases import CASES, Case
+
+DTYPES = ("float64", "float32")
+MiB = 2**20
+
+
+@dataclass
+class Row:
+    """Medians (seconds) of one case in one dtype, and what was skipped and why."""
+
+    case: str
+    dtype: str
+    group: str
+    times: dict[str, float] = field(default_factory=dict)
+    runs: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    choice: str = ""
+    gemm_flops: float = math.nan
+
+    def best(self, names=("im2col", "fft")) -> tuple[str, float]:
+        avail = [(self.times[n], n) for n in names if math.isfinite(self.times.get(n, math.nan))]
+        if not avail:
+            return "", math.nan
+        t, n = min(avail)
+        return n, t
+
+
+def optional(module: str):
+    """Import ``module`` or return None (its columns are then left empty)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# candidates of one case
+# --------------------------------------------------------------------------
+
+def make_inputs(case: Case, dtype: str, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(case.x_shape).astype(dtype)
+    w = rng.standard_normal(case.w_shape).astype(dtype)
+    return x, w
+
+
+def torch_buffer_bytes(case: Case, dtype: str) -> int:
+    """Bytes of torch's own column buffer on its float64 CPU path (one sample)."""
+    if dtype != "float64":
+        return 0
+    out = convlab.conv_output_shape(case.x_shape, case.w_shape, padding=case.padding)
+    return case.x_shape[1] * math.prod(case.w_shape[2:]) * math.prod(out) * 8
+
+
+def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[str], float, str]:
+    """The callables to time for one case, notes on what was left out, the
+    GEMM's flop count, and auto's explanation."""
+    x, w = make_inputs(case, dtype)
+    pad = case.padding
+    cands: dict[str, object] = {}
+    notes: list[str] = []
+    choice = convlab.choose_method(x, w, padding=pad, explain=True)
+    est = choice.estimates
+
+    for method in ("im2col", "fft"):
+        if est[method] > args.skip_above:
+            notes.append(f"{method} skipped: estimated {timing.format_seconds(est[method])}")
+            continue
+        cands[method] = lambda m=method: convlab.convnd(x, w, padding=pad, method=m)
+    cands["auto"] = lambda: convlab.convnd(x, w, padding=pad)
+
+    if torch is not None:
+        if torch_buffer_bytes(case, dtype) > args.torch_max_bytes:
+            notes.append(f"torch skipped: its float64 column buffer would take "
+                         f"{torch_buffer_bytes(case, dtype) / 2**30:.1f} GiB")
+        else:
+            tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+            conv = getattr(torch.nn.functional, f"conv{case.nd}d")
+            cands["torch"] = lambda: conv(tx, tw, padding=pad)
+    if signal is not None and case.x_shape[0] == 1 and case.x_shape[1] <= 3 and pad == 0:
+        axes = tuple(range(-case.nd, 0))
+        flipped = np.ascontiguousarray(np.flip(w, axis=axes))
+        if case.single_channel:
+            xs, ws = x[0, 0], w[0, 0]
+            fs = flipped[0, 0]
+            cands["scipy fftconvolve"] = lambda: signal.fftconvolve(xs, fs, mode="valid")
+            cands["scipy oaconvolve"] = lambda: signal.oaconvolve(xs, fs, mode="valid")
+            cands["scipy correlate"] = lambda: signal.correlate(xs, ws, mode="valid")
+        else:   # broadcast (1, C, *n) against (F, C, *k) over the spatial axes, sum the channels
+            cands["scipy fftconvolve"] = lambda: signal.fftconvolve(x, flipped, "valid", axes=axes).sum(1)
+            cands["scipy oaconvolve"] = lambda: signal.oaconvolve(x, flipped, "valid", axes=axes).sum(1)
+
+    gemm_flops = math.nan
+    if case.deep:
+        out = convlab.conv_output_shape(case.x_shape, case.w_shape, padding=pad)
+        m, k = case.w_shape[0], math.prod(case.w_shape[1:])
+        n = case.x_shape[0] * math.prod(out)
+        rng = np.random.default_rng(1)
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        cands["numpy GEMM"] = lambda: a @ b
+        gemm_flops = 2.0 * m * k * n
+    return cands, notes, gemm_flops, str(choice)
+
+
+def run_case(case: Case, dtype: str, args, torch, signal) -> Row:
+    cands, notes, gemm_flops, choice = candidates(case, dtype, args, torch, signal)
+    result = timing.measure(cands, repeat=args.repeat, budget=args.budget, clock=args.clock)
+    row = Row(case.name, dtype, case.group, notes=notes, choice=choice, gemm_flops=gemm_flops)
+    for name, t in result.items():
+        row.times[name] = t.median
+        row.runs[name] = len(t.times)
+    macs = case.x_shape[0] * math.prod(case.w_shape) * math.prod(
+        convlab.conv_output_shape(case.x_shape, case.w_shape, padding=case.padding))
+    row.times["loop (est.)"] = args.loop_ns * 1e-9 * macs
+    return row
+
+
+# --------------------------------------------------------------------------
+# memory
+# --------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def im2col_chunks(cap: int, work: int):
+    """Temporarily set the cap and the work size of im2col's chunks."""
+    old = im2col_module.WORK_BYTES
+    im2col_module.WORK_BYTES = work
+    try:
+        with convlab.options(im2col_max_bytes=cap):
+            yield
+    finally:
+        im2col_module.WORK_BYTES = old
+
+
+def peak_bytes(fn) -> int:
+    """Peak memory traced (numpy reports its buffers to tracemalloc) while ``fn`` runs."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def memory_check(args) -> dict:
+    """im2col on 512x512 * 31x31 float64: extra memory and the speed cost of chunking."""
+    case = Case("512x512 31x31", (1, 1, 512, 512), (1, 1, 31, 31))
+    x, w = make_inputs(case, "float64")
+    run = lambda: convlab.conv2d(x, w, method="im2col")        # noqa: E731
+    out_bytes = math.prod(convlab.conv_output_shape(x.shape, w.shape)) * 8
+    whole = 961 * 482 * 482 * 8
+    default_cap = convlab.config.DEFAULT_IM2COL_MAX_BYTES
+    peak = peak_bytes(run)
+    with im2col_chunks(default_cap, default_cap):
+        peak_cap = peak_bytes(run)
+
+    def variant(cap, work):
+        def f():
+            with im2col_chunks(cap, work):
+                run()
+        return f
+
+    cands = {"chunked (default)": run,
+             "chunked at the cap (256 MiB)": variant(default_cap, default_cap),
+             "unchunked (1.7 GiB)": variant(2**40, 2**40)}
+    result = timing.measure(cands, repeat=max(1, args.repeat // 2), budget=args.budget, clock=args.clock)
+    return {"column matrix": whole, "output": out_bytes, "peak default": peak, "peak at cap": peak_cap,
+            "times": {k: v.median for k, v in result.items()},
+            "runs": {k: len(v.times) for k, v in result.items()}}
+
+
+# --------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------
+
+def ms(t: float) -> str:
+    if not math.isfinite(t):
+        return ""
+    return f"{t * 1e3:.3g}" if t < 10 else f"{t:.3g} s"
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if math.isfinite(a) and math.isfinite(b) and b > 0 else math.nan
+
+
+COLUMNS = ("im2col", "fft", "auto", "torch", "scipy fftconvolve", "scipy oaconvolve",
+           "scipy correlate", "numpy GEMM", "loop (est.)")
+
+
+def times_table(rows: list[Row]) -> str:
+    head = ["case", "dtype", *COLUMNS, "auto picked", "auto / best"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        best = r.best()[1]
+        picked = r.choice.split(":", 1)[0]
+        cells = [r.case, r.dtype]
+        for c in COLUMNS:
+            cell = ms(r.times.get(c, math.nan))
+            if cell and r.runs.get(c) == 1:
+                cell += "¹"
+            cells.append(cell)
+        cells += [picked, f"{ratio(r.times.get('auto', math.nan), best):.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def target_rows(rows: list[Row], memory: dict | None) -> list[tuple[str, str, str, str]]:
+    """(target, measured, limit, verdict) for each target of the issue."""
+    out = []
+
+    def add(name, value, limit, ok, fmt="{:.2f}"):
+        shown = fmt.format(value) if math.isfinite(value) else "n/a"
+        out.append((name, shown, limit, "n/a" if not math.isfinite(value) else ("met" if ok else "MISSED")))
+
+    for r in rows:
+        if r.group != "deep":
+            continue
+        vs_torch = ratio(r.times.get("im2col", math.nan), r.times.get("torch", math.nan))
+        gemm_eff = ratio(r.times.get("numpy GEMM", math.nan), r.times.get("im2col", math.nan))
+        limit_t, limit_g = (0.7, 0.75) if r.dtype == "float64" else (2.5, 0.65)
+        add(f"im2col / torch, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
+        add(f"im2col GEMM efficiency, {r.case}, {r.dtype}", gemm_eff, f">= {limit_g:.0%}",
+            gemm_eff >= limit_g, "{:.0%}")
+    if memory:
+        t = memory["times"]
+        cost = ratio(t["chunked (default)"], t["unchunked (1.7 GiB)"])
+        add("im2col chunked / unchunked time, 512x512 31x31 float64", cost, "<= 1.10", cost <= 1.10)
+        extra = memory["peak default"] / MiB
+        add("im2col peak traced memory (MiB), 512x512 31x31 float64", extra,
+            f"<= {convlab.config.DEFAULT_IM2COL_MAX_BYTES // MiB} + output",
+            extra <= 256 + memory["output"] / MiB,
+            "{:.0f}")
+    for r in rows:
+        if r.case == "512x512 31x31":
+            v = ratio(r.times.get("fft", math.nan), r.times.get("scipy fftconvolve", math.nan))
+            add(f"fft / scipy fftconvolve, {r.case}, {r.dtype}", v, "<= 1.0", v <= 1.0)
+        if r.case == "1-D 1e6 k=1001":
+            v = ratio(r.times.get("fft", math.nan), r.times.get("scipy oaconvolve", math.nan))
+            add(f"fft / scipy oaconvolve, {r.case}, {r.dtype}", v, "<= 1.1", v <= 1.1)
+    worst = max(rows, key=lambda r: _nan0(ratio(r.times.get("auto", math.nan), r.best()[1])), default=None)
+    if worst is not None:
+        v = ratio(worst.times.get("auto", math.nan), worst.best()[1])
+        add(f"auto / fastest method, worst case ({worst.case}, {worst.dtype})", v, "<= 1.25", v <= 1.25)
+    return out
+
+
+def _nan0(v: float) -> float:
+    return v if math.isfinite(v) else 0.0
+
+
+def targets_table(targets) -> str:
+    lines = ["| target | measured | limit | verdict |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="3 repeats, skip what is estimated slow (< 2 min)")
+    p.add_argument("--repeat", type=int, help="timed rounds per case (default 7, quick 3)")
+    p.add_argument("--threads", type=int, default=1, help="threads for BLAS and torch (default 1)")
+    p.add_argument("--clock", choices=("cpu", "wall"), help="default: cpu with 1 thread, else wall")
+    p.add_argument("-k", dest="pattern", default="", help="only cases whose name contains this")
+    p.add_argument("--dtype", choices=DTYPES, action="append", help="only this dtype (repeatable)")
+    p.add_argument("--no-memory", action="store_true", help="skip the im2col memory check")
+    p.add_argument("--sweep", action="store_true",
+                   help="also print kernel-size sweeps (default when not quick)")
+    p.add_argument("--json", help="write every measurement to this file")
+    args = p.parse_args(argv)
+    args.repeat = args.repeat or (3 if args.quick else 7)
+    args.clock = args.clock or ("cpu" if args.threads == 1 else "wall")
+    args.budget = 1.0 if args.quick else 3.0        # seconds: slower candidates run once
+    args.skip_above = 1.5 if args.quick else 20.0    # estimated seconds: not run at all
+    args.torch_max_bytes = 2 * 2**30
+    args.dtypes = tuple(args.dtype or DTYPES)
+    args.sweep = args.sweep or not args.quick
+    return args
+
+
+def header(args, torch, scipy) -> str:
+    lines = [
+        f"convlab {convlab.__version__}, numpy {np.__version__}, "
+        f"scipy {scipy.__version__ if scipy else 'not installed (scipy columns empty)'}, "
+        f"torch {torch.__version__ if torch else 'not installed (torch column empty)'}; "
+        f"Python {platform.python_version()} on {platform.machine()}",
+        f"threads: {args.threads} (numpy BLAS and torch), clock: {args.clock} time, "
+        f"medians of {args.repeat} interleaved rounds after one warm-up; times in ms",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    torch = optional("torch")
+    scipy = optional("scipy")
+    signal = optional("scipy.signal")
+    started = time.perf_counter()
+    print(header(args, torch, scipy), flush=True)
+    rows: list[Row] = []
+    memory = None
+    with timing.limit_threads(args.threads) as pinned:
+        if not pinned:
+            print("note: no BLAS library found to pin; BLAS uses its default threads")
+        args.loop_ns = timing.ns_per_mac((1, 4, 12, 12), (4, 4, 3, 3), "loop", repeat=3, clock=args.clock)
+        peaks = {d: timing.gemm_rate(1024, 1024, 1024, d, repeat=3, clock=args.clock) for d in args.dtypes}
+        print("numpy GEMM peak (1024^3): " + ", ".join(f"{d} {v / 1e9:.1f} GFLOP/s" for d, v in peaks.items())
+              + f"; loop: {args.loop_ns:.0f} ns per multiply-add", flush=True)
+        for case in CASES:
+            if args.pattern not in case.name:
+                continue
+            for dtype in args.dtypes:
+                row = run_case(case, dtype, args, torch, signal)
+                rows.append(row)
+                shown = {name: ms(row.times.get(name, math.nan))
+                         for name in ("im2col", "fft", "auto", "torch")}
+                print(f"  {case.name:22} {dtype:8} im2col {shown['im2col']:>8} fft {shown['fft']:>8} "
+                      f"auto {shown['auto']:>8} torch {shown['torch']:>8}  [{row.choice.split(':')[0]}]",
+                      flush=True)
+        if not args.no_memory and "float64" in args.dtypes and args.pattern in "512x512 31x31":
+            memory = memory_check(args)
+        sweeps = []
+        if args.sweep:
+            sweeps = [timing.kernel_sweep((1, 1, 256, 256), [3, 5, 7, 9, 11, 15, 21, 31, 45],
+                                          repeat=args.repeat, budget=args.budget, clock=args.clock),
+                      timing.kernel_sweep((1, 1, 100_000), [3, 7, 15, 31, 63, 127, 255, 511, 1001],
+                                          repeat=args.repeat, budget=args.budget, clock=args.clock)]
+    print()
+    print(times_table(rows))
+    print("\n¹ timed once (its warm-up took longer than the budget); "
+          "loop (est.) = measured ns per multiply-add x multiply-adds")
+    for r in rows:
+        for note in r.notes:
+            print(f"- {r.case}, {r.dtype}: {note}")
+    if scipy is None:
+        print("- scipy is not installed: its columns are empty")
+    if torch is None:
+        print("- torch is not installed: its column is empty")
+    if memory:
+        t = memory["times"]
+        print(f"\nim2col memory, 512x512 * 31x31 float64: a whole column matrix would take "
+              f"{memory['column matrix'] / MiB:.0f} MiB; peak traced memory of one call "
+              f"{memory['peak default'] / MiB:.1f} MiB by default, {memory['peak at cap'] / MiB:.1f} MiB "
+              f"with 256 MiB chunks (output {memory['output'] / MiB:.1f} MiB); times "
+              + ", ".join(f"{k} {ms(v)}" for k, v in t.items()))
+    for sweep in sweeps:
+        print(f"\nkernel-size sweep, x {sweep.shapes[0][0]}: " + ", ".join(
+            f"k={k}: " + "/".join(f"{m} {ms(sweep.times[m][i])}" for m in sweep.times)
+            for i, k in enumerate(sweep.sizes)))
+        print(f"fft first faster than im2col at k = {sweep.crossover('im2col', 'fft')}")
+    print()
+    targets = target_rows(rows, memory)
+    print(targets_table(targets))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"rows": [asdict(r) for r in rows], "memory": memory, "targets": targets,
+                       "peaks": peaks}, f, indent=1, default=float)
+    return 0

@@ -6,6 +6,8 @@ correlate, convolve
     Single-channel N-d signals, numpy/scipy semantics.
 conv1d, conv2d, conv3d, convnd
     Deep-learning convolution layers, torch.nn.functional semantics.
+unfold
+    The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method
@@ -21,7 +23,7 @@ data, symbolic, indexing, receptive, viz
 from . import data, indexing, receptive, symbolic
 from .check import check
 from .config import im2col_max_bytes, options, set_im2col_memory
-from .conv import choose_method, conv1d, conv2d, conv3d, convnd, convolve, correlate
+from .conv import choose_method, conv1d, conv2d, conv3d, convnd, convolve, correlate, unfold
 from .methods import METHODS
 from .shapes import conv_output_shape, output_size, same_padding
 
@@ -47,4 +49,5 @@ __all__ = [
     "same_padding",
     "set_im2col_memory",
     "symbolic",
+    "unfold",
 ]

@@ -20,13 +20,15 @@ arrays (SymPy expressions) give object arrays (``loop`` and ``im2col`` only).
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._engine import run
-from ._validate import Problem, as_array, prepare_conv, prepare_correlate
+from ._padding import pad
+from ._validate import Problem, as_array, int_tuple, prepare_conv, prepare_correlate
 from .choose import Choice, choose
 
 Padding = int | str | tuple
@@ -222,6 +224,79 @@ def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     ((2, 5, 2, 2, 2), array([27., 28., 29., 30., 31.]))
     """
     return _conv(x, w, bias, 3, stride, padding, dilation, groups, padding_mode, method)
+
+
+def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, padding: Padding = 0,
+           dilation: int | tuple = 1, padding_mode: str = "zeros") -> np.ndarray:
+    """The column matrix of im2col: every patch a kernel sees, one column each.
+
+    Like ``torch.nn.functional.unfold``, for any number of spatial axes:
+    ``x`` of shape ``(N, C, *spatial)`` gives ``(N, C * prod(k), L)`` where
+    ``L`` is the number of output positions, rows ordered channel-major as
+    in ``w.reshape(C_out, -1)``. So that, for ``groups=1``, ::
+
+        convnd(x, w, ...) == (w.reshape(C_out, -1) @ unfold(x, k, ...)).reshape(N, C_out, *out)
+
+    which is exactly what ``method="im2col"`` computes (in memory-bounded
+    chunks, without ever returning the whole matrix).
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C, *spatial)``, or ``(C, *spatial)`` unbatched (the result is
+        then ``(C * prod(k), L)``).
+    kernel_size : int or tuple of ints
+        The kernel's spatial shape; a tuple's length sets the number of
+        spatial axes, an int means a square 2-D kernel (as in torch).
+    stride, padding, dilation, padding_mode
+        As in :func:`convnd`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array with the dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> x = np.arange(9).reshape(1, 3, 3)                  # C=1, 3x3, unbatched
+    >>> convlab.unfold(x, 2)                               # 4 patches of 2x2, one per column
+    array([[0, 1, 3, 4],
+           [1, 2, 4, 5],
+           [3, 4, 6, 7],
+           [4, 5, 7, 8]])
+    >>> w = np.array([[[[1, 0], [0, -1]]]])
+    >>> w.reshape(1, -1) @ convlab.unfold(x, 2)          # the same numbers as conv2d(x, w)
+    array([[-4, -4, -4, -4]])
+    >>> convlab.conv2d(x, w).ravel()
+    array([-4, -4, -4, -4])
+    """
+    from .methods.im2col import patch_view
+
+    x_arr = as_array("x", x)
+    if isinstance(kernel_size, (tuple, list)):
+        if len(kernel_size) == 0:
+            raise ValueError("kernel_size must be a positive int or a non-empty tuple of positive ints; "
+                             "got ()")
+        nd = len(kernel_size)
+    else:
+        nd = 2
+    kernel = int_tuple("kernel_size", kernel_size, nd, minimum=1)
+    if x_arr.ndim not in (nd + 1, nd + 2):
+        raise ValueError(
+            f"x must have shape (N, C, *spatial) or (C, *spatial) with {nd + 2} or {nd + 1} "
+            f"dimensions for a kernel_size with {nd} axes; got shape {x_arr.shape}"
+        )
+    channels = x_arr.shape[1] if x_arr.ndim == nd + 2 else x_arr.shape[0]
+    probe = np.zeros((1, channels) + kernel, dtype=np.int8)   # validates the rest exactly as convnd does
+    problem, unbatched = prepare_conv(x_arr, probe, None, nd, stride, padding, dilation, 1,
+                                      padding_mode, "auto")
+    xp = pad(problem.x, problem.padding, problem.padding_mode)
+    patches = patch_view(xp, kernel, problem.stride, problem.dilation, problem.out_spatial)
+    n_batch = patches.shape[0]
+    cols = patches.reshape(n_batch, channels * math.prod(kernel), math.prod(problem.out_spatial))
+    cols = np.array(cols, dtype=x_arr.dtype, copy=True)
+    return cols[0] if unbatched else cols
 
 
 def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,

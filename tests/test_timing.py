@@ -1,0 +1,121 @@
+"""convlab.timing and the benchmarks: the plumbing, never the machine's speed
+(no assertion here depends on how fast anything runs)."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+
+import benchmarks
+from benchmarks import run as bench
+from convlab import timing
+
+
+def test_measure_interleaves_rounds_after_one_warm_up():
+    calls = []
+    result = timing.measure({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeat=3)
+    assert calls == ["a", "b"] * 4                         # warm-up, then 3 interleaved rounds
+    assert {name: len(t.times) for name, t in result.items()} == {"a": 3, "b": 3}
+    assert all(t.median >= 0 and not t.truncated for t in result.values())
+
+
+def test_measure_runs_a_slow_candidate_once_past_the_budget():
+    calls = []
+
+    def slow():
+        calls.append("slow")
+        time.sleep(0.03)
+
+    result = timing.measure({"slow": slow, "fast": lambda: calls.append("fast")}, repeat=2,
+                            budget=0.01, clock="wall")
+    assert calls.count("slow") == 1 and calls.count("fast") == 3
+    assert result["slow"].truncated and len(result["slow"].times) == 1
+    assert result["slow"].median >= 0.03
+    assert str(result["slow"]).endswith("(1 run)")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"repeat": 0}, r"repeat must be a positive int; got 0"),
+    ({"repeat": True}, r"repeat must be a positive int; got True"),
+    ({"clock": "gpu"}, r"clock must be one of \('cpu', 'wall'\); got 'gpu'"),
+])
+def test_measure_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        timing.measure({"a": lambda: None}, **kwargs)
+
+
+def test_format_seconds():
+    assert [timing.format_seconds(t) for t in (12.3456, 0.5, 2e-5, 3e-9, math.nan)] == \
+        ["12.3 s", "500 ms", "20 us", "3 ns", "-"]
+
+
+def test_limit_threads_pins_and_restores():
+    libs = list(timing._blas_libraries())
+    before = [get() for _, get in libs]
+    with timing.limit_threads(1) as pinned:
+        assert pinned == len(libs)
+        assert all(get() == 1 for _, get in libs)
+    assert [get() for _, get in libs] == before
+    with pytest.raises(ValueError, match="n must be a positive int; got 0"):
+        with timing.limit_threads(0):
+            pass
+
+
+def test_sweep_fastest_and_crossover():
+    sweep = timing.Sweep("k", (3, 9, 27), {"im2col": (1.0, 3.0, 9.0), "fft": (2.0, 2.5, math.nan)})
+    assert sweep.fastest() == ("im2col", "fft", "im2col")       # NaN (skipped) never wins
+    assert sweep.crossover("im2col", "fft") == 9
+    assert sweep.crossover("fft", "im2col") == 3
+
+
+def test_kernel_sweep_skips_kernels_larger_than_the_input():
+    sweep = timing.kernel_sweep((1, 2, 16, 16), [3, 15, 17], c_out=2, repeat=1)
+    assert sweep.sizes == (3, 15)
+    assert sweep.shapes == (((1, 2, 16, 16), (2, 2, 3, 3)), ((1, 2, 16, 16), (2, 2, 15, 15)))
+    assert set(sweep.times) == {"im2col", "fft"} and all(len(v) == 2 for v in sweep.times.values())
+
+
+def test_rates_are_positive():
+    assert timing.gemm_rate(32, 32, 32, np.float32, repeat=1) > 0
+    assert timing.ns_per_mac((1, 1, 10), (1, 1, 3), "im2col", repeat=1) > 0
+
+
+# --------------------------------------------------------------------------
+# benchmarks
+# --------------------------------------------------------------------------
+
+def test_cases_are_the_issues_shapes():
+    shapes = {(c.x_shape, c.w_shape) for c in benchmarks.CASES}
+    for x_shape, w_shape in [((8, 64, 56, 56), (64, 64, 3, 3)), ((8, 128, 28, 28), (128, 128, 3, 3)),
+                             ((16, 256, 14, 14), (256, 256, 3, 3)), ((1, 3, 224, 224), (64, 3, 3, 3)),
+                             ((1, 3, 256, 256), (8, 3, 11, 11)), ((1, 1, 512, 512), (1, 1, 31, 31)),
+                             ((1, 1, 1024, 1024), (1, 1, 5, 5)), ((1, 1, 1_000_000), (1, 1, 1001))]:
+        assert (x_shape, w_shape) in shapes
+
+
+def test_target_verdicts():
+    deep = bench.Row("56x56 3x3 64->64", "float64", "deep",
+                     times={"im2col": 1.0, "torch": 2.0, "numpy GEMM": 0.8, "fft": 3.0, "auto": 1.1})
+    image = bench.Row("512x512 31x31", "float64", "image",
+                      times={"im2col": 5.0, "fft": 1.0, "scipy fftconvolve": 0.9, "auto": 1.5})
+    targets = {name: (shown, verdict) for name, shown, _, verdict in bench.target_rows([deep, image], None)}
+    assert targets["im2col / torch, 56x56 3x3 64->64, float64"] == ("0.50", "met")
+    assert targets["im2col GEMM efficiency, 56x56 3x3 64->64, float64"] == ("80%", "met")
+    assert targets["fft / scipy fftconvolve, 512x512 31x31, float64"] == ("1.11", "MISSED")
+    assert targets["auto / fastest method, worst case (512x512 31x31, float64)"] == ("1.50", "MISSED")
+    assert "| target | measured | limit | verdict |" in bench.targets_table(bench.target_rows([deep], None))
+
+
+def test_benchmark_runs_end_to_end(capsys, tmp_path):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--quick", "-k", "1e3 k=31", "--dtype", "float64", "--repeat", "1",
+                       "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "numpy GEMM peak" in printed and "| 1-D 1e3 k=31 | float64 |" in printed
+    assert "| target | measured | limit | verdict |" in printed
+    rows = json.loads(out.read_text())["rows"]
+    assert len(rows) == 1 and {"im2col", "fft", "auto"} <= set(rows[0]["times"])

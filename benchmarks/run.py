@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 import convlab
-from convlab import timing
+from convlab import calibration, timing
 from convlab.methods import im2col as im2col_module
 
 from .cases import CASES, Case
@@ -330,6 +330,12 @@ def main(argv=None) -> int:
         peaks = {d: timing.gemm_rate(1024, 1024, 1024, d, repeat=3, clock=args.clock) for d in args.dtypes}
         print("numpy GEMM peak (1024^3): " + ", ".join(f"{d} {v / 1e9:.1f} GFLOP/s" for d, v in peaks.items())
               + f"; loop: {args.loop_ns:.0f} ns per multiply-add", flush=True)
+        here, default = calibration.measure(), calibration.DEFAULT
+        print("auto's cost model (convlab.calibration), measured here / its defaults: "
+              f"GEMM {here.gemm_flops[8] / default.gemm_flops[8]:.2f}, "
+              f"FFT {default.fft_ns[8] / here.fft_ns[8]:.2f}, copy {here.copy_bytes / default.copy_bytes:.2f}, "
+              f"call overheads {default.im2col_call / here.im2col_call:.2f} (im2col), "
+              f"{default.fft_call / here.fft_call:.2f} (fft); speeds, 1 = as assumed", flush=True)
         for case in CASES:
             if args.pattern not in case.name:
                 continue

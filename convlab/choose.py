@@ -21,6 +21,7 @@ Rules that come before the estimates: symbolic (object) inputs use
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -112,12 +113,20 @@ def choose(problem) -> Choice:
         return Choice("im2col", math.nan, math.nan,
                       "integer input: im2col is exact, fft would round")
     dtype = problem.dtype if problem.dtype != np.float16 else np.dtype(np.float32)
-    t = estimates(x.shape, w.shape, problem.padding, problem.stride, problem.dilation,
-                  problem.groups, problem.out_spatial, dtype)
+    return _choose_by_cost(x.shape, w.shape, problem.padding, problem.stride, problem.dilation,
+                           problem.groups, problem.out_spatial, dtype)
+
+
+@functools.lru_cache(maxsize=4096)
+def _choose_by_cost(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype) -> Choice:
+    """The cost comparison, remembered per shape (it costs more than a small convolution)."""
+    t = estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype)
     direct, spectral = t["im2col"], t["fft"]
     shown = f"estimated cost im2col {format_seconds(direct)}, fft {format_seconds(spectral)}"
     if spectral < direct:
-        how = "overlap-add" if len(problem.out_spatial) == 1 and _overlap_add(problem) else "one FFT"
+        one_d = len(out_spatial) == 1
+        overlap = one_d and _overlap_add(x_shape, w_shape, padding, dilation, dtype)
+        how = "overlap-add" if overlap else "one FFT"
         return Choice("fft", direct, spectral,
                       f"{shown} ({how}): fft is {direct / spectral:.2g}x faster", t["loop"])
     why = ("the GEMM is cheaper than the transforms" if direct > 0 else "nothing to compute")
@@ -125,15 +134,14 @@ def choose(problem) -> Choice:
                   f"{shown}: im2col is {spectral / max(direct, 1e-12):.2g}x faster ({why})", t["loop"])
 
 
-def _overlap_add(problem) -> bool:
+def _overlap_add(x_shape, w_shape, padding, dilation, dtype) -> bool:
     """Whether the fft method would use overlap-add for this 1-D problem."""
-    x, w = problem.x, problem.w
-    (lo, hi), = problem.padding
-    span = problem.dilation[0] * (w.shape[2] - 1) + 1
-    n_batch, c_in = x.shape[:2]
-    c_out, c_in_g = w.shape[:2]
-    dtype = np.dtype(problem.dtype)
+    (lo, hi), = padding
+    span = dilation[0] * (w_shape[2] - 1) + 1
+    n_batch, c_in = x_shape[:2]
+    c_out, c_in_g = w_shape[:2]
+    dtype = np.dtype(dtype)
     real = dtype.kind != "c"
     itemsize = 8 if dtype.kind in "iu" else dtype.itemsize // (1 if real else 2)
-    return fft.block_length(x.shape[2] + lo + hi, span, n_batch * c_in, n_batch * c_out, c_out * c_in_g,
+    return fft.block_length(x_shape[2] + lo + hi, span, n_batch * c_in, n_batch * c_out, c_out * c_in_g,
                             n_batch * c_out * c_in_g, itemsize, real) is not None

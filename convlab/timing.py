@@ -6,7 +6,11 @@ module, so both measure the same way:
 * every candidate is run once untimed (warm-up: page faults, caches, plans);
 * then ``repeat`` rounds, each timing every candidate once, in turn
   (*interleaved*), so a burst of load on a shared machine hits all
-  candidates alike instead of one;
+  candidates alike instead of one; each timed call comes right after an
+  untimed call of the same candidate, so that it does not pay for the
+  caches and freed memory another candidate left behind (a large FFT, say,
+  returning its memory to the system makes the next call fault in fresh
+  pages);
 * the summary is the **median** of the rounds; ratios are of medians taken
   in the same process.
 
@@ -119,6 +123,8 @@ def measure(candidates: Mapping[str, Callable[[], object]], *, repeat: int = 5,
         for name, fn in candidates.items():
             if name in truncated:
                 continue
+            if len(candidates) > 1:
+                fn()          # untimed twin: the timed call inherits its own caches, not another's
             t0 = now()
             fn()
             times[name].append(now() - t0)

@@ -18,7 +18,7 @@ from convlab import timing
 def test_measure_interleaves_rounds_after_one_warm_up():
     calls = []
     result = timing.measure({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeat=3)
-    assert calls == ["a", "b"] * 4                         # warm-up, then 3 interleaved rounds
+    assert calls == ["a", "b"] + ["a", "a", "b", "b"] * 3   # warm-up, then 3 rounds of (untimed, timed) pairs
     assert {name: len(t.times) for name, t in result.items()} == {"a": 3, "b": 3}
     assert all(t.median >= 0 and not t.truncated for t in result.values())
 
@@ -32,7 +32,7 @@ def test_measure_runs_a_slow_candidate_once_past_the_budget():
 
     result = timing.measure({"slow": slow, "fast": lambda: calls.append("fast")}, repeat=2,
                             budget=0.01, clock="wall")
-    assert calls.count("slow") == 1 and calls.count("fast") == 3
+    assert calls.count("slow") == 1 and calls.count("fast") == 1 + 2 * 2
     assert result["slow"].truncated and len(result["slow"].times) == 1
     assert result["slow"].median >= 0.03
     assert str(result["slow"]).endswith("(1 run)")
@@ -119,3 +119,25 @@ def test_benchmark_runs_end_to_end(capsys, tmp_path):
     assert "| target | measured | limit | verdict |" in printed
     rows = json.loads(out.read_text())["rows"]
     assert len(rows) == 1 and {"im2col", "fft", "auto"} <= set(rows[0]["times"])
+
+
+# --------------------------------------------------------------------------
+# calibration of the cost models
+# --------------------------------------------------------------------------
+
+def test_rates_are_the_defaults_unless_asked(monkeypatch):
+    from convlab import calibration
+
+    monkeypatch.delenv("CONVLAB_CALIBRATE", raising=False)
+    assert calibration.rates() is calibration.DEFAULT
+    monkeypatch.setenv("CONVLAB_CALIBRATE", "1")
+    calibration._measured.cache_clear()
+    try:
+        measured = calibration.rates()          # measures once (the fft path consults the model meanwhile)
+        assert measured is not calibration.DEFAULT and calibration.rates() is measured
+        assert set(measured.gemm_flops) == set(measured.fft_ns) == {4, 8}
+        assert all(v > 0 for v in (*measured.gemm_flops.values(), *measured.fft_ns.values(),
+                                   measured.copy_bytes, measured.im2col_call, measured.fft_call))
+        assert measured.fft_lone >= 1.0
+    finally:
+        calibration._measured.cache_clear()

@@ -27,17 +27,17 @@ import math
 
 import numpy as np
 
-# Cost model of numpy's pocketfft (single-threaded), measured on the project's
-# machines (x86-64, 2 cores, numpy 2.4): nanoseconds per point per log2(size)
-# of a real transform, by itemsize of the real dtype, when many rows are
-# transformed at once; a lone 1-D row is about twice as slow (no SIMD over rows),
-# and large transforms slow down once their data spills out of the L2 cache.
-FFT_NS_PER_POINT_LOG = {4: 0.24, 8: 0.42}
+from .. import calibration
+
+# Cost model of numpy's pocketfft, with this machine's speeds from
+# :mod:`convlab.calibration` (``fft_ns`` per point per log2(size) when many rows
+# are transformed at once; a lone 1-D row is ``fft_lone`` times slower). Large
+# transforms slow down once their data spills out of the L2 cache.
 FFT_CACHE_BYTES = 512 * 2**10
-FFT_CALL_SECONDS = 15e-6          # Python and planning overhead of one numpy.fft call
 FFT_ROW_SECONDS = 150e-9          # fixed cost of each row transformed
-COPY_NS_PER_BYTE = 0.25           # moving spectra around (transposes, padding)
+MOVE_COPIES = 2.0                 # moving spectra (transposes, padding) costs this many streaming copies
 PRODUCT_NS = 1.0                  # one complex product of two spectra, elementwise
+CHANNEL_GEMM_SHARE = 0.25         # the small complex matrix products of the channel sum, share of GEMM peak
 
 
 @functools.lru_cache(maxsize=4096)
@@ -69,7 +69,7 @@ def next_fast_len(n: int) -> int:
 
 
 def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int = 8,
-                      real: bool = True) -> float:
+                      real: bool = True, rates: calibration.Rates | None = None) -> float:
     """Estimated seconds for ``rows`` FFTs of an array of shape ``lengths``.
 
     ``itemsize`` is that of the real dtype (8 for float64/complex128, 4 for
@@ -82,12 +82,13 @@ def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int = 8,
     >>> t < transform_seconds((8192,), 100) < 2.5 * t
     True
     """
+    rates = rates or calibration.rates()
     n = math.prod(lengths)
     if n <= 1:
         return 0.0
-    per = FFT_NS_PER_POINT_LOG.get(itemsize, 0.42) * n * math.log2(n) * (1 if real else 2)
+    per = rates.fft_ns.get(itemsize, rates.fft_ns[8]) * n * math.log2(n) * (1 if real else 2)
     spill = max(0.0, math.log2(n * itemsize / FFT_CACHE_BYTES)) / len(lengths)
-    lone = 2.0 if len(lengths) == 1 and rows < 4 else 1.0
+    lone = rates.fft_lone if len(lengths) == 1 and rows < 4 else 1.0
     return rows * (per * (1.0 + 0.75 * spill) * lone * 1e-9 + FFT_ROW_SECONDS)
 
 
@@ -104,6 +105,7 @@ def _fast_lengths(lo: int, hi: int) -> list[int]:
     return sorted(out)
 
 
+@functools.lru_cache(maxsize=1024)
 def block_length(n: int, span: int, signals: int, outputs: int, kernels: int, products: int,
                  itemsize: int = 8, real: bool = True) -> int | None:
     """FFT length for overlap-add of a length-``n`` signal with a ``span``-tap kernel.
@@ -146,8 +148,8 @@ def estimate_1d(length, n, span, signals, outputs, kernels, products, itemsize=8
     t += transform_seconds((length,), kernels, itemsize, real)
     t += _product_seconds(blocks * signals, blocks * outputs, kernels, blocks * products, freq, itemsize)
     if blocks > 1:   # zero-padded blocks in, heads and tails out
-        t += COPY_NS_PER_BYTE * 1e-9 * itemsize * blocks * length * (signals + 2 * outputs)
-    return t + 3 * FFT_CALL_SECONDS
+        t += _move_seconds(itemsize * blocks * length * (signals + 2 * outputs))
+    return t + calibration.rates().fft_call
 
 
 def _product_seconds(signals, outputs, kernels, products, freq, itemsize) -> float:
@@ -156,11 +158,13 @@ def _product_seconds(signals, outputs, kernels, products, freq, itemsize) -> flo
         return products * freq * PRODUCT_NS * 1e-9
     moved = (signals + kernels + outputs) * freq * 2 * itemsize       # the transposes
     flops = 8.0 * products * freq
-    return moved * COPY_NS_PER_BYTE * 1e-9 + flops / GEMM_FLOPS.get(itemsize, 8e9)
+    peak = calibration.rates().gemm_flops
+    return _move_seconds(moved) + flops / (CHANNEL_GEMM_SHARE * peak.get(itemsize, peak[8]))
 
 
-# complex matrix products of the channel sum, flop/s (small matrices, far from BLAS peak)
-GEMM_FLOPS = {4: 8e9, 8: 4e9}
+def _move_seconds(nbytes: float) -> float:
+    """Seconds to move ``nbytes`` of spectra around (padding, transposes)."""
+    return MOVE_COPIES * nbytes / calibration.rates().copy_bytes
 
 
 def estimate_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int, groups: int,
@@ -189,7 +193,7 @@ def estimate_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch:
     t = transform_seconds(lengths, signals + outputs, itemsize, real)
     t += pruned * transform_seconds(lengths, kernels, itemsize, real)
     t += _product_seconds(signals, outputs, kernels, products, freq, itemsize)
-    return t + (2 * len(lengths) + 1) * FFT_CALL_SECONDS
+    return t + calibration.rates().fft_call * (2 * len(lengths) + 1) / 3
 
 
 def dilate(w, dilation):

@@ -29,18 +29,15 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import config
+from .. import calibration, config
 
-# Cost model (single-threaded OpenBLAS through numpy on the project's x86-64
-# machines): GEMM peak in flop/s by itemsize of the real dtype; a GEMM with few
-# rows (output channels) M or a short inner dimension K runs below peak,
-# roughly by M/(M + GEMM_HALF_M) and K/(K + GEMM_HALF_K).
-GEMM_PEAK = {4: 32e9, 8: 16e9}
-GEMM_HALF_M = 6
-GEMM_HALF_K = 30
-COPY_NS_PER_BYTE = 0.125          # building the column matrix: streaming copy
-COPY_NS_PER_RUN = 20.0            # plus a fixed cost per contiguous run of the patch view
-CALL_SECONDS = 5e-6               # one chunk: copy and matmul calls
+# Cost model, with this machine's speeds from :mod:`convlab.calibration`: a GEMM
+# with few rows (output channels) M runs below peak, roughly by M/(M + GEMM_HALF_M),
+# and never faster than it can stream the column matrix; building the matrix
+# costs a streaming copy plus a fixed cost per contiguous run of the patch view.
+GEMM_HALF_M = 3
+COPY_NS_PER_RUN = 20.0            # one contiguous run of the patch view
+CHUNK_SECONDS = 3e-6              # one chunk: copy and matmul calls
 
 # The size of chunk aimed at when the cap allows more: large enough for the GEMM
 # to run at full speed, small enough (under glibc's 32 MiB mmap threshold) for
@@ -99,18 +96,21 @@ def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
 
 
 def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
-                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True) -> float:
+                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True,
+                     rates: calibration.Rates | None = None) -> float:
     """Estimated seconds of :func:`compute`: copying the column matrix, then the GEMMs.
 
-    ``itemsize`` is that of the real dtype; complex products cost four real ones.
+    ``itemsize`` is that of the real dtype; complex products cost four real
+    ones. ``rates`` defaults to this machine's (:func:`convlab.calibration.rates`).
 
     Examples
     --------
     >>> from convlab.methods.im2col import estimate_seconds
     >>> t = estimate_seconds(8, (64, 64, 3, 3), 1, (56, 56), (1, 1))
-    >>> 0.01 < t < 1.0
+    >>> 0.001 < t < 10.0
     True
     """
+    rates = rates or calibration.rates()
     c_out, c_in_g = w_shape[:2]
     kernel = w_shape[2:]
     m, depth = c_out // groups, c_in_g * math.prod(kernel)
@@ -120,14 +120,15 @@ def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_sp
     copy = 0.0
     if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
         run = out_spatial[-1] if out_spatial and stride[-1] == 1 else 1
-        copy = bytes_ * COPY_NS_PER_BYTE * 1e-9 + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
+        copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
-    rate = GEMM_PEAK.get(itemsize, 16e9) * m / (m + GEMM_HALF_M) * depth / (depth + GEMM_HALF_K)
+    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
+    gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
     samples, axis, width = plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
                                 min(config.im2col_max_bytes(), WORK_BYTES))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else
                        n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
-    return copy + flops / rate + chunks * CALL_SECONDS
+    return rates.im2col_call + copy + gemm + chunks * CHUNK_SECONDS
 
 
 def _even(total: int, most: int) -> int:

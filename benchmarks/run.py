@@ -333,7 +333,8 @@ def main(argv=None) -> int:
         here, default = calibration.measure(), calibration.DEFAULT
         print("auto's cost model (convlab.calibration), measured here / its defaults: "
               f"GEMM {here.gemm_flops[8] / default.gemm_flops[8]:.2f}, "
-              f"FFT {default.fft_ns[8] / here.fft_ns[8]:.2f}, copy {here.copy_bytes / default.copy_bytes:.2f}, "
+              f"FFT {default.fft_ns[8] / here.fft_ns[8]:.2f}, "
+              f"copy {here.copy_bytes / default.copy_bytes:.2f}, "
               f"call overheads {default.im2col_call / here.im2col_call:.2f} (im2col), "
               f"{default.fft_call / here.fft_call:.2f} (fft); speeds, 1 = as assumed", flush=True)
         for case in CASES:

@@ -85,7 +85,7 @@ def test_public_api_is_documented_with_an_example(name):
 
 
 @pytest.mark.parametrize("name", ["correlate", "convolve", "conv1d", "conv2d", "conv3d", "convnd",
-                                  "output_size", "choose_method"])
+                                  "output_size", "choose_method", "unfold"])
 def test_public_api_has_type_hints(name):
     hints = inspect.get_annotations(getattr(convlab, name))
     assert "return" in hints or name == "output_size"

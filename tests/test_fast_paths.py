@@ -70,6 +70,15 @@ def test_chunked_im2col_floats_match_torch():
     assert np.max(np.abs(got - want)) <= tolerance("im2col", "float64", error_bound(x, w), 100, 0)
 
 
+def traced(fn):
+    """``fn()`` and the peak memory traced while it ran (numpy reports its buffers)."""
+    tracemalloc.start()
+    try:
+        return fn(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_im2col_memory_stays_under_the_cap():
     """The column matrix of 256x256 * 15x15 would take 105 MB; with a 4 MiB cap the
     peak traced allocation is the cap plus the output, not the matrix."""
@@ -78,12 +87,7 @@ def test_im2col_memory_stays_under_the_cap():
     cap = 4 * 2**20
     out_bytes = 242 * 242 * 8
     with convlab.options(im2col_max_bytes=cap):
-        tracemalloc.start()
-        try:
-            y = convlab.conv2d(x, w, method="im2col")
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        y, peak = traced(lambda: convlab.conv2d(x, w, method="im2col"))
     assert 225 * 242 * 242 * 8 > 20 * cap             # the whole matrix would be far larger
     assert peak <= cap + out_bytes + 2**20, peak
     np.testing.assert_allclose(y, convlab.conv2d(x, w, method="fft"), atol=1e-9)
@@ -93,12 +97,7 @@ def test_1x1_stride_1_im2col_needs_no_column_matrix():
     """A 1x1 kernel's column matrix is the input itself: no buffer is allocated."""
     rng = np.random.default_rng(1)
     x, w = rng.standard_normal((2, 64, 32, 32)), rng.standard_normal((16, 64, 1, 1))
-    tracemalloc.start()
-    try:
-        y = convlab.conv2d(x, w, method="im2col")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    y, peak = traced(lambda: convlab.conv2d(x, w, method="im2col"))
     assert peak <= y.nbytes + 64 * 1024, peak
     np.testing.assert_allclose(y, np.einsum("nchw,oc->nohw", x, w[:, :, 0, 0]), atol=1e-12)
 

@@ -20,8 +20,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, require
 from test_book import toc_files
+
+from conftest import IN_CI, require
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -45,8 +46,8 @@ def _sources_mtime() -> float:
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    index = HTML / "index.html"
-    if not index.exists() or index.stat().st_mtime < _sources_mtime():
+    stamp = HTML / ".buildinfo"          # rewritten by every build (index.html is only a redirect)
+    if not (HTML / "index.html").exists() or not stamp.exists() or stamp.stat().st_mtime < _sources_mtime():
         jb = Path(sys.executable).with_name("jupyter-book")
         run = subprocess.run([str(jb), "build", str(ROOT), "-W", "--keep-going"], capture_output=True, text=True)
         assert run.returncode == 0, f"book build failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"

@@ -9,9 +9,11 @@ exact matrix.
 
 from .arrays import as_matrix, symbols_array
 from .counts import conv_macs, conv_params, count_products, dense_macs, dense_params
+from .fourier import circular_convolution, dft, dft_matrix, idft
 from .identities import associator, commutator, convolution_by_definition, holds, index_pairs, residual
 from .matrices import correlation_matrix, matrix_of
 
 __all__ = ["associator", "commutator", "convolution_by_definition", "holds", "index_pairs", "residual",
            "as_matrix", "correlation_matrix", "matrix_of", "symbols_array",
-           "conv_macs", "conv_params", "count_products", "dense_macs", "dense_params"]
+           "conv_macs", "conv_params", "count_products", "dense_macs", "dense_params",
+           "circular_convolution", "dft", "dft_matrix", "idft"]

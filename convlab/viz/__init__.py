@@ -5,7 +5,7 @@ One module per subject; each function returns a matplotlib ``Figure`` (or an
 ``plt.show``. All drawing uses the palette in :mod:`convlab.viz.style`.
 """
 
-from . import channels, fields, grids
+from . import algorithms, channels, fields, grids
 from .animation import HTMLAnimation, animate
 from .flip import compare_kernels, flip_comparison, pairing_diagram
 from .sliding import (
@@ -17,7 +17,8 @@ from .sliding import (
 )
 from .style import PALETTE, figure
 
-__all__ = ["HTMLAnimation", "channels", "fields", "grids", "PALETTE", "animate", "compare_kernels", "figure",
+__all__ = ["HTMLAnimation", "algorithms", "channels", "fields", "grids", "PALETTE", "animate",
+           "compare_kernels", "figure",
            "flip_comparison", "pairing_diagram",
            "draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation",
            "sliding_window_figure"]

@@ -22,7 +22,7 @@ book: $(STAMP)
 
 ## make test: every test (unit, property, doctests, notebooks via nbval, the book in a browser)
 test: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/python -m pytest
 
 ## make bench: the benchmark table (BENCH_ARGS=--quick for a short run)

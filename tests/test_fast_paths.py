@@ -14,12 +14,12 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from conftest import error_bound, record, require
 from hypothesis import given
 from hypothesis import strategies as st
 from tolerance import tolerance
 
 import convlab
+from conftest import error_bound, record, require
 from convlab.methods import fft as fft_method
 from convlab.methods import im2col as im2col_method
 

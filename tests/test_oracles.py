@@ -16,12 +16,12 @@ import math
 
 import numpy as np
 import pytest
-from conftest import error_bound, record, require
 from hypothesis import given
 from hypothesis import strategies as st
 from tolerance import tolerance
 
 import convlab
+from conftest import error_bound, record, require
 
 scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import sympy
-from conftest import require
 
 import convlab
+from conftest import require
 from convlab.symbolic import (
     associator,
     commutator,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from conftest import require
 from hypothesis import given
 from hypothesis import strategies as st
 
 import convlab
+from conftest import require
 from convlab.symbolic import symbols_array
 
 

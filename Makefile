@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
-## make book: build the rendered book into _build/html (notebooks re-executed, warnings are errors)
+## make book: build the rendered book into _build/html (every page rebuilt and every notebook re-executed
+## on the current convlab, so no page shows stale output; warnings are errors)
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W --keep-going
+	$(BIN)/jupyter-book build . --all -W --keep-going
 
 ## make test: every test (unit, property, doctests, notebooks via nbval, the book in a browser)
 test: $(STAMP)

@@ -49,7 +49,8 @@ def built_book() -> Path:
     stamp = HTML / ".buildinfo"          # rewritten by every build (index.html is only a redirect)
     if not (HTML / "index.html").exists() or not stamp.exists() or stamp.stat().st_mtime < _sources_mtime():
         jb = Path(sys.executable).with_name("jupyter-book")
-        run = subprocess.run([str(jb), "build", str(ROOT), "-W", "--keep-going"], capture_output=True, text=True)
+        run = subprocess.run([str(jb), "build", str(ROOT), "--all", "-W", "--keep-going"],
+                             capture_output=True, text=True)
         assert run.returncode == 0, f"book build failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return HTML
 

@@ -1,22 +1,25 @@
 """``method="auto"``: estimate each method's time, pick the fastest, say why.
 
-The estimates are cost models of what each method actually does, with
-constants measured on the project's machines (one thread, numpy 2.x with
-OpenBLAS and pocketfft; see :func:`convlab.methods.im2col.estimate_seconds`
-and :func:`convlab.methods.fft.estimate_seconds`):
+The estimates are cost models of what each method actually does, fed with
+the machine's speeds from :mod:`convlab.calibration` (see
+:func:`convlab.methods.im2col.estimate_seconds` and
+:func:`convlab.methods.fft.estimate_seconds`):
 
 * ``im2col``: copying the column matrix (bytes, plus a cost per contiguous
   run of the patch view) and the GEMM (flops at a rate that drops for few
-  output channels or a short inner dimension);
+  output channels, and never faster than the matrix can be streamed), plus
+  the fixed cost of a call;
 * ``fft``: the transforms (``n log n`` per transform, slower once out of
   cache), the products of spectra (a batched matrix product for several
-  channels) and, for long 1-D signals, overlap-add with the best block;
+  channels) and, for long 1-D signals, overlap-add with the best block,
+  plus the fixed cost of a call;
 * ``loop``: ``LOOP_NS_PER_MAC`` per multiply-add -- never chosen, reported so
   that the explanation shows how far behind it is.
 
 Rules that come before the estimates: symbolic (object) inputs use
 ``im2col`` (exact on objects, and faster than ``loop``); integer inputs use
-``im2col`` (exact; ``fft`` would round).
+``im2col`` (exact; ``fft`` would round). A choice is remembered per shape
+and dtype, so ``auto`` costs a dictionary look-up after the first call.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ import numpy as np
 from .methods import fft, im2col
 from .timing import format_seconds
 
-# Measured for the literal method: one Python-level multiply-add and its indexing.
-LOOP_NS_PER_MAC = 1500.0
+# Measured for the literal method (about 1 us): one Python-level multiply-add and its indexing.
+LOOP_NS_PER_MAC = 1000.0
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,6 @@ def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, 
         "fft": fft.estimate_seconds(padded, tuple(w_shape), n_batch, groups, tuple(dilation),
                                     itemsize, real),
     }
-
-
-def costs(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype=np.float64):
-    """``(im2col, fft)`` estimated seconds: see :func:`estimates`."""
-    t = estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, dtype)
-    return t["im2col"], t["fft"]
 
 
 def choose(problem) -> Choice:

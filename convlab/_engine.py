@@ -56,9 +56,13 @@ def run(problem) -> np.ndarray:
                 RuntimeWarning, stacklevel=3)
             method = "im2col"
         cdt = compute_dtype(dtype, method)
-        xp = pad(x.astype(cdt, copy=False), problem.padding, problem.padding_mode)
-        y = COMPUTE[method](xp, w.astype(cdt, copy=False), problem.stride,
-                            problem.dilation, problem.groups, problem.out_spatial)
+        x, w = x.astype(cdt, copy=False), w.astype(cdt, copy=False)
+        args = (problem.stride, problem.dilation, problem.groups, problem.out_spatial)
+        if method == "im2col" and problem.padding_mode == "zeros":
+            # im2col gathers its columns as if x were zero-padded: no padded copy of x
+            y = COMPUTE[method](x, w, *args, padding=problem.padding)
+        else:
+            y = COMPUTE[method](pad(x, problem.padding, problem.padding_mode), w, *args)
         if dtype.kind in "iu" and y.dtype.kind == "f":
             y = np.rint(y)
     if problem.bias is not None:

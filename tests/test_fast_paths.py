@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import tracemalloc
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -57,6 +58,40 @@ def test_chunked_im2col_is_exact(cap, nd, groups, stride, dilation):
     expected = convlab.convnd(x, w, stride=stride, dilation=dilation, groups=groups, padding=1, method="loop")
     with convlab.options(im2col_max_bytes=cap):
         got = convlab.convnd(x, w, stride=stride, dilation=dilation, groups=groups, padding=1, method="im2col")
+    np.testing.assert_array_equal(got, expected)
+
+
+@st.composite
+def padded_problems(draw):
+    nd = draw(st.integers(1, 3))
+    k = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(nd))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    padding = tuple((draw(st.integers(0, 4)), draw(st.integers(0, 4))) for _ in range(nd))
+    # sizes from 1 up; the padded input must hold the dilated kernel
+    size = tuple(max(draw(st.integers(1, 7)), d * (kk - 1) + 1 - lo - hi)
+                 for kk, d, (lo, hi) in zip(k, dilation, padding))
+    groups = draw(st.sampled_from([1, 2]))
+    cap = draw(st.sampled_from([1, 100, 2**20]))
+    return nd, k, dilation, stride, padding, size, groups, cap, draw(st.integers(0, 2**32 - 1))
+
+
+@given(problem=padded_problems())
+def test_virtual_zero_padding_is_exact(problem):
+    """im2col gathers zero-padded columns without padding the input: asymmetric pads,
+    pads wider than the kernel (taps that read only zeros), strides, dilations and
+    every way of chunking, exactly as the loop over the padded input."""
+    nd, k, dilation, stride, padding, size, groups, cap, seed = problem
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-9, 10, size=(2, 2 * groups, *size))
+    w = rng.integers(-9, 10, size=(groups, 2, *k))
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    expected = convlab.convnd(x, w, method="loop", **options)
+    # never fall back to a padded copy, however many (tap, chunk) steps
+    with (convlab.options(im2col_max_bytes=cap),
+          mock.patch.object(im2col_method, "MAX_VIRTUAL_STEPS", 10**9),
+          mock.patch.object(im2col_method, "MIN_VIRTUAL_ROW", 0)):
+        got = convlab.convnd(x, w, method="im2col", **options)
     np.testing.assert_array_equal(got, expected)
 
 

@@ -47,7 +47,8 @@ def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = 
     """Cross-correlate two N-d arrays, as ``scipy.signal.correlate`` does.
 
     ``z[i] = sum_j x[i + j] * conj(w[j])`` over the positions allowed by
-    ``mode``; complex kernels are conjugated, as in numpy and scipy.
+    ``mode``; complex kernels are conjugated, as in numpy and scipy. The
+    default mode is numpy's, ``"valid"`` (scipy's default is ``"full"``).
 
     Parameters
     ----------

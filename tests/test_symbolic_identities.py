@@ -152,6 +152,11 @@ def test_same_mode_sides_against_scipy_and_torch():
     np.testing.assert_allclose(convlab.convolve(x, w, "same"), scipy_signal.convolve(x, w, "same"))
     np.testing.assert_allclose(convlab.correlate(x, w, "same"), np.correlate(x, w, "same"))
     assert convlab.same_padding(4) == (1, 2)
+    # row 3, default extents: SciPy's are "full" for both, NumPy's correlate (and convlab's) "valid"
+    n_full, n_valid = len(x) + len(w) - 1, len(x) - len(w) + 1
+    assert scipy_signal.correlate(x, w).shape == scipy_signal.convolve(x, w).shape == (n_full,)
+    assert np.correlate(x, w).shape == convlab.correlate(x, w).shape == (n_valid,)
+    assert np.convolve(x, w).shape == convlab.convolve(x, w).shape == (n_full,)
     torch = require("torch", "oracle for the padding='same' split of an even kernel")
     # (torch warns, once per process, that an even 'same' kernel needs a padded copy; pyproject ignores it)
     expected = torch.nn.functional.conv1d(torch.tensor(x)[None, None], torch.tensor(w)[None, None],

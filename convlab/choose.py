@@ -83,11 +83,7 @@ def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, 
     >>> t["fft"] < t["im2col"] < t["loop"]
     True
     """
-    dtype = np.dtype(dtype)
-    real = dtype.kind != "c"
-    itemsize = dtype.itemsize // (1 if real else 2)
-    if dtype.kind in "iu":
-        itemsize = 8          # computed in float64 by fft; im2col's integer GEMM is not BLAS
+    itemsize, real = _real_itemsize(dtype)
     n_batch = x_shape[0]
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(x_shape[2:], padding))
     macs = n_batch * w_shape[0] * math.prod(w_shape[1:]) * math.prod(out_spatial)
@@ -122,7 +118,7 @@ def _choose_by_cost(x_shape, w_shape, padding, stride, dilation, groups, out_spa
     shown = f"estimated cost im2col {format_seconds(direct)}, fft {format_seconds(spectral)}"
     if spectral < direct:
         one_d = len(out_spatial) == 1
-        overlap = one_d and _overlap_add(x_shape, w_shape, padding, dilation, dtype)
+        overlap = one_d and _overlap_add(x_shape, w_shape, padding, dilation, groups, dtype)
         how = "overlap-add" if overlap else "one FFT"
         return Choice("fft", direct, spectral,
                       f"{shown} ({how}): fft is {direct / spectral:.2g}x faster", t["loop"])
@@ -131,14 +127,17 @@ def _choose_by_cost(x_shape, w_shape, padding, stride, dilation, groups, out_spa
                   f"{shown}: im2col is {spectral / max(direct, 1e-12):.2g}x faster ({why})", t["loop"])
 
 
-def _overlap_add(x_shape, w_shape, padding, dilation, dtype) -> bool:
+def _real_itemsize(dtype) -> tuple[int, bool]:
+    """(itemsize of the real dtype the cost models price, whether it is real)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        return 8, True        # computed in float64 by fft; im2col's integer GEMM is not BLAS
+    real = dtype.kind != "c"
+    return dtype.itemsize // (1 if real else 2), real
+
+
+def _overlap_add(x_shape, w_shape, padding, dilation, groups, dtype) -> bool:
     """Whether the fft method would use overlap-add for this 1-D problem."""
     (lo, hi), = padding
-    span = dilation[0] * (w_shape[2] - 1) + 1
-    n_batch, c_in = x_shape[:2]
-    c_out, c_in_g = w_shape[:2]
-    dtype = np.dtype(dtype)
-    real = dtype.kind != "c"
-    itemsize = 8 if dtype.kind in "iu" else dtype.itemsize // (1 if real else 2)
-    return fft.block_length(x_shape[2] + lo + hi, span, n_batch * c_in, n_batch * c_out, c_out * c_in_g,
-                            n_batch * c_out * c_in_g, itemsize, real) is not None
+    return fft.overlap_add_length(x_shape[2] + lo + hi, w_shape, x_shape[0], groups, dilation[0],
+                                  *_real_itemsize(dtype)) is not None

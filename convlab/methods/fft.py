@@ -69,7 +69,7 @@ def next_fast_len(n: int) -> int:
 
 
 def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int = 8,
-                      real: bool = True, rates: calibration.Rates | None = None) -> float:
+                      real: bool = True) -> float:
     """Estimated seconds for ``rows`` FFTs of an array of shape ``lengths``.
 
     ``itemsize`` is that of the real dtype (8 for float64/complex128, 4 for
@@ -82,7 +82,7 @@ def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int = 8,
     >>> t < transform_seconds((8192,), 100) < 2.5 * t
     True
     """
-    rates = rates or calibration.rates()
+    rates = calibration.rates()
     n = math.prod(lengths)
     if n <= 1:
         return 0.0
@@ -133,6 +133,22 @@ def block_length(n: int, span: int, signals: int, outputs: int, kernels: int, pr
         if cost < best_cost:
             best, best_cost = length, cost
     return best
+
+
+def overlap_add_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, dilation: int,
+                       itemsize: int = 8, real: bool = True) -> int | None:
+    """:func:`block_length` for a 1-D problem given by its shapes: a padded
+    length ``n``, weights ``(C_out, C_in/groups, k)``, ``n_batch`` samples.
+
+    Examples
+    --------
+    >>> from convlab.methods.fft import overlap_add_length
+    >>> overlap_add_length(10**6, (1, 1, 1001), 1, 1, 1) is not None
+    True
+    """
+    c_out, c_in_g, k = w_shape
+    return block_length(n, dilation * (k - 1) + 1, n_batch * c_in_g * groups, n_batch * c_out,
+                        c_out * c_in_g, n_batch * c_out * c_in_g, itemsize, real)
 
 
 def estimate_1d(length, n, span, signals, outputs, kernels, products, itemsize=8, real=True) -> float:
@@ -298,15 +314,12 @@ def inverse(spec, lengths, keeps, real):
 
 def compute(xp, w, stride, dilation, groups, out_spatial):
     nd = w.ndim - 2
-    n_batch, c_in = xp.shape[:2]
-    c_out, c_in_g = w.shape[:2]
+    n_batch = xp.shape[0]
     wd = np.flip(dilate(w, dilation), axis=tuple(range(2, 2 + nd)))
-    span = wd.shape[2:]
     real = not (np.iscomplexobj(xp) or np.iscomplexobj(w))
     if nd == 1:
-        length = block_length(xp.shape[2], span[0], n_batch * c_in, n_batch * c_out, c_out * c_in_g,
-                              n_batch * c_out * c_in_g, np.dtype(xp.dtype).itemsize // (1 if real else 2),
-                              real)
+        length = overlap_add_length(xp.shape[2], w.shape, n_batch, groups, dilation[0],
+                                    np.dtype(xp.dtype).itemsize // (1 if real else 2), real)
         if length is not None:
             return _overlap_add(xp, wd, stride[0], groups, out_spatial[0], length, real)
     return _whole(xp, wd, stride, groups, out_spatial, real)

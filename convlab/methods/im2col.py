@@ -103,12 +103,11 @@ def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
 
 
 def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
-                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True,
-                     rates: calibration.Rates | None = None) -> float:
+                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True) -> float:
     """Estimated seconds of :func:`compute`: copying the column matrix, then the GEMMs.
 
     ``itemsize`` is that of the real dtype; complex products cost four real
-    ones. ``rates`` defaults to this machine's (:func:`convlab.calibration.rates`).
+    ones. The machine's speeds come from :func:`convlab.calibration.rates`.
 
     Examples
     --------
@@ -117,7 +116,7 @@ def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_sp
     >>> 0.001 < t < 10.0
     True
     """
-    rates = rates or calibration.rates()
+    rates = calibration.rates()
     c_out, c_in_g = w_shape[:2]
     kernel = w_shape[2:]
     m, depth = c_out // groups, c_in_g * math.prod(kernel)

@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter
 
 from ..conv import conv1d, convolve, unfold
+from ..shapes import output_size
 from ..timing import Sweep
 from .style import PALETTE, figure
 
@@ -96,7 +97,7 @@ def column_matrix_figure(x, kernel_size: int, *, kernel=None, patch: int = 0, st
     stride = _positive_int("stride", stride)
     dilation = _positive_int("dilation", dilation)
     cols = unfold(img[np.newaxis, np.newaxis], k, stride=stride, dilation=dilation)[0]   # (k*k, L)
-    out_w = (img.shape[1] - dilation * (k - 1) - 1) // stride + 1
+    out_w = output_size(img.shape[1], k, stride=stride, dilation=dilation)
     n_cols = cols.shape[1]
     if isinstance(patch, bool) or not isinstance(patch, numbers.Integral) or not 0 <= patch < n_cols:
         raise ValueError(f"patch must be an output position in 0..{n_cols - 1}; got {patch!r}")

@@ -66,14 +66,49 @@ def test_animation_html_is_deterministic():
     a, b = make(), make()
     assert a.html == b.html and a.n_frames == 4
     assert "http://" not in a.html and "https://" not in a.html   # works offline
+    assert a.png == b.png and a.png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_im2col_memory_setting():
-    before = convlab.im2col_max_bytes()
+def test_animation_has_a_still_for_print():
+    """The display offers the player (text/html) and a PNG of a few frames for print;
+    its text/plain is words, not a repr."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    from convlab.viz.animation import STILL_DPI, still_frames
+
+    fig = figure(2, 2)
+    ax = fig.add_subplot()
+    line, = ax.plot([0, 1], [0, 0])
+    ax.set_ylim(0, 10)
+    anim = animate(fig, lambda i: line.set_ydata([0, i]), 10)
+    bundle = anim._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert bundle["text/html"] == anim.html and bundle["image/png"] == anim.png
+    assert bundle["text/plain"] == "Animation: 10 frames"
+    assert anim.still_frames == still_frames(10) == (0, 3, 6, 9)
+    # four square frames in a 2x2 grid, at STILL_DPI, and the frames differ
+    still = mpimg.imread(io.BytesIO(anim.png), format="png")
+    side = 2 * STILL_DPI
+    assert still.shape[0] == still.shape[1] > 2 * side and still.shape[0] < 2 * side + 40
+    assert not np.array_equal(still[:side, :side], still[:side, -side:])
+
+
+def test_settings_getter_setter_and_context():
+    before = convlab.get_options()
     with convlab.options(im2col_max_bytes=4096):
-        assert convlab.im2col_max_bytes() == 4096
-    assert convlab.im2col_max_bytes() == before
-    with pytest.raises(ValueError, match="max_bytes must be a positive int; got 0"):
-        convlab.set_im2col_memory(0)
-    with pytest.raises(TypeError, match="max_bytes must be a positive int; got 1.5"):
-        convlab.set_im2col_memory(1.5)
+        assert convlab.get_options()["im2col_max_bytes"] == 4096
+    assert convlab.get_options() == before
+    convlab.get_options()["im2col_max_bytes"] = 1           # a copy: changes nothing
+    assert convlab.get_options() == before
+    with pytest.raises(ValueError, match="im2col_max_bytes must be a positive int; got 0"):
+        convlab.set_options(im2col_max_bytes=0)
+    with pytest.raises(TypeError, match="im2col_max_bytes must be a positive int; got 1.5"):
+        convlab.set_options(im2col_max_bytes=1.5)
+    with pytest.raises(TypeError, match="unknown setting 'im2col_memory'"):
+        convlab.set_options(im2col_memory=10)
+    with pytest.raises(ValueError):
+        with convlab.options(im2col_max_bytes=-1):
+            pass
+    assert convlab.get_options() == before               # a failed change leaves the settings alone

@@ -9,7 +9,7 @@ Run from the repository root::
 Everything runs in one process. Each case times every candidate in
 interleaved rounds and reports medians (:func:`convlab.timing.measure`);
 ratios are of medians from the same rounds. Math libraries are pinned to
-one thread (``--threads``) with :func:`convlab.timing.limit_threads`, which
+one thread (``--threads``) with :func:`convlab.threads.limit_threads`, which
 sets numpy's OpenBLAS and ``torch.set_num_threads`` alike (numpy's and
 scipy's FFTs are single-threaded anyway). The clock is the process CPU time
 (``--clock wall`` for wall time), so other processes on a shared machine

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 import convlab
-from convlab import calibration, timing
+from convlab import calibration, sweeps, threads, timing
 from convlab.methods import im2col as im2col_module
 
 from .cases import CASES, Case
@@ -80,7 +80,7 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
     pad = case.padding
     cands: dict[str, object] = {}
     notes: list[str] = []
-    choice = convlab.choose_method(x, w, padding=pad, explain=True)
+    choice = convlab.explain_method(x, w, padding=pad)
     est = choice.estimates
 
     for method in ("im2col", "fft"):
@@ -323,11 +323,11 @@ def main(argv=None) -> int:
     print(header(args, torch, scipy), flush=True)
     rows: list[Row] = []
     memory = None
-    with timing.limit_threads(args.threads) as pinned:
+    with threads.limit_threads(args.threads) as pinned:
         if not pinned:
             print("note: no BLAS library found to pin; BLAS uses its default threads")
-        args.loop_ns = timing.ns_per_mac((1, 4, 12, 12), (4, 4, 3, 3), "loop", repeat=3, clock=args.clock)
-        peaks = {d: timing.gemm_rate(1024, 1024, 1024, d, repeat=3, clock=args.clock) for d in args.dtypes}
+        args.loop_ns = sweeps.ns_per_mac((1, 4, 12, 12), (4, 4, 3, 3), "loop", repeat=3, clock=args.clock)
+        peaks = {d: sweeps.gemm_rate(1024, 1024, 1024, d, repeat=3, clock=args.clock) for d in args.dtypes}
         print("numpy GEMM peak (1024^3): " + ", ".join(f"{d} {v / 1e9:.1f} GFLOP/s" for d, v in peaks.items())
               + f"; loop: {args.loop_ns:.0f} ns per multiply-add", flush=True)
         here, default = calibration.measure(), calibration.DEFAULT
@@ -350,12 +350,14 @@ def main(argv=None) -> int:
                       flush=True)
         if not args.no_memory and "float64" in args.dtypes and args.pattern in "512x512 31x31":
             memory = memory_check(args)
-        sweeps = []
+        measured_sweeps = []
         if args.sweep:
-            sweeps = [timing.kernel_sweep((1, 1, 256, 256), [3, 5, 7, 9, 11, 15, 21, 31, 45],
-                                          repeat=args.repeat, budget=args.budget, clock=args.clock),
-                      timing.kernel_sweep((1, 1, 100_000), [3, 7, 15, 31, 63, 127, 255, 511, 1001],
-                                          repeat=args.repeat, budget=args.budget, clock=args.clock)]
+            measured_sweeps = [sweeps.kernel_sweep((1, 1, 256, 256), [3, 5, 7, 9, 11, 15, 21, 31, 45],
+                                                   repeat=args.repeat, budget=args.budget,
+                                                   clock=args.clock),
+                               sweeps.kernel_sweep((1, 1, 100_000), [3, 7, 15, 31, 63, 127, 255, 511, 1001],
+                                                   repeat=args.repeat, budget=args.budget,
+                                                   clock=args.clock)]
     print()
     print(times_table(rows))
     print("\n¹ timed once (its warm-up took longer than the budget); "
@@ -374,7 +376,7 @@ def main(argv=None) -> int:
               f"{memory['peak default'] / MiB:.1f} MiB by default, {memory['peak at cap'] / MiB:.1f} MiB "
               f"with 256 MiB chunks (output {memory['output'] / MiB:.1f} MiB); times "
               + ", ".join(f"{k} {ms(v)}" for k, v in t.items()))
-    for sweep in sweeps:
+    for sweep in measured_sweeps:
         print(f"\nkernel-size sweep, x {sweep.shapes[0][0]}: " + ", ".join(
             f"k={k}: " + "/".join(f"{m} {ms(sweep.times[m][i])}" for m in sweep.times)
             for i, k in enumerate(sweep.sizes)))

@@ -10,24 +10,41 @@ unfold
     The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
-METHODS, choose_method
-    The three methods ("loop", "im2col", "fft") and the ``auto`` rule.
+METHODS, choose_method, explain_method
+    The three methods ("loop", "im2col", "fft"), the one ``auto`` runs, and why.
+get_options, set_options, options
+    Settings (the im2col memory cap), numpy-style.
 check
     Grades a reader's own implementation (used by the book's exercises).
-data, symbolic, indexing, receptive, viz
-    Real sample signals, SymPy helpers, index maps (which input cells each
-    output reads), receptive-field arithmetic, figures and animations
-    (``from convlab import viz``; it is imported on demand).
+data, symbolic, indexing, receptive, viz, grading, timing, sweeps
+    Real sample signals, SymPy helpers, index maps, receptive-field
+    arithmetic, figures and animations, the exercise grader, fair timings
+    and the book's timing experiments. They load on first use
+    (``convlab.viz.grids`` works without importing ``convlab.viz`` first),
+    so ``import convlab`` loads only the numerical core.
 """
 
-from . import data, indexing, receptive, symbolic
-from .check import check
-from .config import im2col_max_bytes, options, set_im2col_memory
-from .conv import choose_method, conv1d, conv2d, conv3d, convnd, convolve, correlate, unfold
+from __future__ import annotations
+
+import importlib
+
+from .config import get_options, options, set_options
+from .conv import (
+    choose_method,
+    conv1d,
+    conv2d,
+    conv3d,
+    convnd,
+    convolve,
+    correlate,
+    explain_method,
+    unfold,
+)
 from .methods import METHODS
 from .shapes import conv_output_shape, output_size, same_padding
 
-__version__ = "0.1.0"
+#: Submodules loaded on first attribute access.
+LAZY_MODULES = ("data", "grading", "indexing", "receptive", "symbolic", "sweeps", "timing", "viz")
 
 __all__ = [
     "METHODS",
@@ -40,14 +57,34 @@ __all__ = [
     "convnd",
     "convolve",
     "correlate",
-    "data",
-    "indexing",
-    "im2col_max_bytes",
+    "explain_method",
+    "get_options",
     "options",
     "output_size",
-    "receptive",
     "same_padding",
-    "set_im2col_memory",
-    "symbolic",
+    "set_options",
     "unfold",
+    *LAZY_MODULES,
 ]
+
+
+def __getattr__(name: str):
+    if name in LAZY_MODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    if name == "__version__":              # from the package metadata (importlib.metadata is slow to load)
+        from importlib import metadata
+
+        version = metadata.version("convlab")
+        globals()["__version__"] = version
+        return version
+    if name == "check":
+        check = importlib.import_module(".grading", __name__).check
+        globals()["check"] = check
+        return check
+    raise AttributeError(f"module 'convlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

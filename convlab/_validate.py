@@ -1,43 +1,68 @@
 """Validation and normalisation of every public argument, in one place.
 
-Each public entry point calls one of :func:`prepare_conv` or
-:func:`prepare_correlate` *before* any shortcut or dispatch, so all three
-methods see the same normalised :class:`Problem` and raise the same errors.
+One policy everywhere: ``TypeError`` for a value of the wrong type,
+``ValueError`` for a value of the right type that is not allowed, each
+message naming the argument, what it got and what is allowed.
+
+* arrays: :func:`as_array` (numeric or SymPy), :func:`real_array` (figures);
+* scalars: :func:`positive_int`, :func:`non_negative_int`, :func:`flag`,
+  :func:`int_tuple`, :func:`shape_tuple`, :func:`choice`, :func:`size_param`
+  (an int or a SymPy expression);
+* geometry, from shapes alone: :func:`padding_pairs` and :func:`geometry`
+  (input and kernel shape, stride, padding, dilation -> padding pairs and
+  output shape), remembered per call signature so that a repeated call
+  costs a dictionary look-up;
+* whole problems: :func:`prepare_conv` and :func:`prepare_correlate`, which
+  every public entry point calls *before* any shortcut or dispatch, so all
+  methods see the same normalised :class:`Problem` and raise the same errors.
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 import operator
-from dataclasses import dataclass
+import sys
+from typing import NamedTuple
 
 import numpy as np
+
+from .methods import METHODS
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 MODES = ("valid", "same", "full")
 PADDING_STRINGS = ("valid", "same", "full")
+METHOD_NAMES = ("auto",) + METHODS
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A convolution problem in normal form (batched, pairs of padding).
+class Geometry(NamedTuple):
+    """Everything about a convolution that depends on shapes alone.
 
-    ``x`` is ``(N, C_in, *spatial)`` before padding, ``w`` is
-    ``(C_out, C_in // groups, *k)``; ``padding`` holds one ``(before, after)``
-    pair per spatial axis; ``dtype`` is the dtype of the result.
+    ``padding`` holds one ``(before, after)`` pair per spatial axis and
+    ``out_spatial`` the output's spatial shape.
     """
 
-    x: np.ndarray
-    w: np.ndarray
-    bias: np.ndarray | None
     stride: tuple[int, ...]
     padding: tuple[tuple[int, int], ...]
     dilation: tuple[int, ...]
     groups: int
     padding_mode: str
+    out_spatial: tuple[int, ...]
+
+
+class Problem(NamedTuple):
+    """A convolution problem in normal form.
+
+    ``x`` is ``(N, C_in, *spatial)`` before padding, ``w`` is
+    ``(C_out, C_in // groups, *k)``; ``dtype`` is the dtype of the result.
+    """
+
+    x: np.ndarray
+    w: np.ndarray
+    bias: np.ndarray | None
+    geometry: Geometry
     method: str
     dtype: np.dtype
-    out_spatial: tuple[int, ...]
 
     @property
     def nd(self) -> int:
@@ -48,14 +73,14 @@ class Problem:
 # arrays
 # --------------------------------------------------------------------------
 
+def is_symbolic(value) -> bool:
+    """True for a SymPy object (without importing SymPy: one made it, so it is loaded)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)
+
+
 def _is_symbolic_scalar(value) -> bool:
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        return True
-    try:
-        import sympy
-    except ImportError:  # pragma: no cover - sympy is a runtime dependency
-        return False
-    return isinstance(value, sympy.Basic)
+    return (isinstance(value, numbers.Number) and not isinstance(value, bool)) or is_symbolic(value)
 
 
 def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None:
@@ -64,6 +89,8 @@ def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None
     Supported: signed/unsigned integers, floating, complex, and object arrays
     whose elements are numbers or SymPy expressions (for symbolic use).
     """
+    if type(value) is np.ndarray and value.dtype.kind in "iufc":
+        return value                                  # the common case, checked first
     if value is None:
         if allow_none:
             return None
@@ -99,20 +126,32 @@ def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None
 
 
 def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
-    """The dtype every method returns for these inputs.
+    """The dtype every method returns for these inputs (``None`` entries are skipped).
 
     * any object input -> ``object`` (SymPy expressions, Python numbers);
     * integer inputs only -> ``int64`` (exact, accumulated in 64 bits);
     * otherwise ``np.result_type`` of the inputs (float32 stays float32,
       float32 with int64 gives float64, complex stays complex).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab._validate import result_dtype
+    >>> result_dtype(np.ones(2, np.int8), np.ones(2, np.int32)), result_dtype(np.ones(2, np.float32), None)
+    (dtype('int64'), dtype('float32'))
     """
-    arrays = [a for a in arrays if a is not None]
-    kinds = {a.dtype.kind for a in arrays}
+    return _result_dtype(*(None if a is None else a.dtype for a in arrays))
+
+
+@functools.lru_cache(maxsize=256)
+def _result_dtype(*dtypes: np.dtype | None) -> np.dtype:
+    dtypes = [d for d in dtypes if d is not None]
+    kinds = {d.kind for d in dtypes}
     if "O" in kinds:
         return np.dtype(object)
     if kinds <= set("iu"):
         return np.dtype(np.int64)
-    return np.result_type(*arrays)
+    return np.result_type(*dtypes)
 
 
 def max_abs(a: np.ndarray) -> int:
@@ -140,29 +179,163 @@ def check_integer_range(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
 # scalar parameters
 # --------------------------------------------------------------------------
 
+def _is_int(value) -> bool:
+    return isinstance(value, (numbers.Integral,)) and not isinstance(value, (bool, np.bool_))
+
+
 def _as_int(name: str, value, what: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral,)):
+    if not _is_int(value):
         raise TypeError(f"{name} must be {what}; got {value!r} of type {type(value).__name__}")
     return operator.index(value)
 
 
-def int_tuple(name: str, value, nd: int, *, minimum: int) -> tuple[int, ...]:
-    """Normalise an int or a tuple of ``nd`` ints, each ``>= minimum``."""
+def positive_int(name: str, value) -> int:
+    """``value`` as an int ``>= 1``: ``TypeError`` if it is not an int, ``ValueError`` if it is smaller.
+
+    Examples
+    --------
+    >>> from convlab._validate import positive_int
+    >>> positive_int("n", 3)
+    3
+    >>> positive_int("n", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be a positive int; got 0
+    """
+    v = _as_int(name, value, "a positive int")
+    if v < 1:
+        raise ValueError(f"{name} must be a positive int; got {v}")
+    return v
+
+
+def non_negative_int(name: str, value) -> int:
+    """``value`` as an int ``>= 0`` (errors as :func:`positive_int`)."""
+    v = _as_int(name, value, "a non-negative int")
+    if v < 0:
+        raise ValueError(f"{name} must be a non-negative int; got {v}")
+    return v
+
+
+def flag(name: str, value) -> bool:
+    """``value`` as a bool: ``TypeError`` for anything but ``True``/``False``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
+def shape_tuple(name: str, value, ndim: int | None = None, *, minimum: int = 1) -> tuple[int, ...]:
+    """A shape: an int (one axis) or a non-empty tuple of ints, each ``>= minimum``.
+
+    With ``ndim`` the tuple must have that many entries (``ValueError``).
+
+    Examples
+    --------
+    >>> from convlab._validate import shape_tuple
+    >>> shape_tuple("input_shape", 5), shape_tuple("input_shape", (4, 4), 2)
+    ((5,), (4, 4))
+    """
+    adjective = "positive" if minimum == 1 else "non-negative"
+    what = f"a {adjective} int or a non-empty tuple of {adjective} ints"
+    if ndim is not None:
+        what = f"a tuple of {ndim} {adjective} ints"
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    items = tuple(_as_int(name, v, what) for v in items)
+    if not items or (ndim is not None and len(items) != ndim):
+        raise ValueError(f"{name} must be {what}; got {tuple(items)!r}")
+    if any(v < minimum for v in items):
+        raise ValueError(f"{name} must be {what}; got {items!r}")
+    return items
+
+
+def real_array(name: str, value, ndim: int | tuple[int, ...] | None = None, *,
+               allow_empty: bool = False) -> np.ndarray:
+    """``value`` as a real (integer or floating) ndarray with ``ndim`` axes.
+
+    ``TypeError`` for another dtype (bool, complex, object, strings), ``ValueError``
+    for the wrong number of axes or an empty array. Never copies.
+
+    Examples
+    --------
+    >>> from convlab._validate import real_array
+    >>> real_array("image", [[1, 2], [3, 4]], 2).shape
+    (2, 2)
+    >>> real_array("signal", [[1, 2]], 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: signal must be a non-empty 1-D array; got shape (1, 2)
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real numeric array; got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular (non-ragged) array; got a ragged sequence") from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a real numeric array (integer or floating); got dtype {arr.dtype}")
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if (dims is not None and arr.ndim not in dims) or (arr.size == 0 and not allow_empty):
+        shown = "" if dims is None else " or ".join(f"{d}-D" for d in dims) + " "
+        empty = "" if allow_empty else "non-empty "
+        raise ValueError(f"{name} must be a {empty}{shown}array; got shape {arr.shape}")
+    return arr
+
+
+def size_param(name: str, value, minimum: int):
+    """An int ``>= minimum``, or a SymPy expression (returned as it is), for shape arithmetic.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from convlab._validate import size_param
+    >>> size_param("n", 5, 0), size_param("n", sympy.Symbol("n"), 0)
+    (5, n)
+    """
+    if is_symbolic(value):
+        return value
+    adjective = "positive" if minimum == 1 else "non-negative"
+    v = _as_int(name, value, f"a {adjective} int or a SymPy expression")
+    if v < minimum:
+        raise ValueError(f"{name} must be a {adjective} int or a SymPy expression; got {v}")
+    return v
+
+
+def int_tuple(name: str, value, nd: int, *, minimum: int, symbolic: bool = False) -> tuple:
+    """Normalise an int or a tuple of ``nd`` ints, each ``>= minimum``.
+
+    With ``symbolic``, SymPy expressions are accepted in place of ints.
+
+    Examples
+    --------
+    >>> from convlab._validate import int_tuple
+    >>> int_tuple("stride", 2, 3, minimum=1), int_tuple("stride", [1, 2], 2, minimum=1)
+    ((2, 2, 2), (1, 2))
+    """
     adjective = "positive" if minimum == 1 else "non-negative"
     what = f"a {adjective} int or a tuple of {nd} {adjective} ints"
+    if symbolic:
+        what += " (or SymPy expressions)"
     if isinstance(value, (tuple, list)):
         if len(value) != nd:
             raise ValueError(f"{name} must be {what}; got {tuple(value)!r} of length {len(value)}")
-        items = tuple(_as_int(name, v, what) for v in value)
+        items = tuple(value)
     else:
-        items = (_as_int(name, value, what),) * nd
-    if any(v < minimum for v in items):
+        items = (value,) * nd
+    items = tuple(v if symbolic and is_symbolic(v) else _as_int(name, v, what) for v in items)
+    if any(not is_symbolic(v) and v < minimum for v in items):
         shown = value if not isinstance(value, list) else tuple(value)
         raise ValueError(f"{name} must be {what}; got {shown!r}")
     return items
 
 
 def choice(name: str, value, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of the strings ``allowed`` (``TypeError`` for a non-string).
+
+    Examples
+    --------
+    >>> from convlab._validate import choice
+    >>> choice("mode", "same", ("valid", "same", "full"))
+    'same'
+    """
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {allowed}; got {value!r} of type {type(value).__name__}")
     if value not in allowed:
@@ -170,12 +343,23 @@ def choice(name: str, value, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def padding_pairs(padding, nd: int, k: tuple[int, ...], dilation: tuple[int, ...],
-                  stride: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+def padding_pairs(padding, nd: int, k: tuple, dilation: tuple, stride: tuple, *,
+                  symbolic: bool = False) -> tuple[tuple, ...]:
     """Normalise ``padding`` to one ``(before, after)`` pair per spatial axis.
 
     ``"same"`` follows torch: the total ``d*(k-1)`` is split with the extra
-    element after (on the right); ``"full"`` pads ``d*(k-1)`` on both sides.
+    element after (on the right), and needs stride 1; ``"full"`` pads
+    ``d*(k-1)`` on both sides. With ``symbolic`` the sizes may be SymPy
+    expressions (a symbolic stride is refused by ``"same"``: it is not known
+    to be 1).
+
+    Examples
+    --------
+    >>> from convlab._validate import padding_pairs
+    >>> padding_pairs("same", 2, (3, 4), (1, 1), (1, 1))
+    ((1, 1), (1, 2))
+    >>> padding_pairs([1, (0, 2)], 2, (3, 3), (1, 1), (1, 1))
+    ((1, 1), (0, 2))
     """
     span = tuple(d * (kk - 1) for d, kk in zip(dilation, k))
     if isinstance(padding, str):
@@ -184,13 +368,17 @@ def padding_pairs(padding, nd: int, k: tuple[int, ...], dilation: tuple[int, ...
             return ((0, 0),) * nd
         if padding == "full":
             return tuple((s, s) for s in span)
-        if any(s != 1 for s in stride):
+        if any(is_symbolic(s) or s != 1 for s in stride):
             raise ValueError(
-                f"padding='same' needs stride 1 in every dimension; got stride {stride}"
+                f"padding='same' needs stride 1 in every dimension; got stride {tuple(stride)}"
             )
         return tuple((s // 2, s - s // 2) for s in span)
     what = (f"a non-negative int, a tuple of {nd} non-negative ints or of {nd} (before, after) "
             f"pairs, or one of {PADDING_STRINGS}")
+
+    def one(v):
+        return v if symbolic and is_symbolic(v) else _as_int("padding", v, what)
+
     if isinstance(padding, (tuple, list)):
         if len(padding) != nd:
             raise ValueError(f"padding must be {what}; got {tuple(padding)!r} of length {len(padding)}")
@@ -199,39 +387,97 @@ def padding_pairs(padding, nd: int, k: tuple[int, ...], dilation: tuple[int, ...
             if isinstance(p, (tuple, list)):
                 if len(p) != 2:
                     raise ValueError(f"padding must be {what}; got the entry {tuple(p)!r}")
-                pairs.append(tuple(_as_int("padding", v, what) for v in p))
+                pairs.append((one(p[0]), one(p[1])))
             else:
-                v = _as_int("padding", p, what)
+                v = one(p)
                 pairs.append((v, v))
     else:
-        v = _as_int("padding", padding, what)
+        v = one(padding)
         pairs = [(v, v)] * nd
-    if any(v < 0 for pair in pairs for v in pair):
-        raise ValueError(f"padding must be {what}; got {padding!r}")
+    if any(not is_symbolic(v) and v < 0 for pair in pairs for v in pair):
+        shown = padding if not isinstance(padding, list) else tuple(padding)
+        raise ValueError(f"padding must be {what}; got {shown!r}")
     return tuple(pairs)
 
 
-def _check_method(method) -> str:
-    from .methods import METHODS
+# --------------------------------------------------------------------------
+# geometry: shapes, stride, padding, dilation -> padding pairs, output shape
+# --------------------------------------------------------------------------
 
-    return choice("method", method, ("auto",) + METHODS)
+def _plain(value) -> bool:
+    """True for a str, an exact int, or (nested) tuples of them: safe as a cache key
+    (``lru_cache`` would confuse ``True`` with ``1`` and ``1.0`` with ``1``)."""
+    kind = type(value)
+    return kind is int or kind is str or (kind is tuple and all(_plain(v) for v in value))
+
+
+def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding, dilation,
+             padding_mode: str = "zeros", groups: int = 1, *, min_out: int = 1) -> Geometry:
+    """Validate the geometry of a convolution from shapes alone: a :class:`Geometry`.
+
+    ``spatial`` and ``kernel`` are the input's and the kernel's spatial
+    shapes (already known to be tuples of ints of the same length) and
+    ``groups`` is already validated. ``min_out=0`` admits an empty output
+    where the kernel overhangs the padded input by exactly one
+    (``correlate(..., mode="same")`` of an empty signal). Repeated calls
+    with the same plain arguments are answered from a cache.
+
+    Examples
+    --------
+    >>> from convlab._validate import geometry
+    >>> g = geometry((32, 32), (3, 3), 2, 1, 1)
+    >>> g.padding, g.out_spatial
+    (((1, 1), (1, 1)), (16, 16))
+    """
+    key = (spatial, kernel, stride, padding, dilation, padding_mode, groups, min_out)
+    if (type(stride) is int and type(padding) is int and type(dilation) is int) or _plain(key):
+        return _geometry_cached(*key)
+    return _geometry(*key)
+
+
+def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups, min_out) -> Geometry:
+    nd = len(spatial)
+    stride = int_tuple("stride", stride, nd, minimum=1)
+    dilation = int_tuple("dilation", dilation, nd, minimum=1)
+    padding_mode = choice("padding_mode", padding_mode, PADDING_MODES)
+    pads = padding_pairs(padding, nd, kernel, dilation, stride)
+    if padding_mode != "zeros":
+        for axis, (n, (lo, hi)) in enumerate(zip(spatial, pads)):
+            limit = n - 1 if padding_mode == "reflect" else n
+            if max(lo, hi) > limit or (n == 0 and max(lo, hi) > 0):
+                raise ValueError(
+                    f"padding_mode={padding_mode!r} needs padding at most {limit} on spatial "
+                    f"axis {axis} of size {n}; got {(lo, hi)}"
+                )
+    out = []
+    for axis, (n, kk, (lo, hi), s, d) in enumerate(zip(spatial, kernel, pads, stride, dilation)):
+        padded, span = n + lo + hi, d * (kk - 1) + 1
+        if span > padded + 1 - min_out:
+            raise ValueError(
+                f"kernel too large: on spatial axis {axis} the dilated kernel spans "
+                f"{span} (k={kk}, dilation={d}) but the padded input has size {padded} "
+                f"(size {n}, padding {(lo, hi)})"
+            )
+        out.append((padded - span) // s + 1)
+    return Geometry(stride, pads, dilation, groups, padding_mode, tuple(out))
+
+
+_geometry_cached = functools.lru_cache(maxsize=4096)(_geometry)
 
 
 # --------------------------------------------------------------------------
 # whole problems
 # --------------------------------------------------------------------------
 
-def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
-                 padding_mode, method, *, min_out: int = 1) -> tuple[Problem, bool]:
-    """Validate a deep-learning convolution call; returns the problem and
-    whether the input was unbatched.
+def check_method(method) -> str:
+    """``method`` if it is ``"auto"`` or one of :data:`convlab.METHODS`."""
+    if method in METHOD_NAMES and type(method) is str:
+        return method
+    return choice("method", method, METHOD_NAMES)
 
-    ``min_out=0`` admits an empty output where the kernel overhangs the
-    padded input by exactly one (``correlate(..., mode="same")`` of an empty
-    signal)."""
-    x = as_array("x", x)
-    w = as_array("w", w)
-    bias = as_array("bias", bias, allow_none=True)
+
+def _layer_shapes(x: np.ndarray, w: np.ndarray, nd: int) -> bool:
+    """Check the ranks of ``x`` and ``w`` for an ``nd``-d layer; True when ``x`` is unbatched."""
     if w.ndim != nd + 2:
         raise ValueError(
             f"w must have shape (C_out, C_in/groups, {', '.join(['k'] * nd)}) with {nd + 2} "
@@ -242,61 +488,56 @@ def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
             f"x must have shape (N, C_in, *spatial) or (C_in, *spatial) with {nd + 2} or "
             f"{nd + 1} dimensions for a {nd}-d convolution; got shape {x.shape}"
         )
-    unbatched = x.ndim == nd + 1
-    if unbatched:
-        x = x[np.newaxis]
-    groups = _as_int("groups", groups, "a positive int")
-    if groups < 1:
-        raise ValueError(f"groups must be a positive int; got {groups}")
-    stride = int_tuple("stride", stride, nd, minimum=1)
-    dilation = int_tuple("dilation", dilation, nd, minimum=1)
-    padding_mode = choice("padding_mode", padding_mode, PADDING_MODES)
-    method = _check_method(method)
-    c_in, c_out = x.shape[1], w.shape[0]
+    return x.ndim == nd + 1
+
+
+def _channels(c_in: int, c_out: int, w_shape: tuple[int, ...], groups) -> int:
+    """Validate ``groups`` against the channel counts; returns it as an int."""
+    groups = groups if type(groups) is int and groups >= 1 else positive_int("groups", groups)
     if c_in % groups:
         raise ValueError(f"groups={groups} must divide the input channels C_in={c_in}")
     if c_out % groups:
         raise ValueError(f"groups={groups} must divide the output channels C_out={c_out} (w.shape[0])")
-    if w.shape[1] * groups != c_in:
+    if w_shape[1] * groups != c_in:
         raise ValueError(
             f"channel mismatch: x has C_in={c_in} channels, so w.shape[1] must be "
-            f"C_in/groups={c_in // groups}; got w of shape {w.shape}"
+            f"C_in/groups={c_in // groups}; got w of shape {w_shape}"
         )
-    k = w.shape[2:]
-    if any(kk == 0 for kk in k):
-        raise ValueError(f"w must have a kernel of at least 1 element per spatial axis; got shape {w.shape}")
-    if bias is not None and bias.shape != (c_out,):
-        raise ValueError(f"bias must have shape (C_out,) = ({c_out},); got shape {bias.shape}")
-    pads = padding_pairs(padding, nd, k, dilation, stride)
-    spatial = x.shape[2:]
-    if padding_mode != "zeros":
-        for axis, (n, (lo, hi)) in enumerate(zip(spatial, pads)):
-            limit = n - 1 if padding_mode == "reflect" else n
-            if max(lo, hi) > limit or (n == 0 and max(lo, hi) > 0):
-                raise ValueError(
-                    f"padding_mode={padding_mode!r} needs padding at most {limit} on spatial "
-                    f"axis {axis} of size {n}; got {(lo, hi)}"
-                )
-    out = []
-    for axis, (n, kk, (lo, hi), s, d) in enumerate(zip(spatial, k, pads, stride, dilation)):
-        padded, span = n + lo + hi, d * (kk - 1) + 1
-        if span > padded + 1 - min_out:
-            raise ValueError(
-                f"kernel too large: on spatial axis {axis} the dilated kernel spans "
-                f"{span} (k={kk}, dilation={d}) but the padded input has size {padded} "
-                f"(size {n}, padding {(lo, hi)})"
-            )
-        out.append((padded - span) // s + 1)
-    dtype = result_dtype(x, w, bias)
-    if method == "fft" and dtype.kind == "O":
+    if 0 in w_shape[2:]:
+        raise ValueError(f"w must have a kernel of at least 1 element per spatial axis; got shape {w_shape}")
+    return groups
+
+
+def _finish(x, w, bias, geom: Geometry, method: str) -> Problem:
+    """The dtype rules and the checks that need values; the :class:`Problem`."""
+    dtype = _result_dtype(x.dtype, w.dtype, None if bias is None else bias.dtype)
+    if dtype.kind == "O" and method == "fft":
         raise TypeError(
             "method='fft' needs numeric arrays; x, w or bias is an object array "
             "(SymPy expressions?): use method='loop' or method='im2col'"
         )
-    if dtype == np.int64:
-        check_integer_range(x, w, bias, w[0].size if c_out else 0)
-    return Problem(x, w, bias, stride, pads, dilation, groups, padding_mode,
-                   method, dtype, tuple(out)), unbatched
+    if dtype.kind == "i":
+        check_integer_range(x, w, bias, w[0].size if w.shape[0] else 0)
+    return Problem(x, w, bias, geom, method, dtype)
+
+
+def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
+                 padding_mode, method, *, min_out: int = 1) -> tuple[Problem, bool]:
+    """Validate a deep-learning convolution call; returns the problem and
+    whether the input was unbatched (see :func:`geometry` for ``min_out``)."""
+    x = as_array("x", x)
+    w = as_array("w", w)
+    bias = as_array("bias", bias, allow_none=True)
+    unbatched = _layer_shapes(x, w, nd)
+    if unbatched:
+        x = x[np.newaxis]
+    method = check_method(method)
+    groups = _channels(x.shape[1], w.shape[0], w.shape, groups)
+    if bias is not None and bias.shape != (w.shape[0],):
+        raise ValueError(f"bias must have shape (C_out,) = ({w.shape[0]},); got shape {bias.shape}")
+    geom = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation, padding_mode, groups,
+                    min_out=min_out)
+    return _finish(x, w, bias, geom, method), unbatched
 
 
 def prepare_correlate(x, w, mode, method) -> Problem:
@@ -304,7 +545,7 @@ def prepare_correlate(x, w, mode, method) -> Problem:
     x = as_array("x", x)
     w = as_array("w", w)
     mode = choice("mode", mode, MODES)
-    method = _check_method(method)
+    method = check_method(method)
     if x.ndim == 0 or w.ndim == 0:
         raise ValueError(
             f"x and w must be at least 1-D; got x of shape {x.shape} and w of shape {w.shape}"

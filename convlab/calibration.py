@@ -1,14 +1,15 @@
 """The machine's speeds that the cost models behind ``method="auto"`` need.
 
 ``auto`` estimates the seconds each method would take (see
-:mod:`convlab.choose`), and seconds depend on the machine: its GEMM peak,
+:mod:`convlab.cost`), and seconds depend on the machine: its GEMM peak,
 how fast it copies memory and transforms, how much a Python-level call
 costs. :data:`DEFAULT` holds those numbers as measured on the project's
 machines with one BLAS thread, so that ``auto`` decides the same way on
-every run. On another machine, set the environment variable
-``CONVLAB_CALIBRATE=1`` and they are measured instead, once per process,
-the first time ``auto`` estimates (about 20 ms, one BLAS thread);
-:func:`measure` shows what this machine would use.
+every run. On another machine, turn on the setting ``calibrate``
+(``convlab.set_options(calibrate=True)``, or the environment variable
+``CONVLAB_CALIBRATE=1`` before the import) and they are measured instead,
+once per process, the first time ``auto`` estimates (about 20 ms, one BLAS
+thread); :func:`measure` shows what this machine would use.
 
 Examples
 --------
@@ -22,16 +23,23 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import config
+from ._validate import Geometry
+from .methods import fft, im2col
+from .threads import limit_threads
+
 
 @dataclass(frozen=True)
 class Rates:
     """Speeds of this machine, keyed by the itemsize of the real dtype (4 or 8).
+
+    Rates are values: equal rates hash equal, so ``auto``'s remembered
+    choices are keyed by them and new speeds take effect at once.
 
     Attributes
     ----------
@@ -44,7 +52,8 @@ class Rates:
     fft_lone : float
         How much slower one lone 1-D transform is, per point, than a batch.
     im2col_call, fft_call : float
-        Seconds: one whole ``conv1d`` call by each method on a tiny problem.
+        Seconds: each method's kernel (``compute``) on a tiny 1-D problem,
+        the fixed cost of a call.
     """
 
     gemm_flops: dict[int, float]
@@ -54,10 +63,18 @@ class Rates:
     im2col_call: float
     fft_call: float
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash((tuple(sorted(self.gemm_flops.items())), self.copy_bytes,
+                     tuple(sorted(self.fft_ns.items())), self.fft_lone, self.im2col_call, self.fft_call))
+
 
 #: Measured on the project's machines (x86-64, one BLAS thread, numpy 2.4).
 DEFAULT = Rates(gemm_flops={4: 128e9, 8: 55e9}, copy_bytes=55e9, fft_ns={4: 0.10, 8: 0.16},
-                fft_lone=1.65, im2col_call=28e-6, fft_call=44e-6)
+                fft_lone=1.65, im2col_call=3e-6, fft_call=20e-6)
 
 
 def _best_of(fn, repeat: int = 5) -> float:
@@ -74,31 +91,28 @@ def _best_of(fn, repeat: int = 5) -> float:
 def measure() -> Rates:
     """Measure :class:`Rates` now, with one BLAS thread (about 20 ms).
 
+    Raw numpy operations (a GEMM, a strided gather, batched and lone FFTs)
+    and each method's kernel on a tiny problem; never the public API, so
+    nothing here depends on the cost model being measured.
+
     Examples
     --------
     >>> from convlab import calibration
-    >>> calibration.measure().copy_bytes > 1e8
+    >>> measured = calibration.measure()
+    >>> measured.copy_bytes > 1e8 and measured.gemm_flops[8] > 1e8 and 0 < measured.im2col_call < 0.01
     True
     """
-    from .timing import limit_threads
-
     with limit_threads(1):
         return _measure()
 
 
-_measuring = False
-
-
 def _measure() -> Rates:
-    from .conv import conv1d
-    from .methods import im2col
-
     rng = np.random.default_rng(0)
     gemm, ffts = {}, {}
     for itemsize, dtype in ((4, np.float32), (8, np.float64)):
         a = rng.standard_normal((64, 576)).astype(dtype)
         b = rng.standard_normal((576, 512)).astype(dtype)
-        # a 64-row product runs at about 64/(64 + 3) of the peak (see im2col.GEMM_HALF_M)
+        # a 64-row product runs at about 64/(64 + GEMM_HALF_M) of the peak (see convlab.cost)
         gemm[itemsize] = 2 * 64 * 576 * 512 / _best_of(lambda a=a, b=b: a @ b) * (64 + 3) / 64
         rows = rng.standard_normal((16, 4096)).astype(dtype)
         seconds = _best_of(lambda r=rows: np.fft.rfft(r, axis=-1, norm="ortho"))
@@ -109,24 +123,18 @@ def _measure() -> Rates:
     view = im2col.patch_view(src, (3,), (1,), (1,), (99_998,))
     buf = np.empty(view.shape)
     copy_bytes = buf.nbytes / _best_of(lambda: np.copyto(buf, view))
+    # the fixed costs: each method's kernel on a tiny problem
     x, w = rng.standard_normal((1, 1, 16)), rng.standard_normal((1, 1, 3))
-    # the fixed costs: whole calls on a tiny problem (validation, padding, checks, the method)
-    global _measuring
-    _measuring = True          # the fft method consults the cost model: give it the defaults meanwhile
-    try:
-        calls = {m: _best_of(lambda m=m: conv1d(x, w, method=m), 20) for m in ("im2col", "fft")}
-    finally:
-        _measuring = False
+    geom = Geometry((1,), ((0, 0),), (1,), 1, "zeros", (14,))
+    calls = {name: _best_of(lambda m=method: m.compute(x, w, geom, None), 20)
+             for name, method in (("im2col", im2col), ("fft", fft))}
     return Rates(gemm, copy_bytes, ffts, max(1.0, fft_lone), calls["im2col"], calls["fft"])
 
 
 def rates() -> Rates:
-    """The :class:`Rates` ``auto`` uses: :data:`DEFAULT`, or with ``CONVLAB_CALIBRATE=1``
+    """The :class:`Rates` ``auto`` uses: :data:`DEFAULT`, or with the setting ``calibrate``
     this machine's, measured on first use and then remembered."""
-    wanted = os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on")
-    if _measuring or not wanted:
-        return DEFAULT
-    return _measured()
+    return _measured() if config.current("calibrate") else DEFAULT
 
 
 @functools.lru_cache(maxsize=1)

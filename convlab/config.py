@@ -1,57 +1,92 @@
-"""Package-wide tunables.
+"""Package-wide settings, in numpy's pattern: a getter, a setter, a context manager.
 
-``IM2COL_MAX_BYTES`` caps the extra memory of the ``im2col`` method: the
-column matrix is built and multiplied in chunks no larger than this.
-Change it with :func:`set_im2col_memory` or temporarily with :func:`options`.
+* ``im2col_max_bytes`` caps the extra memory of the ``im2col`` method: the
+  column matrix is built and multiplied in chunks no larger than this
+  (default :data:`DEFAULT_IM2COL_MAX_BYTES`, 256 MiB).
+* ``calibrate``: whether ``auto``'s cost model prices methods with this
+  machine's speeds, measured once on first use (``True``), or with the
+  speeds measured on the project's machines (``False``, the default, so
+  that ``auto`` decides the same way everywhere); see
+  :mod:`convlab.calibration`. Its starting value comes from the environment
+  variable ``CONVLAB_CALIBRATE`` (``1``, ``true``, ``yes`` or ``on``).
+
+Examples
+--------
+>>> import numpy as np, convlab
+>>> convlab.get_options()["im2col_max_bytes"] == convlab.config.DEFAULT_IM2COL_MAX_BYTES
+True
+>>> with convlab.options(im2col_max_bytes=1024):        # tiny chunks, the same result
+...     convlab.conv1d(np.ones((1, 1, 100)), np.ones((1, 1, 3)), method="im2col").shape
+(1, 1, 98)
 """
 
 from __future__ import annotations
 
 import contextlib
-import numbers
+import os
+from collections.abc import Iterator
+
+from ._validate import flag, positive_int
 
 DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
-_settings = {"im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES}
+
+_CHECKS = {"im2col_max_bytes": positive_int, "calibrate": flag}
+_settings: dict[str, object] = {
+    "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
+    "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
+}
 
 
-def im2col_max_bytes() -> int:
-    """The current cap, in bytes, on the im2col column buffer."""
-    return _settings["im2col_max_bytes"]
-
-
-def set_im2col_memory(max_bytes: int) -> None:
-    """Set the cap on the im2col column buffer.
+def get_options() -> dict[str, object]:
+    """The current settings, as a new dict (changing it changes nothing).
 
     Examples
     --------
     >>> import convlab
-    >>> convlab.set_im2col_memory(64 * 2**20)
-    >>> convlab.im2col_max_bytes()
-    67108864
-    >>> convlab.set_im2col_memory(convlab.config.DEFAULT_IM2COL_MAX_BYTES)
+    >>> sorted(convlab.get_options())
+    ['calibrate', 'im2col_max_bytes']
     """
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, numbers.Integral):
-        raise TypeError(f"max_bytes must be a positive int; got {max_bytes!r}")
-    if max_bytes < 1:
-        raise ValueError(f"max_bytes must be a positive int; got {max_bytes}")
-    _settings["im2col_max_bytes"] = int(max_bytes)
+    return dict(_settings)
 
 
-@contextlib.contextmanager
-def options(*, im2col_max_bytes: int | None = None):
-    """Temporarily change settings.
+def current(name: str):
+    """One setting's value, without copying them all (for the package's hot paths)."""
+    return _settings[name]
+
+
+def set_options(**settings) -> None:
+    """Change settings by name (``TypeError`` for an unknown name, as for any keyword).
 
     Examples
     --------
-    >>> import numpy as np, convlab
-    >>> with convlab.options(im2col_max_bytes=1024):
-    ...     convlab.conv1d(np.ones((1, 1, 100)), np.ones((1, 1, 3)), method="im2col").shape
-    (1, 1, 98)
+    >>> import convlab
+    >>> convlab.set_options(im2col_max_bytes=64 * 2**20)
+    >>> convlab.get_options()["im2col_max_bytes"]
+    67108864
+    >>> convlab.set_options(im2col_max_bytes=convlab.config.DEFAULT_IM2COL_MAX_BYTES)
+    """
+    unknown = sorted(set(settings) - set(_CHECKS))
+    if unknown:
+        raise TypeError(f"set_options got unknown setting {unknown[0]!r}; the settings are {tuple(_CHECKS)}")
+    checked = {name: _CHECKS[name](name, value) for name, value in settings.items()}
+    _settings.update(checked)
+
+
+@contextlib.contextmanager
+def options(**settings) -> Iterator[None]:
+    """Change settings for the duration of a ``with`` block (see :func:`set_options`).
+
+    Examples
+    --------
+    >>> import convlab
+    >>> with convlab.options(im2col_max_bytes=4096):
+    ...     convlab.get_options()["im2col_max_bytes"]
+    4096
     """
     old = dict(_settings)
+    set_options(**settings)
     try:
-        if im2col_max_bytes is not None:
-            set_im2col_memory(im2col_max_bytes)
         yield
     finally:
+        _settings.clear()
         _settings.update(old)

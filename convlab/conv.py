@@ -21,15 +21,15 @@ arrays (SymPy expressions) give object arrays (``loop`` and ``im2col`` only).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._engine import run
 from ._padding import pad
-from ._validate import Problem, as_array, int_tuple, prepare_conv, prepare_correlate
-from .choose import Choice, choose
+from ._validate import Problem, as_array, geometry, prepare_conv, prepare_correlate, shape_tuple
+from .methods.im2col import patch_view
+from .resolve import Plan, resolve
 
 Padding = int | str | tuple
 
@@ -41,8 +41,6 @@ def _spatial_axes(problem: Problem) -> tuple[int, ...]:
 def _cross_correlate(problem: Problem) -> np.ndarray:
     """The one definition everything else is built on (no conjugation)."""
     return run(problem)
-
-
 def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = "auto") -> np.ndarray:
     """Cross-correlate two N-d arrays, as ``scipy.signal.correlate`` does.
 
@@ -76,7 +74,7 @@ def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = 
     """
     problem = prepare_correlate(x, w, mode, method)
     if np.iscomplexobj(problem.w) or problem.w.dtype == object:
-        problem = replace(problem, w=np.conj(problem.w))
+        problem = problem._replace(w=np.conj(problem.w))
     return _cross_correlate(problem)[0, 0]
 
 
@@ -97,7 +95,7 @@ def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "a
     array([1. , 2.5, 4. ])
     """
     problem = prepare_correlate(x, w, mode, method)
-    flipped = replace(problem, w=np.flip(problem.w, axis=_spatial_axes(problem)))
+    flipped = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
     return _cross_correlate(flipped)[0, 0]
 
 
@@ -148,12 +146,18 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> convlab.convnd(x, w, stride=2, padding=1).shape
     (3, 3, 3)
     """
+    w_arr = _nd_weight(w)
+    return _conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups, padding_mode, method)
+
+
+def _nd_weight(w) -> np.ndarray:
+    """``w`` as an array of at least 3 dimensions, for the N-d entry points."""
     w_arr = as_array("w", w)
     if w_arr.ndim < 3:
         raise ValueError(
             f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions; got shape {w_arr.shape}"
         )
-    return _conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups, padding_mode, method)
+    return w_arr
 
 
 def _conv(x, w, bias, nd, stride, padding, dilation, groups, padding_mode, method):
@@ -272,56 +276,66 @@ def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, p
     >>> convlab.conv2d(x, w).ravel()
     array([-4, -4, -4, -4])
     """
-    from .methods.im2col import patch_view
-
     x_arr = as_array("x", x)
-    if isinstance(kernel_size, (tuple, list)):
-        if len(kernel_size) == 0:
-            raise ValueError("kernel_size must be a positive int or a non-empty tuple of positive ints; "
-                             "got ()")
-        nd = len(kernel_size)
-    else:
-        nd = 2
-    kernel = int_tuple("kernel_size", kernel_size, nd, minimum=1)
+    sequence = isinstance(kernel_size, (tuple, list))
+    kernel = shape_tuple("kernel_size", kernel_size if sequence else (kernel_size,) * 2)
+    nd = len(kernel)
     if x_arr.ndim not in (nd + 1, nd + 2):
         raise ValueError(
             f"x must have shape (N, C, *spatial) or (C, *spatial) with {nd + 2} or {nd + 1} "
             f"dimensions for a kernel_size with {nd} axes; got shape {x_arr.shape}"
         )
-    channels = x_arr.shape[1] if x_arr.ndim == nd + 2 else x_arr.shape[0]
-    probe = np.zeros((1, channels) + kernel, dtype=np.int8)   # validates the rest exactly as convnd does
-    problem, unbatched = prepare_conv(x_arr, probe, None, nd, stride, padding, dilation, 1,
-                                      padding_mode, "auto")
-    xp = pad(problem.x, problem.padding, problem.padding_mode)
-    patches = patch_view(xp, kernel, problem.stride, problem.dilation, problem.out_spatial)
-    n_batch = patches.shape[0]
-    cols = patches.reshape(n_batch, channels * math.prod(kernel), math.prod(problem.out_spatial))
+    unbatched = x_arr.ndim == nd + 1
+    xb = x_arr[np.newaxis] if unbatched else x_arr
+    geom = geometry(xb.shape[2:], kernel, stride, padding, dilation, padding_mode)
+    patches = patch_view(pad(xb, geom.padding, padding_mode), kernel, geom.stride, geom.dilation,
+                         geom.out_spatial)
+    cols = patches.reshape(xb.shape[0], xb.shape[1] * math.prod(kernel), math.prod(geom.out_spatial))
     cols = np.array(cols, dtype=x_arr.dtype, copy=True)
     return cols[0] if unbatched else cols
 
 
+def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method) -> Problem:
+    w_arr = _nd_weight(w)
+    problem, _ = prepare_conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups,
+                              padding_mode, method)
+    return problem
+
+
 def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
                   stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
-                  groups: int = 1, explain: bool = False) -> str | Choice:
-    """The method ``method="auto"`` would use for ``convnd(x, w, ...)``.
+                  groups: int = 1, padding_mode: str = "zeros") -> str:
+    """The method ``method="auto"`` runs for ``convnd(x, w, ...)``.
 
-    With ``explain=True`` returns a :class:`~convlab.choose.Choice` holding
-    the cost estimates and the reason.
+    :func:`explain_method` says why.
 
     Examples
     --------
     >>> import numpy as np, convlab
     >>> convlab.choose_method(np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31)))
     'fft'
-    >>> convlab.choose_method(np.ones((1, 1, 8)), np.ones((1, 1, 3), dtype=int), explain=True).method
+    >>> convlab.choose_method(np.ones((1, 1, 8)), np.ones((1, 1, 3), dtype=int))
     'im2col'
     """
-    w_arr = as_array("w", w)
-    if w_arr.ndim < 3:
-        raise ValueError(
-            f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions; got shape {w_arr.shape}"
-        )
-    problem, _ = prepare_conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups,
-                              "zeros", "auto")
-    picked = choose(problem)
-    return picked if explain else picked.method
+    return explain_method(x, w, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                          padding_mode=padding_mode).method
+
+
+def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+                   stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
+                   groups: int = 1, padding_mode: str = "zeros", method: str = "auto") -> Plan:
+    """What ``convnd(x, w, ..., method=method)`` runs, and why: a :class:`~convlab.resolve.Plan`.
+
+    It is the plan the call itself follows (the same resolver decides both),
+    fallbacks included: an ``fft`` on an input holding NaN names ``im2col``.
+
+    Examples
+    --------
+    >>> import numpy as np, convlab
+    >>> plan = convlab.explain_method(np.ones((1, 1, 8), dtype=int), np.ones((1, 1, 3), dtype=int))
+    >>> print(plan)
+    im2col: integer input: im2col is exact, fft would round
+    >>> convlab.explain_method(np.full((1, 1, 8), np.nan), np.ones((1, 1, 3)), method="fft").method
+    'im2col'
+    """
+    return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))

@@ -6,28 +6,7 @@ derives its formulas by calling the same code the package runs.
 
 from __future__ import annotations
 
-import numbers
-
-from ._validate import int_tuple, padding_pairs
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-
-def _check(name, v, minimum):
-    if _is_int(v):
-        if v < minimum:
-            kind = "positive" if minimum == 1 else "non-negative"
-            raise ValueError(f"{name} must be a {kind} int; got {v}")
-        return int(v)
-    try:
-        import sympy
-    except ImportError:  # pragma: no cover
-        sympy = None
-    if sympy is not None and isinstance(v, sympy.Basic):
-        return v
-    raise TypeError(f"{name} must be an int or a SymPy expression; got {v!r} of type {type(v).__name__}")
+from ._validate import geometry, int_tuple, is_symbolic, padding_pairs, size_param
 
 
 def output_size(n, k, *, stride=1, padding=0, dilation=1):
@@ -49,28 +28,19 @@ def output_size(n, k, *, stride=1, padding=0, dilation=1):
     >>> output_size(n, k, stride=s, padding=p)
     floor((-k + n + 2*p)/s) + 1
     """
-    n = _check("n", n, 0)
-    k = _check("k", k, 1)
-    stride = _check("stride", stride, 1)
-    dilation = _check("dilation", dilation, 1)
-    if isinstance(padding, str):
-        if not (_is_int(k) and _is_int(dilation)):
-            span = dilation * (k - 1)
-            total = {"valid": 0, "full": 2 * span, "same": span}.get(padding)
-            if total is None:
-                raise ValueError(f"padding must be one of ('valid', 'same', 'full'); got {padding!r}")
-        else:
-            (lo, hi), = padding_pairs(padding, 1, (k,), (dilation,),
-                                      (stride,) if _is_int(stride) else (2,))
-            total = lo + hi
-    elif isinstance(padding, (tuple, list)):
+    n = size_param("n", n, 0)
+    k = size_param("k", k, 1)
+    stride = size_param("stride", stride, 1)
+    dilation = size_param("dilation", dilation, 1)
+    if isinstance(padding, (tuple, list)):
         if len(padding) != 2:
-            raise ValueError(f"padding must be an int, a (before, after) pair or a string; got {padding!r}")
-        total = _check("padding", padding[0], 0) + _check("padding", padding[1], 0)
-    else:
-        total = 2 * _check("padding", padding, 0)
+            raise ValueError(f"padding must be an int, a (before, after) pair or one of ('valid', 'same', "
+                             f"'full'); got {tuple(padding)!r}")
+        padding = [tuple(padding)]
+    (lo, hi), = padding_pairs(padding, 1, (k,), (dilation,), (stride,), symbolic=True)
+    total = lo + hi
     size = (n + total - dilation * (k - 1) - 1) // stride + 1
-    if _is_int(size) and size < 1:
+    if not is_symbolic(size) and size < 1:
         raise ValueError(
             f"kernel too large: a kernel of size {k} with dilation {dilation} does not fit an "
             f"input of size {n} padded by {total}"
@@ -89,7 +59,8 @@ def same_padding(k, dilation=1):
     >>> same_padding(3), same_padding(4), same_padding(3, dilation=2)
     ((1, 1), (1, 2), (2, 2))
     """
-    (pair,) = padding_pairs("same", 1, (_check("k", k, 1),), (_check("dilation", dilation, 1),), (1,))
+    (pair,) = padding_pairs("same", 1, (size_param("k", k, 1),), (size_param("dilation", dilation, 1),),
+                            (1,), symbolic=True)
     return pair
 
 
@@ -103,10 +74,17 @@ def conv_output_shape(x_shape, w_shape, *, stride=1, padding=0, dilation=1):
     (112, 112)
     """
     nd = len(w_shape) - 2
+    if nd < 1 or len(x_shape) not in (nd + 1, nd + 2):
+        raise ValueError(f"x_shape and w_shape must be (N, C_in, *spatial) or (C_in, *spatial) and "
+                         f"(C_out, C_in/groups, *k); got {tuple(x_shape)} and {tuple(w_shape)}")
     spatial = tuple(x_shape[-nd:])
     kernel = tuple(w_shape[2:])
-    strides = int_tuple("stride", stride, nd, minimum=1)
-    dilations = int_tuple("dilation", dilation, nd, minimum=1)
-    pads = padding_pairs(padding, nd, kernel, dilations, strides)
+    if all(type(v) is int for v in spatial + kernel):
+        return geometry(spatial, kernel, stride, padding, dilation).out_spatial
+    spatial = tuple(size_param("x_shape", v, 0) for v in spatial)
+    kernel = tuple(size_param("w_shape", v, 1) for v in kernel)
+    strides = int_tuple("stride", stride, nd, minimum=1, symbolic=True)
+    dilations = int_tuple("dilation", dilation, nd, minimum=1, symbolic=True)
+    pads = padding_pairs(padding, nd, kernel, dilations, strides, symbolic=True)
     return tuple(output_size(n, k, stride=s, padding=p, dilation=d)
                  for n, k, s, p, d in zip(spatial, kernel, strides, pads, dilations))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy
 
 import convlab
 
@@ -268,14 +269,36 @@ def test_integer_overflow_is_refused():
 def test_output_size_errors():
     with pytest.raises(ValueError, match="kernel too large"):
         convlab.output_size(3, 5)
-    with pytest.raises(ValueError, match="stride must be a positive int; got 0"):
+    with pytest.raises(ValueError, match="stride must be a positive int or a SymPy expression; got 0"):
         convlab.output_size(3, 1, stride=0)
-    with pytest.raises(TypeError, match="n must be an int or a SymPy expression; got 3.5"):
+    with pytest.raises(TypeError, match="n must be a non-negative int or a SymPy expression; got 3.5 of type float"):
         convlab.output_size(3.5, 1)
+    with pytest.raises(TypeError, match="stride must be a positive int or a SymPy expression; got True"):
+        convlab.output_size(3, 1, stride=True)
     with pytest.raises(ValueError, match="padding must be one of"):
         convlab.output_size(8, 3, padding="half")
     with pytest.raises(ValueError, match="padding='same' needs stride 1"):
         convlab.output_size(8, 3, stride=2, padding="same")
+
+
+def test_output_size_same_padding_with_symbols_is_honest():
+    """'same' needs stride 1: a symbolic stride is not known to be 1, and a symbolic kernel
+    size does not excuse a stride of 2."""
+    n, k, s = sympy.symbols("n k s", positive=True, integer=True)
+    with pytest.raises(ValueError, match=r"padding='same' needs stride 1 in every dimension; got stride \(s,\)"):
+        convlab.output_size(n, 3, stride=s, padding="same")
+    with pytest.raises(ValueError, match=r"padding='same' needs stride 1 in every dimension; got stride \(2,\)"):
+        convlab.output_size(n, k, stride=2, padding="same")
+    assert convlab.output_size(n, k, padding="same") == n
+
+
+def test_conv_output_shape_errors():
+    with pytest.raises(ValueError, match=r"x_shape and w_shape must be"):
+        convlab.conv_output_shape((8,), (1, 1, 3))
+    with pytest.raises(TypeError, match="stride must be a positive int or a tuple of 2 positive ints; got 1.5"):
+        convlab.conv_output_shape((1, 1, 8, 8), (1, 1, 3, 3), stride=1.5)
+    with pytest.raises(ValueError, match="kernel too large"):
+        convlab.conv_output_shape((1, 1, 8, 8), (1, 1, 9, 3))
 
 
 def test_choose_method_validates():

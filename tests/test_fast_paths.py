@@ -9,6 +9,7 @@ take them, and the tests assert that the path was really taken.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tracemalloc
 from unittest import mock
@@ -21,8 +22,11 @@ from tolerance import tolerance
 
 import convlab
 from conftest import error_bound, record, require
+from convlab import calibration, cost
+from convlab._validate import prepare_conv
 from convlab.methods import fft as fft_method
 from convlab.methods import im2col as im2col_method
+from convlab.resolve import resolve
 
 # --------------------------------------------------------------------------
 # im2col: chunks
@@ -33,7 +37,7 @@ from convlab.methods import im2col as im2col_method
        out_spatial=st.lists(st.integers(1, 40), min_size=1, max_size=3).map(tuple),
        itemsize=st.sampled_from([4, 8, 16]), max_bytes=st.integers(1, 2**20))
 def test_plan_respects_the_cap_and_covers_every_output_once(n_batch, depth, out_spatial, itemsize, max_bytes):
-    samples, axis, width = im2col_method.plan(n_batch, depth, out_spatial, itemsize, max_bytes)
+    samples, axis, width = im2col_method.chunk_plan(n_batch, depth, out_spatial, itemsize, max_bytes)
     column = depth * itemsize
     covered = np.zeros((n_batch, *out_spatial), dtype=int)
     for batch, where in im2col_method._chunks(n_batch, out_spatial, samples, axis, width):
@@ -151,7 +155,7 @@ def test_overlap_add_every_block_length_equals_one_fft(n, span, stride):
     wd = rng.standard_normal((4, 3, span))
     n_out = (n - span) // stride + 1
     whole = fft_method._whole(xp, wd, (stride,), 1, (n_out,), True)
-    lengths = [length for length in fft_method._fast_lengths(2 * span - 1, 4 * n)] or [2 * span]
+    lengths = [length for length in fft_method.fast_lengths(2 * span - 1, 4 * n)] or [2 * span]
     bound = error_bound(xp, wd)
     for length in lengths:
         got = fft_method._overlap_add(xp, wd, stride, 1, n_out, length, True)
@@ -204,11 +208,12 @@ def test_the_benchmark_signal_takes_overlap_add():
     """1e6 samples * 1001 taps: overlap-add with blocks of a few kernel spans, and it
     agrees with scipy's oaconvolve."""
     signal = require("scipy.signal", "oracle for overlap-add")
-    length = fft_method.block_length(10**6, 1001, 1, 1, 1, 1)
+    length = cost.block_length(10**6, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT)
     assert length is not None and 2 * 1001 <= length < 10**5
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal(200_000), rng.standard_normal(1001)
-    assert fft_method.block_length(x.size, w.size, 1, 1, 1, 1) is not None
+    plan = convlab.explain_method(x[None, None], w[None, None], method="fft")
+    assert plan.block_length is not None and 2 * 1001 <= plan.block_length < 10**5
     got = convlab.correlate(x, w, method="fft")
     want = signal.oaconvolve(x, w[::-1], mode="valid")
     assert np.max(np.abs(got - want)) <= tolerance("fft", "float64", error_bound(x, w), 0, length)
@@ -220,11 +225,9 @@ def test_the_benchmark_signal_takes_overlap_add():
 
 
 def test_estimates_grow_with_the_work():
-    from convlab.choose import estimates
-
     def est(n, k):
-        return estimates((1, 1, n, n), (1, 1, k, k), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
-                         (n - k + 1, n - k + 1), np.float64)
+        return cost.estimates((1, 1, n, n), (1, 1, k, k), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
+                              (n - k + 1, n - k + 1), 8, True, calibration.DEFAULT)
 
     small, large = est(128, 5), est(512, 5)
     for method in ("loop", "im2col", "fft"):
@@ -237,10 +240,20 @@ def test_estimates_grow_with_the_work():
 def test_auto_never_picks_the_loop_and_says_why():
     for x_shape, w_shape in [((1, 1, 20), (1, 1, 3)), ((1, 1, 100_000), (1, 1, 1001)),
                              ((2, 3, 16, 16), (4, 3, 3, 3)), ((1, 1, 9, 9, 9), (1, 1, 3, 3, 3))]:
-        choice = convlab.choose_method(np.ones(x_shape), np.ones(w_shape), explain=True)
-        assert choice.method in ("im2col", "fft")
+        choice = convlab.explain_method(np.ones(x_shape), np.ones(w_shape))
+        assert choice.method in ("im2col", "fft") and choice.method == convlab.choose_method(
+            np.ones(x_shape), np.ones(w_shape))
         assert choice.estimates["loop"] > choice.estimates[choice.method]
         assert choice.method in choice.reason and "estimated cost" in choice.reason
     assert convlab.choose_method(np.ones((1, 1, 100_000)), np.ones((1, 1, 1001))) == "fft"
-    assert "overlap-add" in str(convlab.choose_method(np.ones((1, 1, 100_000)), np.ones((1, 1, 1001)),
-                                                      explain=True))
+    assert "overlap-add" in str(convlab.explain_method(np.ones((1, 1, 100_000)), np.ones((1, 1, 1001))))
+
+
+def test_new_speeds_take_effect():
+    """Choices are remembered per speeds: a machine whose GEMM and copies were a thousand
+    times slower would take the FFT for a problem that im2col wins here."""
+    problem, _ = prepare_conv(np.ones((1, 1, 1000)), np.ones((1, 1, 3)), None, 1, 1, 0, 1, 1, "zeros", "auto")
+    assert resolve(problem).method == "im2col"
+    slow = dataclasses.replace(calibration.DEFAULT, gemm_flops={4: 1e8, 8: 5e7}, copy_bytes=5e7)
+    assert resolve(problem, slow).method == "fft"
+    assert resolve(problem).method == "im2col"          # the remembered choice is keyed by the speeds

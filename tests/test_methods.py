@@ -4,7 +4,9 @@ inputs left untouched, NaN/Inf handling."""
 
 from __future__ import annotations
 
+import sys
 import warnings
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import convlab
+from convlab import _engine
 from convlab.symbolic import symbols_array
 
 METHODS = convlab.METHODS
@@ -218,6 +221,28 @@ def test_fft_with_nan_warns_and_stays_local():
     np.testing.assert_allclose(got[~np.isnan(got)], expected[~np.isnan(expected)])
 
 
+def test_nan_warning_points_at_the_callers_line():
+    x = np.full((1, 1, 20), np.nan)
+    with pytest.warns(RuntimeWarning) as caught:
+        convlab.conv1d(x, np.ones((1, 1, 3)), method="fft"); line = sys._getframe().f_lineno  # noqa: E702
+    assert caught[0].filename == __file__ and caught[0].lineno == line
+
+
+@pytest.mark.parametrize("asked", ["auto", "fft"])
+def test_the_explanation_names_the_method_that_runs(asked):
+    """With a NaN in the input, the FFT falls back to im2col: the explanation says so, for
+    auto (which would have chosen fft on these shapes) and for an explicit fft alike."""
+    x, w = np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31))
+    assert convlab.choose_method(x, w) == "fft"
+    x[0, 0, 0, 0] = np.nan
+    plan = convlab.explain_method(x, w, method=asked)
+    assert plan.method == "im2col" and "NaN" in plan.reason
+    assert convlab.choose_method(x, w) == "im2col"
+    with mock.patch.dict(_engine.COMPUTE, {"fft": None}):      # it must not run the FFT
+        with pytest.warns(RuntimeWarning, match="NaN or Inf"):
+            convlab.conv2d(x, w, method=asked)
+
+
 def test_direct_methods_propagate_inf_locally():
     x = np.zeros(10)
     x[5] = np.inf
@@ -231,7 +256,7 @@ def test_direct_methods_propagate_inf_locally():
 # ---- the auto rule ----------------------------------------------------------------
 
 def test_auto_explains_itself():
-    choice = convlab.choose_method(np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31)), explain=True)
+    choice = convlab.explain_method(np.ones((1, 1, 512, 512)), np.ones((1, 1, 31, 31)))
     assert choice.method == "fft" and "cost" in choice.reason
     assert convlab.choose_method(np.ones((8, 64, 28, 28)), np.ones((64, 64, 3, 3))) == "im2col"
 

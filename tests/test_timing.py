@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import sys
 import time
 
 import numpy as np
@@ -12,7 +14,8 @@ import pytest
 
 import benchmarks
 from benchmarks import run as bench
-from convlab import timing
+import convlab
+from convlab import sweeps, threads, timing
 
 
 def test_measure_interleaves_rounds_after_one_warm_up():
@@ -38,13 +41,14 @@ def test_measure_runs_a_slow_candidate_once_past_the_budget():
     assert str(result["slow"]).endswith("(1 run)")
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"repeat": 0}, r"repeat must be a positive int; got 0"),
-    ({"repeat": True}, r"repeat must be a positive int; got True"),
-    ({"clock": "gpu"}, r"clock must be one of \('cpu', 'wall'\); got 'gpu'"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"repeat": 0}, ValueError, r"repeat must be a positive int; got 0"),
+    ({"repeat": True}, TypeError, r"repeat must be a positive int; got True of type bool"),
+    ({"clock": "gpu"}, ValueError, r"clock must be one of \('cpu', 'wall'\); got 'gpu'"),
+    ({"clock": 1}, TypeError, r"clock must be one of \('cpu', 'wall'\); got 1 of type int"),
 ])
-def test_measure_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_measure_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         timing.measure({"a": lambda: None}, **kwargs)
 
 
@@ -53,35 +57,41 @@ def test_format_seconds():
         ["12.3 s", "500 ms", "20 us", "3 ns", "-"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="BLAS libraries are found via /proc")
 def test_limit_threads_pins_and_restores():
-    libs = list(timing._blas_libraries())
+    np.dot(np.ones((2, 2)), np.ones((2, 2)))
+    libs = list(threads._blas_libraries())
+    assert libs, "numpy's BLAS (OpenBLAS from its wheel) was not found: nothing would be pinned"
     before = [get() for _, get in libs]
-    with timing.limit_threads(1) as pinned:
+    with threads.limit_threads(1) as pinned:
         assert pinned == len(libs)
         assert all(get() == 1 for _, get in libs)
     assert [get() for _, get in libs] == before
     with pytest.raises(ValueError, match="n must be a positive int; got 0"):
-        with timing.limit_threads(0):
+        with threads.limit_threads(0):
+            pass
+    with pytest.raises(TypeError, match="n must be a positive int; got 1.5"):
+        with threads.limit_threads(1.5):
             pass
 
 
 def test_sweep_fastest_and_crossover():
-    sweep = timing.Sweep("k", (3, 9, 27), {"im2col": (1.0, 3.0, 9.0), "fft": (2.0, 2.5, math.nan)})
+    sweep = sweeps.Sweep("k", (3, 9, 27), {"im2col": (1.0, 3.0, 9.0), "fft": (2.0, 2.5, math.nan)})
     assert sweep.fastest() == ("im2col", "fft", "im2col")       # NaN (skipped) never wins
     assert sweep.crossover("im2col", "fft") == 9
     assert sweep.crossover("fft", "im2col") == 3
 
 
 def test_kernel_sweep_skips_kernels_larger_than_the_input():
-    sweep = timing.kernel_sweep((1, 2, 16, 16), [3, 15, 17], c_out=2, repeat=1)
+    sweep = sweeps.kernel_sweep((1, 2, 16, 16), [3, 15, 17], c_out=2, repeat=1)
     assert sweep.sizes == (3, 15)
     assert sweep.shapes == (((1, 2, 16, 16), (2, 2, 3, 3)), ((1, 2, 16, 16), (2, 2, 15, 15)))
     assert set(sweep.times) == {"im2col", "fft"} and all(len(v) == 2 for v in sweep.times.values())
 
 
 def test_rates_are_positive():
-    assert timing.gemm_rate(32, 32, 32, np.float32, repeat=1) > 0
-    assert timing.ns_per_mac((1, 1, 10), (1, 1, 3), "im2col", repeat=1) > 0
+    assert sweeps.gemm_rate(32, 32, 32, np.float32, repeat=1) > 0
+    assert sweeps.ns_per_mac((1, 1, 10), (1, 1, 3), "im2col", repeat=1) > 0
 
 
 # --------------------------------------------------------------------------
@@ -125,19 +135,21 @@ def test_benchmark_runs_end_to_end(capsys, tmp_path):
 # calibration of the cost models
 # --------------------------------------------------------------------------
 
-def test_rates_are_the_defaults_unless_asked(monkeypatch):
+def test_rates_are_the_defaults_unless_asked():
     from convlab import calibration
 
-    monkeypatch.delenv("CONVLAB_CALIBRATE", raising=False)
-    assert calibration.rates() is calibration.DEFAULT
-    monkeypatch.setenv("CONVLAB_CALIBRATE", "1")
+    with convlab.options(calibrate=False):
+        assert calibration.rates() is calibration.DEFAULT
     calibration._measured.cache_clear()
     try:
-        measured = calibration.rates()          # measures once (the fft path consults the model meanwhile)
-        assert measured is not calibration.DEFAULT and calibration.rates() is measured
+        with convlab.options(calibrate=True):
+            measured = calibration.rates()          # measures once, then remembers
+            assert calibration.rates() is measured
+        assert measured is not calibration.DEFAULT
         assert set(measured.gemm_flops) == set(measured.fft_ns) == {4, 8}
         assert all(v > 0 for v in (*measured.gemm_flops.values(), *measured.fft_ns.values(),
                                    measured.copy_bytes, measured.im2col_call, measured.fft_call))
         assert measured.fft_lone >= 1.0
+        assert hash(measured) == hash(dataclasses.replace(measured))     # a value: usable as a cache key
     finally:
         calibration._measured.cache_clear()

@@ -73,7 +73,7 @@ def test_unfold_returns_a_fresh_array():
 
 @pytest.mark.parametrize("x, kernel_size, options, error, match", [
     (np.ones((1, 5)), (), {}, ValueError, r"kernel_size must be .*got \(\)"),
-    (np.ones((1, 5)), (0,), {}, ValueError, r"kernel_size must be a positive int or a tuple of 1"),
+    (np.ones((1, 5)), (0,), {}, ValueError, r"kernel_size must be a positive int or a non-empty tuple of positive ints; got \(0,\)"),
     (np.ones((1, 5, 5)), 2.0, {}, TypeError, r"kernel_size must be .*got 2\.0 of type float"),
     (np.ones((1, 5, 5)), True, {}, TypeError, r"kernel_size must be .*got True"),
     (np.ones(5), (2,), {}, ValueError, r"x must have shape \(N, C, \*spatial\) or \(C, \*spatial\) .*got shape \(5,\)"),

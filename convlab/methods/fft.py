@@ -16,7 +16,8 @@ Long 1-D signals use **overlap-add**: the signal is cut into blocks of
 ``B`` samples, each block is convolved with the kernel by an FFT of a
 short length ``L = B + S - 1``, and the overlapping tails of consecutive
 blocks are added. :func:`block_length` picks ``L`` by minimising an
-estimated cost (:func:`estimate_1d`); a whole-signal FFT is used when it is
+estimated cost (:func:`convlab.cost.block_length`, chosen by the resolver
+and handed over in the plan); a whole-signal FFT is used when it is
 estimated cheaper.
 """
 
@@ -27,17 +28,7 @@ import math
 
 import numpy as np
 
-from .. import calibration
-
-# Cost model of numpy's pocketfft, with this machine's speeds from
-# :mod:`convlab.calibration` (``fft_ns`` per point per log2(size) when many rows
-# are transformed at once; a lone 1-D row is ``fft_lone`` times slower). Large
-# transforms slow down once their data spills out of the L2 cache.
-FFT_CACHE_BYTES = 512 * 2**10
-FFT_ROW_SECONDS = 150e-9          # fixed cost of each row transformed
-MOVE_COPIES = 2.0                 # moving spectra (transposes, padding) costs this many streaming copies
-PRODUCT_NS = 1.0                  # one complex product of two spectra, elementwise
-CHANNEL_GEMM_SHARE = 0.25         # the small complex matrix products of the channel sum, share of GEMM peak
+from .._padding import pad
 
 
 @functools.lru_cache(maxsize=4096)
@@ -68,32 +59,16 @@ def next_fast_len(n: int) -> int:
     return best
 
 
-def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int = 8,
-                      real: bool = True) -> float:
-    """Estimated seconds for ``rows`` FFTs of an array of shape ``lengths``.
-
-    ``itemsize`` is that of the real dtype (8 for float64/complex128, 4 for
-    float32/complex64); a complex transform costs twice a real one.
+def fast_lengths(lo: int, hi: int) -> list[int]:
+    """Fast lengths in ``[lo, hi]``: 1, 3, 5, 9 or 15 times a power of two, the
+    candidate block lengths of overlap-add.
 
     Examples
     --------
-    >>> from convlab.methods.fft import transform_seconds
-    >>> t = transform_seconds((4096,), 100)
-    >>> t < transform_seconds((8192,), 100) < 2.5 * t
-    True
+    >>> from convlab.methods.fft import fast_lengths
+    >>> fast_lengths(10, 40)
+    [10, 12, 15, 16, 18, 20, 24, 30, 32, 36, 40]
     """
-    rates = calibration.rates()
-    n = math.prod(lengths)
-    if n <= 1:
-        return 0.0
-    per = rates.fft_ns.get(itemsize, rates.fft_ns[8]) * n * math.log2(n) * (1 if real else 2)
-    spill = max(0.0, math.log2(n * itemsize / FFT_CACHE_BYTES)) / len(lengths)
-    lone = rates.fft_lone if len(lengths) == 1 and rows < 4 else 1.0
-    return rows * (per * (1.0 + 0.75 * spill) * lone * 1e-9 + FFT_ROW_SECONDS)
-
-
-def _fast_lengths(lo: int, hi: int) -> list[int]:
-    """Fast lengths (2, 3, 5 times a power of two) in ``[lo, hi]``."""
     out = set()
     for odd in (1, 3, 5, 9, 15):
         p = odd
@@ -103,113 +78,6 @@ def _fast_lengths(lo: int, hi: int) -> list[int]:
             out.add(p)
             p *= 2
     return sorted(out)
-
-
-@functools.lru_cache(maxsize=1024)
-def block_length(n: int, span: int, signals: int, outputs: int, kernels: int, products: int,
-                 itemsize: int = 8, real: bool = True) -> int | None:
-    """FFT length for overlap-add of a length-``n`` signal with a ``span``-tap kernel.
-
-    ``signals`` input rows are transformed, ``outputs`` output rows are
-    inverse transformed, ``kernels`` kernel rows are transformed once and
-    ``products`` pairs of spectra are multiplied (and summed) per frequency.
-    Tries every fast length from ``2*span - 1`` up and returns the cheapest
-    by :func:`estimate_1d`, or ``None`` when one FFT over the whole signal
-    is estimated to be cheaper.
-
-    Examples
-    --------
-    >>> from convlab.methods.fft import block_length
-    >>> length = block_length(10**6, 1001, 1, 1, 1, 1)   # blocks of length - 1000 new samples
-    >>> 8 * 1001 < length < 32 * 1001                      # a few kernel spans, not the whole signal
-    True
-    >>> block_length(3000, 1001, 1, 1, 1, 1) is None   # kernel a third of the signal: one FFT
-    True
-    """
-    whole = next_fast_len(n)
-    best, best_cost = None, estimate_1d(None, n, span, signals, outputs, kernels, products, itemsize, real)
-    for length in _fast_lengths(2 * span - 1, whole // 2):
-        cost = estimate_1d(length, n, span, signals, outputs, kernels, products, itemsize, real)
-        if cost < best_cost:
-            best, best_cost = length, cost
-    return best
-
-
-def overlap_add_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, dilation: int,
-                       itemsize: int = 8, real: bool = True) -> int | None:
-    """:func:`block_length` for a 1-D problem given by its shapes: a padded
-    length ``n``, weights ``(C_out, C_in/groups, k)``, ``n_batch`` samples.
-
-    Examples
-    --------
-    >>> from convlab.methods.fft import overlap_add_length
-    >>> overlap_add_length(10**6, (1, 1, 1001), 1, 1, 1) is not None
-    True
-    """
-    c_out, c_in_g, k = w_shape
-    return block_length(n, dilation * (k - 1) + 1, n_batch * c_in_g * groups, n_batch * c_out,
-                        c_out * c_in_g, n_batch * c_out * c_in_g, itemsize, real)
-
-
-def estimate_1d(length, n, span, signals, outputs, kernels, products, itemsize=8, real=True) -> float:
-    """Estimated seconds of a 1-D FFT correlation: overlap-add with FFT ``length``,
-    or one FFT of the whole signal when ``length`` is None (see :func:`block_length`)."""
-    if length is None:
-        length, blocks = next_fast_len(n), 1
-    else:
-        blocks = -(-n // (length - span + 1))
-    freq = length // 2 + 1 if real else length
-    t = transform_seconds((length,), blocks * signals, itemsize, real)
-    t += transform_seconds((length,), blocks * outputs, itemsize, real)
-    t += transform_seconds((length,), kernels, itemsize, real)
-    t += _product_seconds(blocks * signals, blocks * outputs, kernels, blocks * products, freq, itemsize)
-    if blocks > 1:   # zero-padded blocks in, heads and tails out
-        t += _move_seconds(itemsize * blocks * length * (signals + 2 * outputs))
-    return t + calibration.rates().fft_call
-
-
-def _product_seconds(signals, outputs, kernels, products, freq, itemsize) -> float:
-    """Seconds to multiply and sum spectra (see :func:`_channel_sum`)."""
-    if products <= max(signals, outputs):          # one channel in each group: elementwise
-        return products * freq * PRODUCT_NS * 1e-9
-    moved = (signals + kernels + outputs) * freq * 2 * itemsize       # the transposes
-    flops = 8.0 * products * freq
-    peak = calibration.rates().gemm_flops
-    return _move_seconds(moved) + flops / (CHANNEL_GEMM_SHARE * peak.get(itemsize, peak[8]))
-
-
-def _move_seconds(nbytes: float) -> float:
-    """Seconds to move ``nbytes`` of spectra around (padding, transposes)."""
-    return MOVE_COPIES * nbytes / calibration.rates().copy_bytes
-
-
-def estimate_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int, groups: int,
-                     dilation: tuple[int, ...], itemsize: int = 8, real: bool = True) -> float:
-    """Estimated seconds of :func:`compute` for an input padded to ``padded`` (spatial).
-
-    Examples
-    --------
-    >>> from convlab.methods.fft import estimate_seconds
-    >>> small = estimate_seconds((512, 512), (1, 1, 31, 31), 1, 1, (1, 1))
-    >>> small < estimate_seconds((1024, 1024), (1, 1, 31, 31), 1, 1, (1, 1))
-    True
-    """
-    c_out, c_in_g = w_shape[:2]
-    c_in = c_in_g * groups
-    span = tuple(d * (k - 1) + 1 for k, d in zip(w_shape[2:], dilation))
-    signals, outputs = n_batch * c_in, n_batch * c_out
-    kernels, products = c_out * c_in_g, n_batch * c_out * c_in_g
-    if len(padded) == 1:
-        length = block_length(padded[0], span[0], signals, outputs, kernels, products, itemsize, real)
-        return estimate_1d(length, padded[0], span[0], signals, outputs, kernels, products, itemsize, real)
-    lengths = tuple(next_fast_len(p) for p in padded)
-    n = math.prod(lengths)
-    freq = n // lengths[-1] * (lengths[-1] // 2 + 1) if real else n
-    pruned = 0.5 * (1.0 + math.prod(s / ell for s, ell in zip(span[:-1], lengths[:-1])))
-    t = transform_seconds(lengths, signals + outputs, itemsize, real)
-    t += pruned * transform_seconds(lengths, kernels, itemsize, real)
-    t += _product_seconds(signals, outputs, kernels, products, freq, itemsize)
-    return t + calibration.rates().fft_call * (2 * len(lengths) + 1) / 3
 
 
 def dilate(w, dilation):
@@ -312,16 +180,16 @@ def inverse(spec, lengths, keeps, real):
     return out[(Ellipsis, keeps[-1])]
 
 
-def compute(xp, w, stride, dilation, groups, out_spatial):
+def compute(x, w, geometry, plan=None):
+    """See :mod:`convlab.methods`; overlap-add when ``plan.block_length`` is set (1-D)."""
+    stride, groups, out_spatial = geometry.stride, geometry.groups, geometry.out_spatial
     nd = w.ndim - 2
-    n_batch = xp.shape[0]
-    wd = np.flip(dilate(w, dilation), axis=tuple(range(2, 2 + nd)))
+    xp = pad(x, geometry.padding, geometry.padding_mode)
+    wd = np.flip(dilate(w, geometry.dilation), axis=tuple(range(2, 2 + nd)))
     real = not (np.iscomplexobj(xp) or np.iscomplexobj(w))
-    if nd == 1:
-        length = overlap_add_length(xp.shape[2], w.shape, n_batch, groups, dilation[0],
-                                    np.dtype(xp.dtype).itemsize // (1 if real else 2), real)
-        if length is not None:
-            return _overlap_add(xp, wd, stride[0], groups, out_spatial[0], length, real)
+    length = plan.block_length if plan is not None else None
+    if nd == 1 and length is not None:
+        return _overlap_add(xp, wd, stride[0], groups, out_spatial[0], length, real)
     return _whole(xp, wd, stride, groups, out_spatial, real)
 
 

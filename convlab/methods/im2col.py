@@ -35,16 +35,8 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import calibration, config
+from .. import config
 from .._padding import pad
-
-# Cost model, with this machine's speeds from :mod:`convlab.calibration`: a GEMM
-# with few rows (output channels) M runs below peak, roughly by M/(M + GEMM_HALF_M),
-# and never faster than it can stream the column matrix; building the matrix
-# costs a streaming copy plus a fixed cost per contiguous run of the patch view.
-GEMM_HALF_M = 3
-COPY_NS_PER_RUN = 20.0            # one contiguous run of the patch view
-CHUNK_SECONDS = 3e-6              # one chunk: copy and matmul calls
 
 # The size of chunk aimed at when the cap allows more: large enough for the GEMM
 # to run at full speed, small enough (under glibc's 32 MiB mmap threshold) for
@@ -53,8 +45,9 @@ CHUNK_SECONDS = 3e-6              # one chunk: copy and matmul calls
 WORK_BYTES = 16 * 2**20
 
 
-def patch_view(xp, kernel, stride, dilation, out_spatial):
-    """Read-only view ``(N, C, *kernel, *out_spatial)`` of the padded input.
+def patch_view(xp, kernel, stride, dilation, out_spatial, *, writeable: bool = False):
+    """View ``(N, C, *kernel, *out_spatial)`` of the padded input, read-only unless
+    ``writeable`` (the methods only read it, and skip the cost of the flag).
 
     Examples
     --------
@@ -66,14 +59,23 @@ def patch_view(xp, kernel, stride, dilation, out_spatial):
            [1., 2., 3.],
            [2., 3., 4.]])
     """
-    s_n, s_c, *s_sp = xp.strides
-    shape = xp.shape[:2] + tuple(kernel) + tuple(out_spatial)
-    strides = ((s_n, s_c) + tuple(st * d for st, d in zip(s_sp, dilation))
-               + tuple(st * s for st, s in zip(s_sp, stride)))
-    return as_strided(xp, shape, strides, writeable=False)
+    steps = xp.strides
+    shape = (*xp.shape[:2], *kernel, *out_spatial)
+    if len(steps) == 3:          # 1-D, the common small case: no loops
+        strides = (steps[0], steps[1], steps[2] * dilation[0], steps[2] * stride[0])
+    else:
+        strides = (*steps[:2], *[st * d for st, d in zip(steps[2:], dilation)],
+                   *[st * s for st, s in zip(steps[2:], stride)])
+    if xp.flags.c_contiguous and xp.size:
+        # the same view as as_strided's, built directly on the array's memory (10x cheaper)
+        view = np.ndarray(shape, xp.dtype, xp, 0, strides)
+        if not writeable:
+            view.flags.writeable = False
+        return view
+    return as_strided(xp, shape, strides, writeable=writeable)
 
 
-def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
+def chunk_plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
          max_bytes: int) -> tuple[int, int, int]:
     """How to cut the column matrix into chunks of at most ``max_bytes``.
 
@@ -85,10 +87,10 @@ def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
 
     Examples
     --------
-    >>> from convlab.methods.im2col import plan
-    >>> plan(8, 576, (56, 56), 8, 256 * 2**20)        # all 8 samples at once
+    >>> from convlab.methods.im2col import chunk_plan
+    >>> chunk_plan(8, 576, (56, 56), 8, 256 * 2**20)        # all 8 samples at once
     (8, -1, 56)
-    >>> plan(1, 961, (482, 482), 8, 256 * 2**20)      # 512x512 * 31x31: 7 chunks of 69 rows
+    >>> chunk_plan(1, 961, (482, 482), 8, 256 * 2**20)      # 512x512 * 31x31: 7 chunks of 69 rows
     (1, 0, 69)
     """
     column = depth * itemsize
@@ -102,41 +104,6 @@ def plan(n_batch: int, depth: int, out_spatial: tuple[int, ...], itemsize: int,
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def estimate_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
-                     stride: tuple[int, ...], itemsize: int = 8, real: bool = True) -> float:
-    """Estimated seconds of :func:`compute`: copying the column matrix, then the GEMMs.
-
-    ``itemsize`` is that of the real dtype; complex products cost four real
-    ones. The machine's speeds come from :func:`convlab.calibration.rates`.
-
-    Examples
-    --------
-    >>> from convlab.methods.im2col import estimate_seconds
-    >>> t = estimate_seconds(8, (64, 64, 3, 3), 1, (56, 56), (1, 1))
-    >>> 0.001 < t < 10.0
-    True
-    """
-    rates = calibration.rates()
-    c_out, c_in_g = w_shape[:2]
-    kernel = w_shape[2:]
-    m, depth = c_out // groups, c_in_g * math.prod(kernel)
-    positions = math.prod(out_spatial)
-    elements = n_batch * groups * depth * positions
-    bytes_ = elements * itemsize * (1 if real else 2)
-    copy = 0.0
-    if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
-        run = out_spatial[-1] if out_spatial and stride[-1] == 1 else 1
-        copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
-    flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
-    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
-    gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
-    samples, axis, width = plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
-                                min(config.im2col_max_bytes(), WORK_BYTES))
-    chunks = groups * (-(-n_batch // samples) if axis == -1 else
-                       n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
-    return rates.im2col_call + copy + gemm + chunks * CHUNK_SECONDS
-
-
 def _even(total: int, most: int) -> int:
     """The chunk size, at most ``most``, that cuts ``total`` into equal-ish chunks."""
     most = max(1, min(total, most))
@@ -144,7 +111,7 @@ def _even(total: int, most: int) -> int:
 
 
 def _chunks(n_batch, out_spatial, samples, axis, width):
-    """Yield ``(sample slice, spatial index tuple)`` for every chunk of :func:`plan`."""
+    """Yield ``(sample slice, spatial index tuple)`` for every chunk of :func:`chunk_plan`."""
     if axis == -1:
         for n0 in range(0, n_batch, samples):
             yield slice(n0, min(n0 + samples, n_batch)), ()
@@ -233,23 +200,42 @@ def gather_zero_padded(x, cols, batch, chans, kernel, stride, dilation, padding,
 MAX_VIRTUAL_STEPS = 512
 MIN_VIRTUAL_ROW = 32
 
+# A column matrix this small is gathered and multiplied in one step, with none of the
+# chunking's bookkeeping (which costs more than the arithmetic of a tiny convolution).
+SMALL_BYTES = 64 * 2**10
 
-def compute(xp, w, stride, dilation, groups, out_spatial, padding=None):
-    """See :mod:`convlab.methods`. ``padding``, if given, is zero padding (one
-    ``(before, after)`` pair per axis) still to apply to ``xp``: the column
-    matrix is then gathered as if ``xp`` were padded, without the padded copy
-    (:func:`gather_zero_padded`), unless that takes too many steps."""
+
+def compute(x, w, geometry, plan=None):
+    """See :mod:`convlab.methods`. Zero padding is gathered virtually (the column
+    matrix is filled as if ``x`` were padded, without the padded copy:
+    :func:`gather_zero_padded`) unless that takes too many steps; other
+    padding modes pad a copy."""
+    stride, padding, dilation, groups, padding_mode, out_spatial = geometry
+    xp = x
+    if padding_mode != "zeros":
+        xp, padding = pad(x, padding, padding_mode), None
     n_batch = xp.shape[0]
-    c_out, c_in_g = w.shape[:2]
-    kernel = w.shape[2:]
-    c_out_g = c_out // groups
+    c_out, c_in_g, *kernel = w.shape
     depth = c_in_g * math.prod(kernel)          # rows of the column matrix
+    positions = math.prod(out_spatial)
     dtype = np.result_type(xp, w)
+    if groups == 1 and n_batch * depth * positions * dtype.itemsize <= min(
+            SMALL_BYTES, config.current("im2col_max_bytes")):
+        # small: one gather (the reshape of the patch view copies it) and one GEMM
+        if padding is not None and padding != ((0, 0),) * len(padding):
+            xp = pad(xp, padding, "zeros")
+        cols = patch_view(xp, kernel, stride, dilation, out_spatial, writeable=True)
+        if n_batch == 1:      # a plain 2-D product is the cheapest call
+            return np.dot(w.reshape(c_out, depth), cols.reshape(depth, positions)).reshape(
+                (1, c_out, *out_spatial))
+        y = np.matmul(w.reshape(c_out, depth), cols.reshape(n_batch, depth, positions))
+        return y.reshape((n_batch, c_out, *out_spatial))
+    c_out_g = c_out // groups
     y = np.empty((n_batch, c_out, *out_spatial), dtype=dtype)
     w_mat = np.ascontiguousarray(w.reshape(groups, c_out_g, depth))
     no_copy = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
-    samples, axis, width = plan(n_batch, depth, out_spatial, dtype.itemsize,
-                                min(config.im2col_max_bytes(), WORK_BYTES))
+    samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize,
+                                      min(config.current("im2col_max_bytes"), WORK_BYTES))
     chunks = list(_chunks(n_batch, out_spatial, samples, axis, width))
     virtual = padding is not None and any(lo or hi for lo, hi in padding)
     if virtual and (no_copy or out_spatial[-1] < MIN_VIRTUAL_ROW

@@ -17,8 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._padding import pad
 
-def compute(xp, w, stride, dilation, groups, out_spatial):
+
+def compute(x, w, geometry, plan=None):
+    """See :mod:`convlab.methods`."""
+    stride, dilation, groups, out_spatial = (geometry.stride, geometry.dilation, geometry.groups,
+                                             geometry.out_spatial)
+    xp = pad(x, geometry.padding, geometry.padding_mode)
     n_batch = xp.shape[0]
     c_out, c_in_g = w.shape[:2]
     kernel = w.shape[2:]

@@ -1,0 +1,246 @@
+"""The cost model behind ``method="auto"``: estimated seconds of each method.
+
+The estimates follow what each method does, priced with a machine's speeds
+(a :class:`convlab.calibration.Rates`, passed in as a value):
+
+* ``im2col``: copying the column matrix (bytes, plus a cost per contiguous
+  run of the patch view) and the GEMM (flops at a rate that drops for few
+  output channels, and never faster than the matrix can be streamed), plus
+  the fixed cost of a call and of each chunk;
+* ``fft``: the transforms (``n log n`` per transform, slower once out of
+  cache), the products of spectra (a batched matrix product for several
+  channels) and, for long 1-D signals, overlap-add with the best block
+  (:func:`block_length`), plus the fixed cost of a call;
+* ``loop``: :data:`LOOP_NS_PER_MAC` per multiply-add -- never chosen, reported
+  so that the explanation shows how far behind it is.
+
+Nothing here runs a convolution; :mod:`convlab.resolve` compares the
+estimates and decides.
+
+Examples
+--------
+>>> from convlab import calibration, cost
+>>> t = cost.estimates((1, 1, 512, 512), (1, 1, 31, 31), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
+...                    (482, 482), 8, True, calibration.DEFAULT)
+>>> t["fft"] < t["im2col"] < t["loop"]
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from . import config
+from .calibration import Rates
+from .methods import im2col
+from .methods.fft import fast_lengths, next_fast_len
+
+#: The literal method, measured: one Python-level multiply-add and its indexing.
+LOOP_NS_PER_MAC = 1000.0
+
+# im2col: a GEMM with few rows (output channels) M runs below peak, roughly by
+# M/(M + GEMM_HALF_M), and never faster than it can stream the column matrix;
+# building the matrix costs a streaming copy plus a fixed cost per contiguous run.
+GEMM_HALF_M = 3
+COPY_NS_PER_RUN = 20.0            # one contiguous run of the patch view
+CHUNK_SECONDS = 3e-6              # one chunk: copy and matmul calls
+
+# fft: numpy's pocketfft (``fft_ns`` per point per log2(size) when many rows are
+# transformed at once; a lone 1-D row is ``fft_lone`` times slower). Large
+# transforms slow down once their data spills out of the L2 cache.
+FFT_CACHE_BYTES = 512 * 2**10
+FFT_ROW_SECONDS = 150e-9          # fixed cost of each row transformed
+MOVE_COPIES = 2.0                 # moving spectra (transposes, padding) costs this many streaming copies
+PRODUCT_NS = 1.0                  # one complex product of two spectra, elementwise
+CHANNEL_GEMM_SHARE = 0.25         # the small complex matrix products of the channel sum, share of GEMM peak
+
+
+def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, itemsize: int,
+              real: bool, rates: Rates) -> dict[str, float]:
+    """Estimated seconds of each method for a problem given by its shapes.
+
+    ``x_shape`` is ``(N, C_in, *spatial)`` before padding, ``padding`` one
+    ``(before, after)`` pair per axis, ``itemsize`` that of the real dtype
+    computed in (8 for float64 and complex128) and ``real`` whether it is real.
+    """
+    n_batch = x_shape[0]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(x_shape[2:], padding))
+    macs = n_batch * w_shape[0] * math.prod(w_shape[1:]) * math.prod(out_spatial)
+    return {
+        "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
+        "im2col": im2col_seconds(n_batch, w_shape, groups, out_spatial, stride, itemsize, real, rates),
+        "fft": fft_seconds(padded, w_shape, n_batch, groups, dilation, itemsize, real, rates),
+    }
+
+
+# --------------------------------------------------------------------------
+# im2col
+# --------------------------------------------------------------------------
+
+def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
+                   stride: tuple[int, ...], itemsize: int, real: bool, rates: Rates) -> float:
+    """Estimated seconds of :func:`convlab.methods.im2col.compute`: copying the
+    column matrix, then the GEMMs (complex products cost four real ones).
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import im2col_seconds
+    >>> t = im2col_seconds(8, (64, 64, 3, 3), 1, (56, 56), (1, 1), 8, True, calibration.DEFAULT)
+    >>> 0.001 < t < 10.0
+    True
+    """
+    c_out, c_in_g = w_shape[:2]
+    kernel = w_shape[2:]
+    m, depth = c_out // groups, c_in_g * math.prod(kernel)
+    positions = math.prod(out_spatial)
+    elements = n_batch * groups * depth * positions
+    bytes_ = elements * itemsize * (1 if real else 2)
+    copy = 0.0
+    if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
+        run = out_spatial[-1] if out_spatial and stride[-1] == 1 else 1
+        copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
+    flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
+    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
+    gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
+    samples, axis, width = im2col.chunk_plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
+                                       min(config.current("im2col_max_bytes"), im2col.WORK_BYTES))
+    chunks = groups * (-(-n_batch // samples) if axis == -1 else
+                       n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
+    return rates.im2col_call + copy + gemm + chunks * CHUNK_SECONDS
+
+
+# --------------------------------------------------------------------------
+# fft
+# --------------------------------------------------------------------------
+
+def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int, real: bool,
+                      rates: Rates) -> float:
+    """Estimated seconds for ``rows`` FFTs of an array of shape ``lengths``
+    (a complex transform costs twice a real one).
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import transform_seconds
+    >>> t = transform_seconds((4096,), 100, 8, True, calibration.DEFAULT)
+    >>> t < transform_seconds((8192,), 100, 8, True, calibration.DEFAULT) < 2.5 * t
+    True
+    """
+    n = math.prod(lengths)
+    if n <= 1:
+        return 0.0
+    per = rates.fft_ns.get(itemsize, rates.fft_ns[8]) * n * math.log2(n) * (1 if real else 2)
+    spill = max(0.0, math.log2(n * itemsize / FFT_CACHE_BYTES)) / len(lengths)
+    lone = rates.fft_lone if len(lengths) == 1 and rows < 4 else 1.0
+    return rows * (per * (1.0 + 0.75 * spill) * lone * 1e-9 + FFT_ROW_SECONDS)
+
+
+def _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates: Rates) -> float:
+    """Seconds to multiply and sum spectra (see ``convlab.methods.fft._channel_sum``)."""
+    if products <= max(signals, outputs):          # one channel in each group: elementwise
+        return products * freq * PRODUCT_NS * 1e-9
+    moved = (signals + kernels + outputs) * freq * 2 * itemsize       # the transposes
+    flops = 8.0 * products * freq
+    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
+    return _move_seconds(moved, rates) + flops / (CHANNEL_GEMM_SHARE * peak)
+
+
+def _move_seconds(nbytes: float, rates: Rates) -> float:
+    """Seconds to move ``nbytes`` of spectra around (padding, transposes)."""
+    return MOVE_COPIES * nbytes / rates.copy_bytes
+
+
+def fft_1d_seconds(length, n, span, signals, outputs, kernels, products, itemsize, real,
+                   rates: Rates) -> float:
+    """Estimated seconds of a 1-D FFT correlation: overlap-add with FFT ``length``,
+    or one FFT of the whole signal when ``length`` is None.
+
+    ``signals`` input rows are transformed, ``outputs`` output rows inverse
+    transformed, ``kernels`` kernel rows transformed once and ``products``
+    pairs of spectra multiplied (and summed) per frequency.
+    """
+    if length is None:
+        length, blocks = next_fast_len(n), 1
+    else:
+        blocks = -(-n // (length - span + 1))
+    freq = length // 2 + 1 if real else length
+    t = transform_seconds((length,), blocks * signals, itemsize, real, rates)
+    t += transform_seconds((length,), blocks * outputs, itemsize, real, rates)
+    t += transform_seconds((length,), kernels, itemsize, real, rates)
+    t += _product_seconds(blocks * signals, blocks * outputs, kernels, blocks * products, freq, itemsize,
+                          rates)
+    if blocks > 1:   # zero-padded blocks in, heads and tails out
+        t += _move_seconds(itemsize * blocks * length * (signals + 2 * outputs), rates)
+    return t + rates.fft_call
+
+
+@functools.lru_cache(maxsize=1024)
+def _best_block(n, span, signals, outputs, kernels, products, itemsize, real, rates: Rates) -> int | None:
+    args = (n, span, signals, outputs, kernels, products, itemsize, real, rates)
+    best, best_cost = None, fft_1d_seconds(None, *args)
+    for length in fast_lengths(2 * span - 1, next_fast_len(n) // 2):
+        cost = fft_1d_seconds(length, *args)
+        if cost < best_cost:
+            best, best_cost = length, cost
+    return best
+
+
+def _counts_1d(w_shape, n_batch, groups):
+    """(signals, outputs, kernels, products) of a 1-D problem: rows transformed and spectra multiplied."""
+    c_out, c_in_g = w_shape[:2]
+    return n_batch * c_in_g * groups, n_batch * c_out, c_out * c_in_g, n_batch * c_out * c_in_g
+
+
+def block_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, dilation: int,
+                 itemsize: int, real: bool, rates: Rates) -> int | None:
+    """The FFT length for overlap-add of a padded length-``n`` 1-D problem
+    (weights ``(C_out, C_in/groups, k)``, ``n_batch`` samples), or ``None``
+    when one FFT over the whole signal is estimated to be cheaper.
+
+    Tries every fast length from ``2*span - 1`` up and keeps the cheapest by
+    :func:`fft_1d_seconds`.
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import block_length
+    >>> length = block_length(10**6, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT)
+    >>> 8 * 1001 < length < 32 * 1001                      # a few kernel spans, not the whole signal
+    True
+    >>> block_length(3000, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT) is None
+    True
+    """
+    span = dilation * (w_shape[2] - 1) + 1
+    return _best_block(n, span, *_counts_1d(w_shape, n_batch, groups), itemsize, real, rates)
+
+
+def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int, groups: int,
+                dilation: tuple[int, ...], itemsize: int, real: bool, rates: Rates) -> float:
+    """Estimated seconds of :func:`convlab.methods.fft.compute` for an input padded
+    to ``padded`` (spatial); in 1-D with the best overlap-add block.
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import fft_seconds
+    >>> r = calibration.DEFAULT
+    >>> fft_seconds((512, 512), (1, 1, 31, 31), 1, 1, (1, 1), 8, True, r) < fft_seconds(
+    ...     (1024, 1024), (1, 1, 31, 31), 1, 1, (1, 1), 8, True, r)
+    True
+    """
+    signals, outputs, kernels, products = _counts_1d(w_shape, n_batch, groups)
+    span = tuple(d * (k - 1) + 1 for k, d in zip(w_shape[2:], dilation))
+    if len(padded) == 1:
+        length = _best_block(padded[0], span[0], signals, outputs, kernels, products, itemsize, real, rates)
+        return fft_1d_seconds(length, padded[0], span[0], signals, outputs, kernels, products, itemsize,
+                              real, rates)
+    lengths = tuple(next_fast_len(p) for p in padded)
+    n = math.prod(lengths)
+    freq = n // lengths[-1] * (lengths[-1] // 2 + 1) if real else n
+    pruned = 0.5 * (1.0 + math.prod(s / ell for s, ell in zip(span[:-1], lengths[:-1])))
+    t = transform_seconds(lengths, signals + outputs, itemsize, real, rates)
+    t += pruned * transform_seconds(lengths, kernels, itemsize, real, rates)
+    t += _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates)
+    return t + rates.fft_call * (2 * len(lengths) + 1) / 3

@@ -1,0 +1,84 @@
+"""Pinning the math libraries to a number of threads, for fair timings.
+
+Timings are only comparable when every library runs on the same number of
+threads; :func:`limit_threads` pins numpy's (and scipy's) OpenBLAS or MKL and,
+if it is imported, torch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import sys
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ._validate import positive_int
+
+_BLAS_SETTERS = (
+    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
+    ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
+    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
+    ("openblas_set_num_threads", "openblas_get_num_threads"),
+    ("MKL_Set_Num_Threads", "MKL_Get_Max_Threads"),
+)
+
+
+def _blas_libraries() -> Iterator[tuple[Callable, Callable]]:
+    """(set, get) thread functions of every BLAS library loaded in this process (Linux)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if ".so" in line and "/" in line}
+    except OSError:          # not Linux: nothing found, nothing pinned
+        return
+    for path in sorted(paths):
+        name = path.rsplit("/", 1)[-1].lower()
+        if not any(tag in name for tag in ("openblas", "mkl_rt", "libmkl")):
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for setter, getter in _BLAS_SETTERS:
+            if hasattr(lib, setter) and hasattr(lib, getter):
+                yield getattr(lib, setter), getattr(lib, getter)
+                break
+
+
+@contextlib.contextmanager
+def limit_threads(n: int = 1):
+    """Run the block with BLAS (and torch, if imported) limited to ``n`` threads.
+
+    Pins every OpenBLAS or MKL library that numpy (or scipy) loaded, and
+    ``torch.set_num_threads`` when torch is already imported; restores the
+    previous settings afterwards. numpy's FFT is single-threaded anyway.
+    Yields the number of BLAS libraries that were pinned (0 if none could be
+    found, e.g. off Linux, in which case nothing changes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.threads import limit_threads
+    >>> with limit_threads(1) as pinned:
+    ...     _ = np.ones((50, 50)) @ np.ones((50, 50))
+    >>> pinned >= 0
+    True
+    """
+    n = positive_int("n", n)
+    np.dot(np.ones((2, 2)), np.ones((2, 2)))       # make sure numpy's BLAS is loaded
+    libs = list(_blas_libraries())
+    before = [int(get()) for _, get in libs]
+    torch = sys.modules.get("torch")
+    torch_before = torch.get_num_threads() if torch is not None else None
+    try:
+        for set_, _ in libs:
+            set_(n)
+        if torch is not None:
+            torch.set_num_threads(n)
+        yield len(libs)
+    finally:
+        for (set_, _), old in zip(libs, before):
+            set_(old)
+        if torch is not None:
+            torch.set_num_threads(torch_before)

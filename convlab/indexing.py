@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import conv, shapes
+from . import conv
+from ._validate import choice, geometry, shape_tuple
 
 __all__ = ["IndexMap", "index_map"]
 
@@ -121,37 +122,6 @@ def _as_index(name, value, shape):
     return value
 
 
-def _as_shape(name, value):
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        value = (value,)
-    if not isinstance(value, (tuple, list)) or not value or not all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
-        raise TypeError(f"{name} must be a positive int or a tuple of positive ints; got {value!r}")
-    if any(v < 1 for v in value):
-        raise ValueError(f"{name} must be a positive int or a tuple of positive ints; got {tuple(value)!r}")
-    return tuple(int(v) for v in value)
-
-
-def _per_axis(name, value, nd):
-    if isinstance(value, (tuple, list)):
-        if len(value) != nd:
-            raise ValueError(f"{name} must be an int or a tuple of {nd} ints; got {tuple(value)!r}")
-        return tuple(value)
-    return (value,) * nd
-
-
-def _padding_pairs(padding, kernel, dilation, nd):
-    """``(before, after)`` per axis of an already validated ``padding``, using convlab's helpers."""
-    if padding == "same":
-        return tuple(shapes.same_padding(k, d) for k, d in zip(kernel, dilation))
-    if padding == "full":
-        return tuple((d * (k - 1),) * 2 for k, d in zip(kernel, dilation))
-    if padding == "valid":
-        return ((0, 0),) * nd
-    return tuple((int(p[0]), int(p[1])) if isinstance(p, (tuple, list)) else (int(p), int(p))
-                 for p in _per_axis("padding", padding, nd))
-
-
 def index_map(input_shape, kernel_shape, *, stride=1, padding=0, dilation=1,
               method: str = "im2col") -> IndexMap:
     """Which padded input cell every kernel tap reads, for every output cell.
@@ -186,22 +156,18 @@ def index_map(input_shape, kernel_shape, *, stride=1, padding=0, dilation=1,
     >>> s.padding, s.footprint(0).ravel().tolist()
     (((1, 2),), [0, 1, 2, 3])
     """
-    input_shape = _as_shape("input_shape", input_shape)
-    kernel_shape = _as_shape("kernel_shape", kernel_shape)
+    input_shape = shape_tuple("input_shape", input_shape)
+    kernel_shape = shape_tuple("kernel_shape", kernel_shape)
     nd = len(input_shape)
     if len(kernel_shape) != nd:
         raise ValueError(f"input_shape and kernel_shape must have the same number of axes; "
                          f"got {input_shape} and {kernel_shape}")
     if nd > 3:
         raise ValueError(f"index_map supports 1, 2 or 3 spatial axes; got {nd}")
-    if method not in ("im2col", "loop"):
-        raise ValueError(f"method must be 'im2col' or 'loop'; got {method!r}")
+    choice("method", method, ("im2col", "loop"))
     # convlab's own validation of stride, padding and dilation (and "kernel too large")
-    shapes.conv_output_shape((1, 1, *input_shape), (1, 1, *kernel_shape),
-                             stride=stride, padding=padding, dilation=dilation)
-    stride_t = tuple(int(s) for s in _per_axis("stride", stride, nd))
-    dilation_t = tuple(int(d) for d in _per_axis("dilation", dilation, nd))
-    pads = _padding_pairs(padding, kernel_shape, dilation_t, nd)
+    geom = geometry(input_shape, kernel_shape, stride, padding, dilation)
+    stride_t, pads, dilation_t = geom.stride, geom.padding, geom.dilation
     padded_shape = tuple(n + lo + hi for n, (lo, hi) in zip(input_shape, pads))
 
     n_taps = math.prod(kernel_shape)

@@ -110,7 +110,7 @@ def test_coverage_zero_where_stride_skips():
 
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(input_shape=(4, "a"), kernel_shape=(2, 2)), TypeError, "input_shape must be a positive int"),
-    (dict(input_shape=(), kernel_shape=(2, 2)), TypeError, "input_shape must be a positive int"),
+    (dict(input_shape=(), kernel_shape=(2, 2)), ValueError, r"input_shape must be a positive int or a non-empty tuple of positive ints; got \(\)"),
     (dict(input_shape=(4, 0), kernel_shape=(2, 2)), ValueError, "input_shape must be a positive"),
     (dict(input_shape=(4, 4), kernel_shape=True), TypeError, "kernel_shape must be a positive int"),
     (dict(input_shape=(4, 4), kernel_shape=3), ValueError, "same number of axes"),

@@ -216,6 +216,36 @@ def non_negative_int(name: str, value) -> int:
     return v
 
 
+def int_in_range(name: str, value, low: int, high: int) -> int:
+    """``value`` as an int with ``low <= value < high`` (errors as :func:`positive_int`).
+
+    Examples
+    --------
+    >>> from convlab._validate import int_in_range
+    >>> int_in_range("channel", 3, 0, 4)
+    3
+    """
+    what = f"an int in {low}..{high - 1}"
+    v = _as_int(name, value, what)
+    if not low <= v < high:
+        raise ValueError(f"{name} must be {what}; got {v}")
+    return v
+
+
+def function(name: str, value):
+    """``value`` if it is callable, else ``TypeError``."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable; got {value!r} of type {type(value).__name__}")
+    return value
+
+
+def nonempty_str(name: str, value) -> str:
+    """``value`` if it is a non-empty str, else ``TypeError``."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{name} must be a non-empty str; got {value!r}")
+    return value
+
+
 def flag(name: str, value) -> bool:
     """``value`` as a bool: ``TypeError`` for anything but ``True``/``False``."""
     if not isinstance(value, (bool, np.bool_)):

@@ -9,6 +9,8 @@ import numpy as np
 from matplotlib import cbook
 from matplotlib import image as mimage
 
+from ._validate import int_in_range
+
 EEG_RATE_HZ = 80.0
 """Sampling rate of :func:`eeg` (800 samples over 10 s, as in matplotlib's MRI/EEG example)."""
 
@@ -23,10 +25,7 @@ def eeg(channel: int = 0) -> np.ndarray:
     >>> signal.shape, signal.dtype
     ((800,), dtype('float64'))
     """
-    if isinstance(channel, bool) or not isinstance(channel, (int, np.integer)):
-        raise TypeError(f"channel must be an int in 0..3; got {channel!r}")
-    if not 0 <= channel < 4:
-        raise ValueError(f"channel must be an int in 0..3; got {channel}")
+    channel = int_in_range("channel", channel, 0, 4)
     path = cbook.get_sample_data("eeg.dat", asfileobj=False)
     return np.fromfile(path, dtype=np.float64).reshape(800, 4)[:, channel].copy()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import conv, shapes
+from ._validate import choice, function
 
 Case = tuple[str, tuple]
 
@@ -178,10 +179,8 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
     >>> result.ok, result.failures[0].label
     (False, 'kernel as long as the signal')
     """
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {tuple(TASKS)}; got {task!r}")
-    if not callable(fn):
-        raise TypeError(f"fn must be callable; got {fn!r}")
+    choice("task", task, tuple(TASKS))
+    function("fn", fn)
     spec = TASKS[task]
     ref_options = {k: v for k, v in options.items() if k not in _CASE_OPTIONS}
     rng = np.random.default_rng(seed)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._validate import positive_int, size_param
 from .conv import conv1d
 from .shapes import output_size
 
@@ -42,17 +43,7 @@ class Field(NamedTuple):
 
 
 def _value(name: str, v, *, numeric: bool):
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        if v < 1:
-            raise ValueError(f"{name} must be a positive int; got {v}")
-        return int(v)
-    if not numeric:
-        import sympy
-
-        if isinstance(v, sympy.Basic):
-            return v
-        raise TypeError(f"{name} must be a positive int or a SymPy expression; got {v!r}")
-    raise TypeError(f"{name} must be a positive int; got {v!r}")
+    return positive_int(name, v) if numeric else size_param(name, v, 1)
 
 
 def layers_of(layers, *, numeric: bool = False) -> list[Layer]:
@@ -146,11 +137,7 @@ def _influence(layers: list[Layer], n: int) -> np.ndarray:
 
 
 def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be a positive int; got {n!r}")
-    if n < 1:
-        raise ValueError(f"n must be a positive int; got {n}")
-    return int(n)
+    return positive_int("n", n)
 
 
 def cone(layers, n: int, unit: int | None = None) -> list[np.ndarray]:

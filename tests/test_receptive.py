@@ -86,7 +86,7 @@ def test_layers_of_forms():
     (lambda: receptive_field(3), TypeError, "layers must be a sequence"),
     (lambda: receptive_field("33"), TypeError, "layers must be a sequence"),
     (lambda: receptive_field([(3, 1, 1, 1)]), ValueError, r"layer 0 must be k, \(k,\), \(k, s\) or \(k, s, d\)"),
-    (lambda: receptive_field([3, 0]), ValueError, "layer 1 kernel must be a positive int; got 0"),
+    (lambda: receptive_field([3, 0]), ValueError, "layer 1 kernel must be a positive int or a SymPy expression; got 0"),
     (lambda: receptive_field([(3, -2)]), ValueError, "layer 0 stride must be a positive int"),
     (lambda: receptive_field([(3, 1, 2.0)]), TypeError, "layer 0 dilation must be a positive int or a SymPy"),
     (lambda: measure([sympy.Symbol("k")]), TypeError, "layer 0 kernel must be a positive int; got k"),

@@ -40,9 +40,10 @@ def test_symbols_are_real_and_distinct():
     assert str(symbols_array("w", 2, real=False)[0].conjugate()) == "conjugate(w_1)"
 
 
-@pytest.mark.parametrize("bad", [(2, -1), (2.0,), "3"])
-def test_symbols_array_shape_is_checked(bad):
-    with pytest.raises(ValueError, match="shape must be a non-negative int or a tuple of them"):
+@pytest.mark.parametrize("bad,error", [((2, -1), ValueError), ((2.0,), TypeError), ("3", TypeError),
+                                       ((), ValueError)])
+def test_symbols_array_shape_is_checked(bad, error):
+    with pytest.raises(error, match="shape must be a non-negative int or a non-empty tuple of non-negative ints"):
         symbols_array("x", bad)
 
 

@@ -98,7 +98,7 @@ def test_dense_counts():
 
 
 @pytest.mark.parametrize("call,exc,match", [
-    (lambda: conv_params(0, 4, 3), ValueError, "c_in must be a positive int; got 0"),
+    (lambda: conv_params(0, 4, 3), ValueError, "c_in must be a positive int or a SymPy expression; got 0"),
     (lambda: conv_params(4, -1, 3), ValueError, "c_out must be a positive int"),
     (lambda: conv_params(4, 4, 3.0), TypeError, "k must be a positive int or a SymPy expression"),
     (lambda: conv_params(4, 4, ()), ValueError, "non-empty tuple"),

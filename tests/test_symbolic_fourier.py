@@ -64,13 +64,14 @@ def test_circular_convolution_of_numbers_is_the_fft_product():
     np.testing.assert_allclose(circular_convolution(x, w).astype(float), expected, atol=1e-9)
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: dft_matrix(0), "n must be a positive int"),
-    (lambda: dft_matrix(True), "n must be a positive int"),
-    (lambda: dft([]), "x must be a non-empty 1-D sequence"),
-    (lambda: dft(np.zeros((2, 2))), "x must be a non-empty 1-D sequence"),
-    (lambda: circular_convolution([1, 2], [1, 2, 3]), r"w \(length 3\) must not be longer than x"),
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: dft_matrix(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: dft_matrix(True), TypeError, "n must be a positive int; got True of type bool"),
+    (lambda: dft_matrix(2.0), TypeError, "n must be a positive int; got 2.0 of type float"),
+    (lambda: dft([]), ValueError, "x must be a non-empty 1-D sequence"),
+    (lambda: dft(np.zeros((2, 2))), ValueError, "x must be a non-empty 1-D sequence"),
+    (lambda: circular_convolution([1, 2], [1, 2, 3]), ValueError, r"w \(length 3\) must not be longer than x"),
 ])
-def test_errors(call, match):
-    with pytest.raises(ValueError, match=match):
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
         call()

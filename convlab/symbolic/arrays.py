@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import sympy
+
+from .._validate import nonempty_str, shape_tuple
 
 
 def symbols_array(name: str, shape, *, start: int = 1, real: bool = True) -> np.ndarray:
@@ -24,11 +24,8 @@ def symbols_array(name: str, shape, *, start: int = 1, real: bool = True) -> np.
     array([[w_{1,1}, w_{1,2}],
            [w_{2,1}, w_{2,2}]], dtype=object)
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty str; got {name!r}")
-    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    if any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in shape):
-        raise ValueError(f"shape must be a non-negative int or a tuple of them; got {shape!r}")
+    nonempty_str("name", name)
+    shape = shape_tuple("shape", shape, minimum=0)
     out = np.empty(shape, dtype=object)
     for index in np.ndindex(*shape):
         label = ",".join(str(i + start) for i in index)

@@ -14,20 +14,12 @@ import numbers
 import numpy as np
 import sympy
 
+from .._validate import flag, size_param
+
 
 def _size(name: str, value, *, minimum: int = 1):
     """``value`` as a SymPy expression, rejecting non-positive or non-integer numbers."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a positive int or a SymPy expression; got {value!r}")
-    if isinstance(value, numbers.Integral):
-        if value < minimum:
-            raise ValueError(f"{name} must be a positive int; got {value}")
-        return sympy.Integer(int(value))
-    if isinstance(value, sympy.Basic):
-        return value
-    raise TypeError(
-        f"{name} must be a positive int or a SymPy expression; got {value!r} of type {type(value).__name__}"
-    )
+    return sympy.sympify(size_param(name, value, minimum))
 
 
 def _product(name: str, value):
@@ -48,8 +40,7 @@ def _groups(groups, c_in, c_out):
 
 
 def _check_bias(bias) -> None:
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False; got {bias!r}")
+    flag("bias", bias)
 
 
 def conv_params(c_in, c_out, k, *, groups=1, bias: bool = True) -> sympy.Expr:

@@ -7,16 +7,14 @@ formulas rather than between rounded numbers.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import sympy
 
+from .._validate import positive_int
+
 
 def _size(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive int; got {n!r}")
-    return int(n)
+    return positive_int("n", n)
 
 
 def _vector(name: str, v) -> list:

@@ -10,22 +10,18 @@ Entries are SymPy objects: integers stay exact, symbols stay symbols.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 import sympy
 from numpy.typing import ArrayLike
 
+from .._validate import positive_int
 from ..conv import conv1d
 
 
 def _length(name: str, value) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int; got {value!r} of type {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value}")
-    return int(value)
+    return positive_int(name, value)
 
 
 def matrix_of(f: Callable[[np.ndarray], ArrayLike], n: int) -> sympy.Matrix:

@@ -6,10 +6,18 @@ derives its formulas by calling the same code the package runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from ._validate import geometry, int_tuple, is_symbolic, padding_pairs, size_param
 
+#: An int, or a SymPy expression for symbolic shape arithmetic.
+Size = Any
+#: An int, a (before, after) pair, a tuple of them per axis, or "valid"/"same"/"full".
+Padding = int | str | tuple
 
-def output_size(n, k, *, stride=1, padding=0, dilation=1):
+
+def output_size(n: Size, k: Size, *, stride: Size = 1, padding: Padding = 0, dilation: Size = 1) -> Size:
     """Length of a convolution's output along one axis.
 
     ``floor((n + p_total - dilation*(k-1) - 1) / stride) + 1``, where
@@ -48,7 +56,7 @@ def output_size(n, k, *, stride=1, padding=0, dilation=1):
     return size
 
 
-def same_padding(k, dilation=1):
+def same_padding(k: Size, dilation: Size = 1) -> tuple[Size, Size]:
     """``(before, after)`` padding that keeps the size at stride 1, torch's split.
 
     The total is ``dilation*(k-1)``; an odd total puts the extra element after.
@@ -64,7 +72,8 @@ def same_padding(k, dilation=1):
     return pair
 
 
-def conv_output_shape(x_shape, w_shape, *, stride=1, padding=0, dilation=1):
+def conv_output_shape(x_shape: Sequence[Size], w_shape: Sequence[Size], *, stride: Size | tuple = 1,
+                      padding: Padding = 0, dilation: Size | tuple = 1) -> tuple[Size, ...]:
     """Spatial output shape of ``convnd`` for the given input and weight shapes.
 
     Examples

@@ -19,6 +19,7 @@ import convlab
 from convlab import calibration, sweeps, threads, timing
 from convlab.methods import im2col as im2col_module
 
+from . import overhead
 from .cases import CASES, Case
 
 DTYPES = ("float64", "float32")
@@ -225,7 +226,8 @@ def times_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def target_rows(rows: list[Row], memory: dict | None) -> list[tuple[str, str, str, str]]:
+def target_rows(rows: list[Row], memory: dict | None,
+                overheads: dict | None = None) -> list[tuple[str, str, str, str]]:
     """(target, measured, limit, verdict) for each target of the issue."""
     out = []
 
@@ -262,6 +264,8 @@ def target_rows(rows: list[Row], memory: dict | None) -> list[tuple[str, str, st
     if worst is not None:
         v = ratio(worst.times.get("auto", math.nan), worst.best()[1])
         add(f"auto / fastest method, worst case ({worst.case}, {worst.dtype})", v, "<= 1.25", v <= 1.25)
+    if overheads:
+        overhead.targets(overheads, add)
     return out
 
 
@@ -337,6 +341,10 @@ def main(argv=None) -> int:
               f"copy {here.copy_bytes / default.copy_bytes:.2f}, "
               f"call overheads {default.im2col_call / here.im2col_call:.2f} (im2col), "
               f"{default.fft_call / here.fft_call:.2f} (fft); speeds, 1 = as assumed", flush=True)
+        overheads = None
+        if not args.pattern or args.pattern in "small call":
+            overheads = overhead.measure(torch, signal, args.repeat, args.clock)
+            print(overhead.report(overheads), flush=True)
         for case in CASES:
             if args.pattern not in case.name:
                 continue
@@ -382,11 +390,11 @@ def main(argv=None) -> int:
             for i, k in enumerate(sweep.sizes)))
         print(f"fft first faster than im2col at k = {sweep.crossover('im2col', 'fft')}")
     print()
-    targets = target_rows(rows, memory)
+    targets = target_rows(rows, memory, overheads)
     print(targets_table(targets))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"rows": [asdict(r) for r in rows], "memory": memory, "targets": targets,
-                       "peaks": peaks}, f, indent=1, default=float)
+                       "peaks": peaks, "overheads": overheads}, f, indent=1, default=float)
     return 0

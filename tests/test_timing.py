@@ -153,3 +153,21 @@ def test_rates_are_the_defaults_unless_asked():
         assert hash(measured) == hash(dataclasses.replace(measured))     # a value: usable as a cache key
     finally:
         calibration._measured.cache_clear()
+
+
+def test_overhead_targets():
+    from benchmarks import overhead
+
+    result = {"import": {"numpy": 0.07, "convlab": 0.03},
+              "small call": {"convlab auto": 6e-6, "torch": 2e-6, "scipy correlate": 12e-6}}
+    rows = []
+    overhead.targets(result, lambda name, value, limit, ok, fmt="{:.2f}": rows.append((name, value, ok)))
+    assert [(round(v, 2), ok) for _, v, ok in rows] == [(30.0, True), (3.0, False), (0.5, True)]
+    assert "torch 2.0 us" in overhead.report(result)
+
+
+def test_import_seconds_are_measured_in_fresh_interpreters():
+    from benchmarks import overhead
+
+    seconds = overhead.import_seconds(runs=1)
+    assert seconds["numpy"] > 0 and seconds["convlab"] > 0

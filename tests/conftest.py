@@ -1,14 +1,12 @@
-"""Shared fixtures: optional oracles that must not be skipped in CI, and an
-error ledger that prints the largest error seen per method and dtype."""
+"""Test-session configuration: hypothesis profiles, and the error ledger's summary
+(the helpers themselves live in ``support.py``)."""
 
 from __future__ import annotations
 
-import collections
 import os
 
-import numpy as np
-import pytest
 from hypothesis import HealthCheck, settings
+from support import LEDGER
 
 # The default profile keeps `make test` quick; HYPOTHESIS_PROFILE=thorough digs deeper.
 settings.register_profile("default", max_examples=60, deadline=None,
@@ -16,44 +14,6 @@ settings.register_profile("default", max_examples=60, deadline=None,
 settings.register_profile("thorough", max_examples=600, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-IN_CI = bool(os.environ.get("CI"))
-
-
-def require(module: str, why: str):
-    """Import an optional test dependency; skip without it, but fail in CI."""
-    try:
-        return pytest.importorskip(module, reason=f"{module} is not installed: {why}")
-    except pytest.skip.Exception:
-        if IN_CI:
-            pytest.fail(f"{module} is required in CI ({why}); .ci/run installs it", pytrace=False)
-        raise
-
-
-# --------------------------------------------------------------------------
-# error ledger: (method, dtype, oracle) -> largest |error| / bound seen
-# --------------------------------------------------------------------------
-LEDGER: dict[tuple[str, str, str], list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0])
-
-
-def error_bound(x, w) -> float:
-    """max|x| * max over outputs of sum|w| over one output's fan-in: the size
-    of the largest possible output, the scale all tolerances are relative to."""
-    x = np.asarray(x)
-    w = np.asarray(w)
-    if x.size == 0 or w.size == 0:
-        return 0.0
-    fan_in = np.abs(w.reshape(w.shape[0], -1)).astype(np.float64).sum(axis=1).max() if w.ndim > 1 \
-        else float(np.abs(w).astype(np.float64).sum())
-    return float(np.abs(x).astype(np.float64).max()) * float(fan_in)
-
-
-def record(method: str, dtype, oracle: str, err: float, bound: float) -> None:
-    entry = LEDGER[(method, np.dtype(dtype).name, oracle)]
-    entry[0] = max(entry[0], err)
-    if bound > 0:
-        entry[1] = max(entry[1], err / bound)
-    entry[2] += 1
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from test_book import toc_files
 
-from conftest import IN_CI, require
+from support import IN_CI, require
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

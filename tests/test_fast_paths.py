@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tolerance import tolerance
 
 import convlab
-from conftest import error_bound, record, require
+from support import error_bound, record, require
 from convlab import calibration, cost
 from convlab._validate import prepare_conv
 from convlab.methods import fft as fft_method

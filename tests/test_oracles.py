@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tolerance import tolerance
 
 import convlab
-from conftest import error_bound, record, require
+from support import error_bound, record, require
 
 scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
 

@@ -165,3 +165,13 @@ def test_no_import_cycles():
             "    importlib.import_module(name)\n")
     done = subprocess.run([sys.executable, "-c", code, *modules], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_tests_collect_with_importlib_mode():
+    """Test modules import their helpers from support.py (on pytest's pythonpath), not from
+    conftest, so collection does not depend on pytest's sys.path insertion."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           "--import-mode=importlib", "-o", "addopts=", "tests"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert re.search(r"\d{3,} tests collected", done.stdout)

@@ -5,7 +5,7 @@ import pytest
 import sympy
 
 import convlab
-from conftest import require
+from support import require
 from convlab.symbolic import (
     associator,
     commutator,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import convlab
-from conftest import require
+from support import require
 from convlab.symbolic import symbols_array
 
 

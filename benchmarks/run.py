@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import json
 import math
+import os
 import platform
 import sys
 import time
@@ -314,6 +315,9 @@ def header(args, torch, scipy) -> str:
         f"Python {platform.python_version()} on {platform.machine()}",
         f"threads: {args.threads} (numpy BLAS and torch), clock: {args.clock} time, "
         f"medians of {args.repeat} interleaved rounds after one warm-up; times in ms",
+        f"numpy's BLAS kernels: {threads.blas_kernels() or 'unknown'}"
+        + (f" (run without {os.environ['CONVLAB_BENCH_UNPINNED']}, which would pin older kernels)"
+           if os.environ.get("CONVLAB_BENCH_UNPINNED") else ""),
     ]
     return "\n".join(lines)
 

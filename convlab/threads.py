@@ -27,6 +27,15 @@ _BLAS_SETTERS = (
 
 def _blas_libraries() -> Iterator[tuple[Callable, Callable]]:
     """(set, get) thread functions of every BLAS library loaded in this process (Linux)."""
+    for lib in _blas_handles():
+        for setter, getter in _BLAS_SETTERS:
+            if hasattr(lib, setter) and hasattr(lib, getter):
+                yield getattr(lib, setter), getattr(lib, getter)
+                break
+
+
+def _blas_handles() -> Iterator[ctypes.CDLL]:
+    """Every OpenBLAS or MKL library loaded in this process (Linux: from /proc/self/maps)."""
     try:
         with open("/proc/self/maps") as maps:
             paths = {line.split()[-1] for line in maps if ".so" in line and "/" in line}
@@ -37,13 +46,30 @@ def _blas_libraries() -> Iterator[tuple[Callable, Callable]]:
         if not any(tag in name for tag in ("openblas", "mkl_rt", "libmkl")):
             continue
         try:
-            lib = ctypes.CDLL(path)
+            yield ctypes.CDLL(path)
         except OSError:
             continue
-        for setter, getter in _BLAS_SETTERS:
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                yield getattr(lib, setter), getattr(lib, getter)
-                break
+
+
+def blas_kernels() -> str:
+    """The kernels numpy's OpenBLAS runs (its core name, e.g. ``'SkylakeX'``), or ``''``
+    when that cannot be told (another BLAS, or not Linux).
+
+    Examples
+    --------
+    >>> from convlab.threads import blas_kernels
+    >>> isinstance(blas_kernels(), str)
+    True
+    """
+    np.dot(np.ones((2, 2)), np.ones((2, 2)))       # make sure numpy's BLAS is loaded
+    for lib in _blas_handles():
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename",
+                     "openblas_get_corename64_", "openblas_get_corename"):
+            if hasattr(lib, name):
+                getter = getattr(lib, name)
+                getter.restype = ctypes.c_char_p
+                return getter().decode()
+    return ""
 
 
 @contextlib.contextmanager

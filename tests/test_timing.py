@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+import subprocess
 import sys
 import time
 
@@ -73,6 +75,16 @@ def test_limit_threads_pins_and_restores():
     with pytest.raises(TypeError, match="n must be a positive int; got 1.5"):
         with threads.limit_threads(1.5):
             pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="BLAS libraries are found via /proc")
+def test_blas_kernels_follow_openblas_coretype():
+    """The benchmark reports which kernels OpenBLAS runs, and runs itself without the
+    variable that pins older ones; a subprocess with it set must report that core."""
+    code = "from convlab.threads import blas_kernels; print(blas_kernels())"
+    env = {**os.environ, "OPENBLAS_CORETYPE": "Haswell"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().lower() == "haswell", done.stdout + done.stderr
 
 
 def test_sweep_fastest_and_crossover():

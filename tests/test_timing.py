@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import benchmarks
-from benchmarks import run as bench
 import convlab
+from benchmarks import run as bench
 from convlab import sweeps, threads, timing
 
 

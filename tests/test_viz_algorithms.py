@@ -6,20 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import convlab  # noqa: E402
-from convlab.timing import Sweep  # noqa: E402
+from convlab.sweeps import Sweep  # noqa: E402
 from convlab.viz import PALETTE, algorithms  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _shown(ax) -> np.ndarray:
@@ -60,11 +53,30 @@ def test_column_matrix_without_kernel_and_annotation():
     assert not fig.axes[1].texts                                 # 9 x 784 cells: too many to write
 
 
+def test_column_matrix_writes_what_fits_on_the_page():
+    x = 0.5 + 0.4 * np.random.default_rng(3).random((6, 6))     # grey levels written as 0.xx
+    w = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    fig = algorithms.column_matrix_figure(x, 3, kernel=w, patch=5)
+    _, cols, w_row, y_row = fig.axes
+    assert len(cols.texts) == 9 * 16 and len(w_row.texts) == 9
+    # the outputs are too wide for their cells: only the framed one is written
+    assert [t.get_text() for t in y_row.texts] == [convlab.viz.number(y_row.get_images()[0].get_array()[0, 5],
+                                                                      "{:.2g}")]
+    assert fig.get_size_inches()[0] == pytest.approx(convlab.viz.PAGE_WIDTH)
+    narrow = algorithms.column_matrix_figure(x, 3, kernel=w, width=4.0)
+    assert not narrow.axes[1].texts                              # 16 columns do not fit in 4 inches
+
+
 @pytest.mark.parametrize("kwargs,exc,match", [
     (dict(x=np.zeros(5), kernel_size=3), ValueError, "x must be a non-empty 2-D array"),
-    (dict(x=np.zeros((4, 4), dtype=complex), kernel_size=3), TypeError, "real numbers"),
-    (dict(x=np.zeros((4, 4)), kernel_size=0), ValueError, "kernel_size must be a positive int"),
+    (dict(x=np.zeros((4, 4), dtype=complex), kernel_size=3), TypeError, "x must be a real numeric array"),
+    (dict(x=np.zeros((4, 4)), kernel_size=0), ValueError, "kernel_size must be a positive int; got 0"),
+    (dict(x=np.zeros((4, 4)), kernel_size=3.0), TypeError, "kernel_size must be a positive int; got 3.0"),
+    (dict(x=np.zeros((4, 4)), kernel_size=3, stride=0), ValueError, "stride must be a positive int"),
+    (dict(x=np.zeros((4, 4)), kernel_size=3, dilation="1"), TypeError, "dilation must be a positive int"),
     (dict(x=np.zeros((4, 4)), kernel_size=3, patch=4), ValueError, r"patch must be an output position in 0..3"),
+    (dict(x=np.zeros((4, 4)), kernel_size=3, patch=None), TypeError, "patch must be a non-negative int"),
+    (dict(x=np.zeros((4, 4)), kernel_size=3, width=0), ValueError, "width must be > 0"),
     (dict(x=np.zeros((4, 4)), kernel_size=3, kernel=np.ones((2, 2))), ValueError, r"kernel must have shape \(3, 3\)"),
 ])
 def test_column_matrix_errors(kwargs, exc, match):
@@ -91,6 +103,10 @@ def test_spectra_product_inverts_to_conv2d_full():
 def test_spectra_errors():
     with pytest.raises(ValueError, match="must not be larger than the image"):
         algorithms.spectra_figure(np.zeros((4, 4)), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="kernel must be a non-empty 2-D array"):
+        algorithms.spectra_figure(np.zeros((4, 4)), np.zeros(3))
+    with pytest.raises(TypeError, match="image must be a real numeric array"):
+        algorithms.spectra_figure(np.zeros((4, 4), dtype=complex), np.zeros((3, 3)))
 
 
 def test_circular_figure_shows_wraparound():
@@ -106,6 +122,8 @@ def test_circular_figure_shows_wraparound():
     np.testing.assert_allclose(circular, wrapped)
     with pytest.raises(ValueError, match="must not be longer than x"):
         algorithms.circular_figure([1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="w must be a non-empty 1-D array"):
+        algorithms.circular_figure([1.0, 2.0], [[1.0]])
 
 
 def test_sweep_figure_marks_the_crossover():
@@ -118,8 +136,15 @@ def test_sweep_figure_marks_the_crossover():
     assert fig.axes[0].get_xscale() == fig.axes[0].get_yscale() == "log"
     never = Sweep("kernel size k", (3, 5), {"im2col": (1.0, 1.0), "fft": (2.0, 2.0)})
     assert [line.get_label() for line in algorithms.sweep_figure(never).axes[0].get_lines()] == ["im2col", "fft"]
-    with pytest.raises(TypeError, match="Sweep"):
+    with pytest.raises(ValueError, match="sweep must hold at least one Sweep"):
         algorithms.sweep_figure({})
+    with pytest.raises(TypeError, match="sweep must be a convlab.sweeps.Sweep or a mapping"):
+        algorithms.sweep_figure({"a": s, "b": 1})
+    with pytest.raises(TypeError, match="got list"):
+        algorithms.sweep_figure([s])
+    with pytest.raises(ValueError, match="width must be > 0"):
+        algorithms.sweep_figure(s, width=-1.0)
+    assert algorithms.sweep_figure({str(i): s for i in range(3)}).get_size_inches()[0] <= convlab.viz.PAGE_WIDTH
 
 
 def test_accuracy_figure_plots_the_given_values():
@@ -130,3 +155,9 @@ def test_accuracy_figure_plots_the_given_values():
     np.testing.assert_allclose(lines["float64"], [1e-16, 3e-16])
     with pytest.raises(ValueError, match="one value per length"):
         algorithms.accuracy_figure([10, 100], {"float32": [1e-7]})
+    with pytest.raises(ValueError, match=r"'float32 bound' must have one value per length \(2\)"):
+        algorithms.accuracy_figure([10, 100], {"float32": [1e-7, 2e-7]}, {"float32": [1.0]})
+    with pytest.raises(ValueError, match="lengths must be a non-empty 1-D array"):
+        algorithms.accuracy_figure([], {})
+    with pytest.raises(TypeError, match="errors and bounds must be mappings"):
+        algorithms.accuracy_figure([10], [1e-7])

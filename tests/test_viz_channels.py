@@ -6,18 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from convlab.viz import PALETTE, channels  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from convlab.viz import PALETTE, channels, colors  # noqa: E402
 
 
 def test_conv_shapes_labels_and_output_shape():
@@ -32,44 +25,18 @@ def test_conv_shapes_labels_and_output_shape():
     assert sum(np.allclose(f, red) for f in faces) == 2   # one filter, one output channel
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(x_shape=(3, 8), w_shape=(4, 3, 3, 3)), "x_shape must be a tuple of 3 positive ints"),
-    (dict(x_shape=(3, 8, 8), w_shape=(4, 2, 3, 3)), r"w_shape\[1\] must equal the input channels C_in=3"),
-    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 0)), "w_shape must be a tuple of 4 positive ints"),
-    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 3), highlight=4), r"highlight must be a filter index in 0..3"),
-    (dict(x_shape=(3, 2, 2), w_shape=(4, 3, 3, 3)), "kernel too large"),
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(x_shape=(3, 8), w_shape=(4, 3, 3, 3)), ValueError, "x_shape must be a tuple of 3 positive ints"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 2, 3, 3)), ValueError, r"w_shape\[1\] must equal the input channels C_in=3"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 0)), ValueError, "w_shape must be a tuple of 4 positive ints"),
+    (dict(x_shape=(3, 8.0, 8), w_shape=(4, 3, 3, 3)), TypeError, "x_shape must be a tuple of 3 positive ints; got 8.0"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 3), highlight=4), ValueError, r"highlight must be a filter index in 0..3"),
+    (dict(x_shape=(3, 8, 8), w_shape=(4, 3, 3, 3), highlight="1"), TypeError, "highlight must be a non-negative int"),
+    (dict(x_shape=(3, 2, 2), w_shape=(4, 3, 3, 3)), ValueError, "kernel too large"),
 ])
-def test_conv_shapes_errors(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        channels.conv_shapes(**kwargs)
-
-
-def test_feature_maps_grid_and_scales():
-    maps = np.stack([np.full((3, 4), -1.0), np.arange(12.0).reshape(3, 4) - 6])
-    fig = channels.feature_maps(maps, titles=["a", "b"], cmap=["gray", "RdBu_r"], symmetric=True)
-    assert len(fig.axes) == 2
-    images = [ax.get_images()[0] for ax in fig.axes]
-    assert images[0].get_clim() == (-1.0, 1.0)
-    assert images[1].get_clim() == (-6.0, 6.0)
-    assert images[1].get_cmap().name == "RdBu_r"
-    fig = channels.feature_maps(maps, symmetric=[False, True])
-    assert [ax.get_images()[0].get_clim() for ax in fig.axes] == [(-1.0, -1.0), (-6.0, 6.0)]
-    fig = channels.feature_maps(np.zeros((7, 2, 2)), ncols=3)
-    assert len(fig.axes) == 7 and fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (3, 3)
-
-
-@pytest.mark.parametrize("maps,kwargs,exc,match", [
-    ([], {}, ValueError, "non-empty sequence of 2-D arrays"),
-    ([np.zeros(3)], {}, ValueError, "non-empty sequence of 2-D arrays"),
-    ([np.zeros((2, 2), dtype=complex)], {}, TypeError, "real numbers"),
-    ([np.zeros((2, 2))] * 2, dict(titles=["a"]), ValueError, r"one entry per map \(2\)"),
-    ([np.zeros((2, 2))] * 2, dict(cmap=["gray"]), ValueError, r"one colormap per map \(2\)"),
-    ([np.zeros((2, 2))], dict(ncols=0), ValueError, "ncols must be a positive int"),
-    ([np.zeros((2, 2))] * 2, dict(symmetric=[True]), ValueError, r"one bool per map \(2\)"),
-])
-def test_feature_maps_errors(maps, kwargs, exc, match):
+def test_conv_shapes_errors(kwargs, exc, match):
     with pytest.raises(exc, match=match):
-        channels.feature_maps(maps, **kwargs)
+        channels.conv_shapes(**kwargs)
 
 
 def test_rgb_channels_shows_each_channel():
@@ -81,6 +48,10 @@ def test_rgb_channels_shows_each_channel():
         np.testing.assert_allclose(shown[c + 1], img[c])
     with pytest.raises(ValueError, match=r"image must have shape \(3, H, W\)"):
         channels.rgb_channels(np.zeros((4, 5, 6)))
+    with pytest.raises(ValueError, match="image must be a non-empty 3-D array"):
+        channels.rgb_channels(np.zeros((5, 6)))
+    with pytest.raises(TypeError, match="width must be a real number"):
+        channels.rgb_channels(img, width="8")
 
 
 def test_channel_cmap_ends():
@@ -96,8 +67,10 @@ def test_connectivity_is_block_diagonal(c_in, c_out, groups):
 
 
 def test_connectivity_errors():
-    with pytest.raises(ValueError, match="groups must be a positive int"):
+    with pytest.raises(ValueError, match="groups must be a positive int; got 0"):
         channels.connectivity(4, 4, 0)
+    with pytest.raises(TypeError, match="c_in must be a positive int; got 4.0 of type float"):
+        channels.connectivity(4.0, 4)
     with pytest.raises(ValueError, match="groups=3 must divide the input channels C_in=4"):
         channels.connectivity(4, 6, 3)
 
@@ -109,17 +82,13 @@ def test_group_connectivity_draws_one_line_per_connection():
     assert len(channels.group_connectivity(3, 3, groups=3).axes) == 1
     with pytest.raises(ValueError, match="non-empty sequence"):
         channels.group_connectivity(4, 4, groups=[])
-
-
-def test_feature_maps_percentile_clips_the_scale():
-    a = np.concatenate([np.linspace(-1, 1, 99), [50.0]]).reshape(10, 10)
-    fig = channels.feature_maps([a], symmetric=True, percentile=98)
-    low, high = fig.axes[0].get_images()[0].get_clim()
-    assert high == -low and high < 2
-    fig = channels.feature_maps([np.arange(101.0).reshape(1, 101)], percentile=90)
-    assert fig.axes[0].get_images()[0].get_clim() == (10.0, 90.0)
-    with pytest.raises(ValueError, match=r"percentile must be in \(50, 100\]"):
-        channels.feature_maps([a], percentile=40)
+    with pytest.raises(TypeError, match="groups must be a positive int or a sequence of them; got float"):
+        channels.group_connectivity(4, 4, groups=2.0)
+    with pytest.raises(TypeError, match="groups must be a positive int; got 2.0"):
+        channels.group_connectivity(4, 4, groups=[1, 2.0])
+    # lines are coloured by group, from the one colour cycle
+    groups = {line.get_color() for line in fig.axes[1].get_lines()}
+    assert groups == set(colors(2))
 
 
 def test_filter_bank_grid_labels_and_shared_scale():
@@ -130,15 +99,21 @@ def test_filter_bank_grid_labels_and_shared_scale():
     assert [fig.axes[i].get_ylabel() for i in (0, 3)] == ["f1", "f2"]
     assert {ax.get_images()[0].get_clim() for ax in fig.axes} == {(-18.0, 18.0)}
     np.testing.assert_array_equal(fig.axes[5].get_images()[0].get_array(), w[1, 2])
-    assert [t.get_text() for t in fig.axes[0].texts] == ["-5", "-4", "-3", "-2"]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["−5", "−4", "−3", "−2"]
+    assert fig.axes[0].texts[0].get_color() == "black" and fig.axes[5].texts[-1].get_color() == "white"
     assert not channels.filter_bank(np.ones((1, 1, 5, 5))).axes[0].texts
+    # panels are sized so that the written weights fit their cells
+    wide = channels.filter_bank(np.full((1, 1, 3, 3), -0.123))
+    assert wide.get_size_inches()[0] > channels.filter_bank(np.ones((1, 1, 3, 3))).get_size_inches()[0]
 
 
 @pytest.mark.parametrize("w,kwargs,exc,match", [
-    (np.ones((2, 3, 3)), {}, ValueError, r"w must have shape \(C_out, C_in, kh, kw\)"),
-    (np.ones((2, 3, 3, 3), dtype=complex), {}, TypeError, "real numbers"),
-    (np.ones((2, 3, 3, 3)), dict(filter_names=["a"]), ValueError, "filter_names must have 2 entries"),
-    (np.ones((2, 3, 3, 3)), dict(channel_names=["a"]), ValueError, "channel_names must have 3 entries"),
+    (np.ones((2, 3, 3)), {}, ValueError, r"w must be a non-empty 4-D array; got shape \(2, 3, 3\)"),
+    (np.ones((2, 0, 3, 3)), {}, ValueError, "w must be a non-empty 4-D array"),
+    (np.ones((2, 3, 3, 3), dtype=complex), {}, TypeError, "w must be a real numeric array"),
+    (np.ones((2, 3, 3, 3)), dict(cell=-1), ValueError, "cell must be > 0"),
+    (np.ones((2, 3, 3, 3)), dict(filter_names=["a"]), ValueError, r"filter_names must have one entry per filter \(2\)"),
+    (np.ones((2, 3, 3, 3)), dict(channel_names=["a"]), ValueError, r"channel_names must have one entry per channel \(3\)"),
 ])
 def test_filter_bank_errors(w, kwargs, exc, match):
     with pytest.raises(exc, match=match):

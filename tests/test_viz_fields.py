@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -14,12 +13,6 @@ import convlab  # noqa: E402
 import convlab.receptive  # noqa: E402
 from convlab.symbolic import matrix_of  # noqa: E402
 from convlab.viz import fields  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_cone_title_and_marked_units():
@@ -51,14 +44,19 @@ def test_fields_on_image_levels():
     assert (x + 4.5, y + 4.5) == (30, 25)          # centred on (row 25, column 30)
 
 
-@pytest.mark.parametrize("args,kwargs,match", [
-    ((np.zeros((3, 4, 4)), [3], (1, 1)), {}, r"image must be 2-D"),
-    ((np.zeros((4, 4)), [3], (1,)), {}, r"center must be a \(row, column\) pair"),
-    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[2]), r"levels must be layer numbers in 1..1"),
-    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[]), r"levels must be layer numbers"),
+@pytest.mark.parametrize("args,kwargs,exc,match", [
+    ((np.zeros((3, 4, 4)), [3], (1, 1)), {}, ValueError, r"image must be a non-empty 2-D array"),
+    ((np.zeros((4, 4), dtype=complex), [3], (1, 1)), {}, TypeError, r"image must be a real numeric array"),
+    ((np.zeros((4, 4)), [3], (1,)), {}, ValueError, r"center must be .* a tuple of 2 non-negative ints; got \(1,\)"),
+    ((np.zeros((4, 4)), [3], (1, 1.5)), {}, TypeError, r"center must be .*; got 1.5 of type float"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[2]), ValueError, r"levels must be layer numbers in 1..1"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[]), ValueError, r"levels must be layer numbers"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[0]), ValueError, r"levels\[0\] must be a positive int; got 0"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[True]), TypeError, r"levels\[0\] must be a positive int"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(width=-2), ValueError, r"width must be > 0"),
 ])
-def test_fields_on_image_errors(args, kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_fields_on_image_errors(args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
         fields.fields_on_image(*args, **kwargs)
 
 
@@ -74,10 +72,21 @@ def test_dense_matrix_of_a_conv2d():
     np.testing.assert_array_equal(shown.filled(0), expected)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(matrix=np.zeros((3, 4)), in_shape=(2, 3), out_shape=(3,)), r"matrix must have shape .* = \(3, 6\)"),
-    (dict(matrix=np.zeros((3, 6)), in_shape=(2, 3), out_shape=(3,), row=3), r"row must be an int in 0..2"),
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(matrix=np.zeros((3, 4)), in_shape=(2, 3), out_shape=(3,)), ValueError, r"matrix must have shape .* = \(3, 6\)"),
+    (dict(matrix=np.zeros(6), in_shape=(2, 3), out_shape=(1,)), ValueError, r"matrix must be a non-empty 2-D array"),
+    (dict(matrix=np.zeros((3, 6)), in_shape=(2, 0), out_shape=(3,)), ValueError, r"in_shape must be a positive int or a non-empty tuple"),
+    (dict(matrix=np.zeros((3, 6)), in_shape=(2, 3.0), out_shape=(3,)), TypeError, r"in_shape must be"),
+    (dict(matrix=np.zeros((3, 6)), in_shape=(2, 3), out_shape=(3,), row=3), ValueError, r"row must be an output \(row\) index in 0..2; got 3"),
+    (dict(matrix=np.zeros((3, 6)), in_shape=(2, 3), out_shape=(3,), row=1.0), TypeError, r"row must be a non-negative int"),
 ])
-def test_dense_matrix_errors(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_dense_matrix_errors(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
         fields.dense_matrix(**kwargs)
+
+
+def test_dense_matrix_shares_one_signed_scale():
+    m = np.kron(np.eye(3), [[1.0, -4.0]])
+    left, right = fields.dense_matrix(m, (2, 3), (3,), row=0).axes
+    assert left.get_images()[0].get_clim() == right.get_images()[0].get_clim() == (-4.0, 4.0)
+    assert np.ma.is_masked(left.get_images()[0].get_array()[0, 2])        # zeros are left blank

@@ -4,20 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
 import convlab  # noqa: E402
-from convlab.viz import compare_kernels, flip_comparison, pairing_diagram  # noqa: E402
+from convlab.viz import colors, compare_kernels, flip_comparison, pairing_diagram  # noqa: E402
 from convlab.viz.flip import _pairs  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 # --------------------------------------------------------------------------
 # pairing_diagram
@@ -66,14 +59,14 @@ def test_pairing_diagram_default_index_and_k_equal_n():
     [
         ((5, 6), {}, ValueError, r"need 1 <= k <= n <= 12; got n=5 and k=6"),
         ((13, 3), {}, ValueError, "need 1 <= k <= n <= 12"),
-        ((5, 0), {}, ValueError, "need 1 <= k <= n <= 12"),
-        ((5.0, 3), {}, TypeError, "n and k must be ints"),
-        ((5, True), {}, TypeError, "n and k must be ints"),
-        ((5, 3), {"index": 3}, ValueError, r"index must be an int in 0\.\.2"),
-        ((5, 3), {"index": -1}, ValueError, "index must be an int"),
-        ((5, 3), {"index": 1.0}, ValueError, "index must be an int"),
+        ((5, 0), {}, ValueError, "k must be a positive int; got 0"),
+        ((5.0, 3), {}, TypeError, "n must be a positive int; got 5.0 of type float"),
+        ((5, True), {}, TypeError, "k must be a positive int; got True of type bool"),
+        ((5, 3), {"index": 3}, ValueError, r"index must be a valid-mode output in 0\.\.2; got 3"),
+        ((5, 3), {"index": -1}, ValueError, "index must be a non-negative int; got -1"),
+        ((5, 3), {"index": 1.0}, TypeError, "index must be a non-negative int"),
         ((5, 3), {"start": 2}, ValueError, "start must be 0 or 1; got 2"),
-        ((5, 3), {"start": True}, ValueError, "start must be 0 or 1"),
+        ((5, 3), {"start": True}, TypeError, "start must be a non-negative int; got True"),
     ],
 )
 def test_pairing_diagram_errors(args, kwargs, exc, match):
@@ -100,7 +93,9 @@ def test_flip_comparison_panels_show_convlab_results():
     # both results on one grey scale
     assert shown and fig.axes[2].get_images()[0].get_clim() == fig.axes[3].get_images()[0].get_clim()
     # the kernel's values are written on it
-    assert sorted(t.get_text() for t in fig.axes[0].texts) == sorted(["1", "0", "2", "-1"])
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == sorted(["1", "0", "2", "−1"])
+    # both kernels on the one signed scale of the larger |weight|
+    assert fig.axes[0].get_images()[0].get_clim() == fig.axes[1].get_images()[0].get_clim() == (-2.0, 2.0)
 
 
 def test_flip_comparison_on_grace_hopper_differs():
@@ -114,9 +109,9 @@ def test_flip_comparison_on_grace_hopper_differs():
 @pytest.mark.parametrize(
     "image, kernel, exc, match",
     [
-        (np.zeros(5), np.ones((2, 2)), ValueError, r"image must be a non-empty 2-d array; got shape \(5,\)"),
-        (np.zeros((4, 4)), np.ones(2), ValueError, "kernel must be a non-empty 2-d array"),
-        (np.zeros((4, 4)), np.ones((0, 2)), ValueError, "kernel must be a non-empty 2-d array"),
+        (np.zeros(5), np.ones((2, 2)), ValueError, r"image must be a non-empty 2-D array; got shape \(5,\)"),
+        (np.zeros((4, 4)), np.ones(2), ValueError, "kernel must be a non-empty 2-D array"),
+        (np.zeros((4, 4)), np.ones((0, 2)), ValueError, "kernel must be a non-empty 2-D array"),
         (np.zeros((4, 4)), np.ones((5, 1)), ValueError, r"kernel of shape \(5, 1\) is larger than the image"),
         (np.zeros((4, 4), complex), np.ones((2, 2)), TypeError, "image must be a real numeric array"),
         ([["a"]], np.ones((1, 1)), TypeError, "image must be a real numeric array"),
@@ -144,16 +139,17 @@ def test_compare_kernels_draws_every_tap():
     heights = [p.get_height() for p in ax.patches]
     assert heights == [1, -2, 3, 3, -2, 1]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["$j=1$", "$j=2$", "$j=3$"]
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == [colors(2)[0]] * 3 + [colors(2)[1]] * 3
 
 
 @pytest.mark.parametrize(
     "kernels, exc, match",
     [
-        ({}, TypeError, "kernels must be a non-empty mapping"),
-        ([[1, 2]], TypeError, "kernels must be a non-empty mapping"),
+        ({}, ValueError, "kernels must hold 1 to 6 kernels to compare; got 0"),
+        ([[1, 2]], TypeError, "kernels must be a mapping of label -> 1-D kernel; got list"),
         ({"a": [1, 2], "b": [1, 2, 3]}, ValueError, r"same length; got lengths \[2, 3\]"),
-        ({str(i): [1] for i in range(7)}, ValueError, "at most 6 kernels"),
-        ({"a": [[1, 2]]}, ValueError, "kernel 'a' must be a non-empty 1-d array"),
+        ({str(i): [1] for i in range(7)}, ValueError, "kernels must hold 1 to 6 kernels to compare; got 7"),
+        ({"a": [[1, 2]]}, ValueError, "kernel 'a' must be a non-empty 1-D array"),
         ({"a": [1j]}, TypeError, "kernel 'a' must be a real numeric array"),
     ],
 )

@@ -6,28 +6,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
 from convlab.indexing import index_map
-from convlab.viz import PALETTE, figure
+from convlab.viz import PALETTE, SIGNED_CMAP, figure
 from convlab.viz.grids import (
-    Panel,
     animate_index_map,
     draw_index_map,
     draw_kernel,
-    feature_maps_figure,
+    feature_maps,
     index_map_figure,
-    signed_cmap,
 )
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _cells(ax, color, alpha):
@@ -98,9 +89,9 @@ def test_index_map_figure_panels():
     maps = [index_map((4, 4), (3, 3)), index_map((5, 5), (3, 3), padding=1),
             index_map((5, 5), (3, 3), stride=2, padding=1), index_map((7, 7), (3, 3), dilation=2)]
     fig = index_map_figure(maps, ["a", "b", "c", "d"], [(0, 0), (1, 1), (2, 2), (0, 1)], ncols=3)
-    assert len(fig.axes) == 6
-    assert [ax.get_title() for ax in fig.axes[:4]] == ["a", "b", "c", "d"]
-    assert not fig.axes[4].axison and not fig.axes[5].patches
+    assert len(fig.axes) == 4                                   # the two empty slots are removed
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c", "d"]
+    assert not any(ax.axison for ax in fig.axes)
     assert tuple(fig.get_size_inches()) == pytest.approx((3 * 2.6, 2 * 1.9))
     one = index_map_figure(maps[:1])
     assert len(one.axes) == 1 and one.axes[0].get_title() == "4×4 → 2×2"
@@ -108,9 +99,12 @@ def test_index_map_figure_panels():
 
 @pytest.mark.parametrize("args, kwargs, error, match", [
     ([[]], {}, ValueError, "at least one IndexMap"),
-    ([[index_map((4, 4), (3, 3))], ["a", "b"]], {}, ValueError, "one entry per map"),
-    ([[index_map((4, 4), (3, 3))], None, [(0, 0)] * 2], {}, ValueError, "one entry per map"),
-    ([[index_map((4, 4), (3, 3))]], dict(ncols=0), ValueError, "ncols must be a positive int"),
+    ([[index_map((4, 4), (3, 3))], ["a", "b"]], {}, ValueError, r"titles must have one entry per map \(1\); got 2"),
+    ([[index_map((4, 4), (3, 3))], None, [(0, 0)] * 2], {}, ValueError, "out_indices must have one entry per map"),
+    ([[index_map((4, 4), (3, 3))], 5], {}, TypeError, "titles must be one value or a sequence of one per map"),
+    ([[index_map((4, 4), (3, 3))]], dict(ncols=0), ValueError, "ncols must be a positive int; got 0"),
+    ([[index_map((4, 4), (3, 3))]], dict(ncols=1.5), TypeError, "ncols must be a positive int; got 1.5 of type float"),
+    ([[index_map((4, 4), (3, 3))]], dict(panel_size=(2.0, -1.0)), ValueError, "panel_size must be a .width, height. pair"),
     ([[index_map(4, 3)]], {}, ValueError, "only 2-D index maps"),
 ])
 def test_index_map_figure_bad_arguments(args, kwargs, error, match):
@@ -132,54 +126,40 @@ def test_animate_index_map_too_many_frames():
         animate_index_map(index_map((8, 8), (2, 2)))
 
 
-def test_signed_cmap_ends_are_the_palette():
-    cmap = signed_cmap()
-    assert np.allclose(cmap(0.0), to_rgba(PALETTE["input"]))
-    assert np.allclose(cmap(1.0), to_rgba(PALETTE["kernel"]))
+def test_animate_index_map_bad_max_frames():
+    with pytest.raises(TypeError, match="max_frames must be a positive int"):
+        animate_index_map(index_map((3, 3), (2, 2)), max_frames=2.0)
 
 
 def test_draw_kernel():
     k = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
     ax = draw_kernel(figure(2, 2).add_subplot(), k)
-    assert [t.get_text() for t in ax.texts] == ["1", "0", "-1", "2", "0", "-2", "1", "0", "-1"]
+    assert [t.get_text() for t in ax.texts] == ["1", "0", "−1", "2", "0", "−2", "1", "0", "−1"]
     image = ax.images[0]
-    assert image.get_clim() == (-2.0, 2.0)
+    assert image.get_clim() == (-2.0, 2.0) and image.get_cmap().name == SIGNED_CMAP
     np.testing.assert_array_equal(image.get_array(), k)
+    # white on the saturated cells, black on the pale ones: one rule for every kernel
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["−2"] == colours["2"] == "white" and colours["0"] == colours["1"] == "black"
     big = draw_kernel(figure(2, 2).add_subplot(), np.ones((5, 5)) / 25)
     assert not big.texts
     forced = draw_kernel(figure(2, 2).add_subplot(), np.ones((7, 7)) / 49, annotate=True, fmt="{:.2f}")
     assert forced.texts[0].get_text() == "0.02"
     zero = draw_kernel(figure(2, 2).add_subplot(), np.zeros((2, 2)))
     assert zero.images[0].get_clim() == (-1.0, 1.0)
+    shared = draw_kernel(figure(2, 2).add_subplot(), np.ones((2, 2)), limit=4.0)
+    assert shared.images[0].get_clim() == (-4.0, 4.0)
 
 
-@pytest.mark.parametrize("kernel", [np.ones(3), np.ones((0, 2)), np.ones((2, 2, 2))])
-def test_draw_kernel_bad_shape(kernel):
-    with pytest.raises(ValueError, match="kernel must be a non-empty 2-D array"):
+@pytest.mark.parametrize("kernel, error, match", [
+    (np.ones(3), ValueError, r"kernel must be a non-empty 2-D array; got shape \(3,\)"),
+    (np.ones((0, 2)), ValueError, "kernel must be a non-empty 2-D array"),
+    (np.ones((2, 2, 2)), ValueError, "kernel must be a non-empty 2-D array"),
+    (np.ones((2, 2), dtype=complex), TypeError, "kernel must be a real numeric array"),
+])
+def test_draw_kernel_bad_kernel(kernel, error, match):
+    with pytest.raises(error, match=match):
         draw_kernel(figure(2, 2).add_subplot(), kernel)
-
-
-def test_feature_maps_figure():
-    img = np.linspace(-0.5, 1.5, 100).reshape(10, 10)
-    panels = [Panel("input", np.ones((1, 1)), img), ("edges", None, img - 0.5, True, "|g|")]
-    fig = feature_maps_figure(panels, crop=(slice(2, 8), slice(0, 5)))
-    assert len(fig.axes) == 4
-    top0, top1, bottom0, bottom1 = fig.axes[0], fig.axes[1], fig.axes[2], fig.axes[3]
-    assert top0.get_title() == "input" and top1.get_title() == "edges"
-    assert top1.texts[0].get_text() == "|g|"
-    grey = bottom0.images[0]
-    assert grey.get_array().shape == (6, 5)
-    assert grey.get_array().min() >= 0 and grey.get_array().max() <= 1      # clipped
-    lo, hi = bottom1.images[0].get_clim()
-    assert lo == -hi and hi == pytest.approx(np.quantile(np.abs(img[2:8, :5] - 0.5), 0.995))
-    assert hi < np.abs(img[2:8, :5] - 0.5).max()
-
-
-def test_feature_maps_figure_bad_arguments():
-    with pytest.raises(ValueError, match="at least one Panel"):
-        feature_maps_figure([])
-    with pytest.raises(ValueError, match="panel 'bad': image must be 2-D"):
-        feature_maps_figure([Panel("bad", None, np.ones(4))])
 
 
 def test_index_map_figure_uses_one_scale():
@@ -189,15 +169,82 @@ def test_index_map_figure_uses_one_scale():
     assert np.diff(small.get_ylim()) == pytest.approx(np.diff(large.get_ylim()))
 
 
-def test_feature_maps_figure_wraps_into_rows():
+# --------------------------------------------------------------------------
+# feature_maps: the one grid of maps (with or without kernels above them)
+# --------------------------------------------------------------------------
+
+def _clim(ax):
+    return ax.get_images()[0].get_clim()
+
+
+def test_feature_maps_grid_and_scales():
+    maps = np.stack([np.full((3, 4), -1.0), np.arange(12.0).reshape(3, 4) - 6])
+    fig = feature_maps(maps, titles=["a", "b"], signed=True)
+    assert len(fig.axes) == 2 and [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    assert [_clim(ax) for ax in fig.axes] == [(-1.0, 1.0), (-6.0, 6.0)]
+    assert {ax.get_images()[0].get_cmap().name for ax in fig.axes} == {SIGNED_CMAP}
+    fig = feature_maps(maps, signed=[False, True], cmap=["magma", "gray"])
+    assert [_clim(ax) for ax in fig.axes] == [(-1.0, -1.0), (-6.0, 6.0)]
+    assert [ax.get_images()[0].get_cmap().name for ax in fig.axes] == ["magma", SIGNED_CMAP]
+    fig = feature_maps(np.zeros((7, 2, 2)), ncols=3)
+    assert len(fig.axes) == 7 and fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (3, 3)
+    assert feature_maps([np.zeros((2, 2))] * 6).axes[0].get_subplotspec().get_gridspec().get_geometry() == (2, 4)
+
+
+def test_feature_maps_percentile_and_limits():
+    a = np.concatenate([np.linspace(-1, 1, 99), [50.0]]).reshape(10, 10)
+    low, high = _clim(feature_maps([a], signed=True, percentile=98).axes[0])
+    assert high == -low and high == pytest.approx(np.percentile(np.abs(a), 98)) and high < 2
+    assert _clim(feature_maps([np.arange(101.0).reshape(1, 101)], percentile=90).axes[0]) == (10.0, 90.0)
+    fixed = feature_maps([np.linspace(-0.5, 1.5, 100).reshape(10, 10)], limits=(0, 1))
+    assert _clim(fixed.axes[0]) == (0.0, 1.0)        # grey levels, clipped outside [0, 1]
+
+
+def test_feature_maps_with_kernels_above():
+    img = np.linspace(-0.5, 1.5, 100).reshape(10, 10)
+    edges = img - 0.5
+    edges[0, 0] = -5.0                                  # one extreme value does not set the scale
+    fig = feature_maps([img, edges, img], titles=["input", "edges", "plain"],
+                       kernels=[np.ones((1, 1)), "|g|", None], signed=[False, True, False], percentile=99.5)
+    assert len(fig.axes) == 6
+    tops, bottoms = fig.axes[:3], fig.axes[3:]
+    assert [ax.get_title() for ax in tops] == ["input", "edges", "plain"]
+    np.testing.assert_array_equal(tops[0].images[0].get_array(), np.ones((1, 1)))
+    assert tops[1].texts[0].get_text() == "|g|" and not tops[1].axison and not tops[1].images
+    assert not tops[2].axison and not tops[2].images and not tops[2].texts
+    lo, hi = _clim(bottoms[1])
+    assert lo == -hi and hi == pytest.approx(np.quantile(np.abs(edges), 0.995))
+    assert 1.0 < hi < 5.0
+
+
+def test_feature_maps_wrap_into_rows():
     img = np.linspace(0, 1, 36).reshape(6, 6)
-    panels = [Panel(f"p{i}", np.ones((1, 1)), img) for i in range(5)]
-    fig = feature_maps_figure(panels, ncols=3, width=1.0)
-    assert len(fig.axes) == 4 * 3
-    assert tuple(fig.get_size_inches()) == pytest.approx((3.0, 2 * 2.05))
-    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titled == ["p0", "p1", "p2", "p3", "p4"]
-    unused = [ax for ax in fig.axes if not ax.get_title() and not ax.images]
-    assert len(unused) == 2 and not any(ax.axison for ax in unused)
-    with pytest.raises(ValueError, match="ncols must be a positive int"):
-        feature_maps_figure(panels, ncols=0)
+    fig = feature_maps([img] * 5, titles=[f"p{i}" for i in range(5)], kernels=[np.ones((1, 1))] * 5, ncols=3,
+                       width=3.0)
+    assert len(fig.axes) == 2 * 5                       # the last row's empty slot is removed
+    assert fig.get_size_inches()[0] == pytest.approx(3.0)
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["p0", "p1", "p2", "p3", "p4"]
+    assert sum(bool(ax.images) for ax in fig.axes) == 10
+
+
+@pytest.mark.parametrize("maps, kwargs, error, match", [
+    ([], {}, ValueError, "non-empty sequence of 2-D arrays"),
+    ("abc", {}, TypeError, "maps must be a sequence of 2-D arrays .*; got str"),
+    (np.zeros((2, 2)), {}, ValueError, r"maps\[0\] must be a non-empty 2-D array; got shape \(2,\)"),
+    ([np.zeros(3)], {}, ValueError, r"maps\[0\] must be a non-empty 2-D array"),
+    ([np.zeros((2, 2), dtype=complex)], {}, TypeError, r"maps\[0\] must be a real numeric array"),
+    ([np.zeros((2, 2))] * 2, dict(titles=["a"]), ValueError, r"titles must have one entry per map \(2\); got 1"),
+    ([np.zeros((2, 2))] * 2, dict(cmap=["gray"]), ValueError, r"cmap must have one entry per map \(2\)"),
+    ([np.zeros((2, 2))] * 2, dict(signed=[True]), ValueError, r"signed must have one entry per map \(2\)"),
+    ([np.zeros((2, 2))] * 2, dict(signed="yes"), TypeError, "signed must be one value or a sequence"),
+    ([np.zeros((2, 2))] * 2, dict(kernels=[None]), ValueError, r"kernels must have one entry per map \(2\)"),
+    ([np.zeros((2, 2))], dict(ncols=0), ValueError, "ncols must be a positive int"),
+    ([np.zeros((2, 2))], dict(ncols="2"), TypeError, "ncols must be a positive int"),
+    ([np.zeros((2, 2))], dict(percentile=40), ValueError, r"percentile must be in \(50, 100\]; got 40"),
+    ([np.zeros((2, 2))], dict(percentile="99"), TypeError, "percentile must be a real number"),
+    ([np.zeros((2, 2))], dict(limits=(1, 0)), ValueError, "limits must be a .low, high. pair"),
+    ([np.zeros((2, 2))], dict(width=0), ValueError, "width must be > 0; got 0"),
+])
+def test_feature_maps_bad_arguments(maps, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        feature_maps(maps, **kwargs)

@@ -8,16 +8,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import sympy  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 import convlab  # noqa: E402
 from convlab.symbolic import correlation_matrix, symbols_array  # noqa: E402
 from convlab.viz import (  # noqa: E402
+    PALETTE,
     HTMLAnimation,
+    colors,
     draw_window,
     filtered_figure,
     matrix_figure,
@@ -32,12 +34,6 @@ W = np.array([1, 2, -1])
 LAYER_OPTIONS = [dict(stride=s, padding=p, dilation=d)
                  for s, p, d in itertools.product((1, 2, 3), (0, 1, "same", "full"), (1, 2))
                  if not (p == "same" and s != 1)]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def minus(v) -> str:
@@ -123,6 +119,9 @@ def test_filtered_figure_aligns_outputs_at_window_centres():
     assert len(same.patches) == 2 + 1     # box: both ends; diff (k=2, scipy centring): the start only
     assert fig.axes[-1].get_xlabel() == "time"
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["signal", "box", "diff"]
+    # the outputs take the colour cycle, leaving the input's colour to the signal
+    assert [to_hex(line.get_color()) for line in valid.get_lines()[:3]] == [
+        to_hex(PALETTE["input"]), *colors(2, skip=[PALETTE["input"]])]
 
 
 def test_filtered_figure_separate_panels():
@@ -143,41 +142,63 @@ def test_matrix_figure():
     ax = fig.axes[0]
     assert ax.get_title() == "4×6 matrix, 12 non-zeros"
     assert sorted(t.get_text() for t in ax.texts) == sorted(["1", "2", "1"] * 4)
-    assert any(isinstance(p, Rectangle) for p in ax.patches)
+    (outline,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert (outline.get_y(), outline.get_width(), outline.get_height()) == (0.5, 6, 1)    # row 1, every column
+    assert ax.get_images()[0].get_clim() == (-2.0, 2.0)
     big = matrix_figure(np.eye(20))
     assert not big.axes[0].texts
+    crowded = matrix_figure(np.full((12, 12), 0.123456), fmt="{:.4f}")      # values too wide for their cells
+    assert not crowded.axes[0].texts
 
 
 def test_argument_errors():
     with pytest.raises(ValueError, match=r"x must be a non-empty 1-D array; got shape \(2, 2\)"):
         sliding_window_figure(np.ones((2, 2)), W)
-    with pytest.raises(TypeError, match="w must be a real numeric array; got dtype complex128"):
+    with pytest.raises(TypeError, match=r"w must be a real numeric array \(integer or floating\); got dtype complex128"):
         sliding_window_figure(X, np.array([1j, 1]))
-    with pytest.raises(TypeError, match="x must be a real numeric array; got dtype object"):
+    with pytest.raises(TypeError, match="x must be a real numeric array .*; got dtype object"):
         sliding_window_figure(symbols_array("x", 4), W)
     with pytest.raises(ValueError, match="either mode .* or stride/padding/dilation"):
         sliding_window_figure(X, W, mode="same", stride=2)
-    with pytest.raises(ValueError, match="mode must be one of"):
+    with pytest.raises(ValueError, match=r"mode must be one of \('valid', 'same', 'full'\); got 'circular'"):
         sliding_window_figure(X, W, mode="circular")
+    with pytest.raises(TypeError, match="mode must be one of"):
+        sliding_window_figure(X, W, mode=1)
     with pytest.raises(ValueError, match="kernel too large"):
         sliding_window_figure([1, 2], W)
     with pytest.raises(ValueError, match=r"step must be an output index in 0..5; got 6"):
         sliding_window_figure(X, W, steps=[6])
-    with pytest.raises(TypeError, match="step must be an int"):
+    with pytest.raises(TypeError, match="step must be a non-negative int; got True of type bool"):
         draw_window(figure().add_subplot(), X, W, step=True)
-    with pytest.raises(TypeError, match="steps must be a non-empty sequence"):
+    with pytest.raises(ValueError, match="step must be a non-negative int; got -1"):
+        draw_window(figure().add_subplot(), X, W, step=-1)
+    with pytest.raises(ValueError, match="steps must hold at least one output index"):
         sliding_window_figure(X, W, steps=[])
+    with pytest.raises(TypeError, match="steps must be a sequence of output indices"):
+        sliding_window_figure(X, W, steps=3)
     with pytest.raises(ValueError, match="more than max_frames=30"):
         sliding_window_animation(np.arange(40), W)
-    with pytest.raises(TypeError, match="kernels must be a non-empty mapping"):
+    with pytest.raises(ValueError, match="max_frames must be a positive int; got 0"):
+        sliding_window_animation(X, W, max_frames=0)
+    with pytest.raises(TypeError, match="kernels must be a mapping of label -> kernel; got list"):
         filtered_figure(X, [W])
-    with pytest.raises(TypeError, match="modes must be a non-empty sequence"):
+    with pytest.raises(ValueError, match="kernels must hold at least one"):
+        filtered_figure(X, {})
+    with pytest.raises(TypeError, match="modes must be a sequence of modes"):
         filtered_figure(X, {"w": W}, modes="same")
-    with pytest.raises(ValueError, match="rate must be a positive number"):
+    with pytest.raises(ValueError, match="modes must hold at least one"):
+        filtered_figure(X, {"w": W}, modes=())
+    with pytest.raises(ValueError, match="rate must be > 0; got 0"):
         filtered_figure(X, {"w": W}, rate=0)
+    with pytest.raises(TypeError, match="rate must be a real number; got True"):
+        filtered_figure(X, {"w": W}, rate=True)
+    with pytest.raises(TypeError, match="separate must be True or False; got 1"):
+        filtered_figure(X, {"w": W}, separate=1)
     with pytest.raises(TypeError, match="substitute numbers"):
         matrix_figure(correlation_matrix(symbols_array("w", 2), 3))
-    with pytest.raises(ValueError, match=r"m must be a non-empty 2-D matrix; got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"m must be a non-empty 2-D array; got shape \(3,\)"):
         matrix_figure([1, 2, 3])
-    with pytest.raises(ValueError, match="step must be an output index"):
+    with pytest.raises(ValueError, match=r"row must be a row index in 0..2; got 3"):
         matrix_figure(sympy.eye(3), row=3)
+    with pytest.raises(TypeError, match="m must be a real numeric array"):
+        matrix_figure(np.eye(2) * 1j)

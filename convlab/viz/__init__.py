@@ -1,24 +1,71 @@
 """Figures and animations for the book, drawn from convlab's own results.
 
-One module per subject; each function returns a matplotlib ``Figure`` (or an
-:class:`~convlab.viz.animation.HTMLAnimation` for animations) and never calls
-``plt.show``. All drawing uses the palette in :mod:`convlab.viz.style`.
+One module per subject, each importable as ``convlab.viz.<module>``:
+
+* :mod:`~convlab.viz.sliding` -- the 1-D sliding window, filtered signals, convolution matrices;
+* :mod:`~convlab.viz.grids` -- 2-D index maps, kernels and the grid of feature maps;
+* :mod:`~convlab.viz.flip` -- where convolution and cross-correlation differ;
+* :mod:`~convlab.viz.channels` -- multi-channel shapes, filter banks, groups;
+* :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
+* :mod:`~convlab.viz.algorithms` -- im2col, spectra, measured times and errors;
+* :mod:`~convlab.viz.animation` -- animations as self-contained HTML;
+* :mod:`~convlab.viz.draw` and :mod:`~convlab.viz.style` -- the drawing layer and
+  the look (palette, colour cycle, signed colormap, text sizes) they all share.
+
+Every public name of every module is also available here, e.g.
+``convlab.viz.feature_maps`` is ``convlab.viz.grids.feature_maps``. Figure
+functions return a matplotlib ``Figure`` (or an
+:class:`~convlab.viz.animation.HTMLAnimation`) and never call ``plt.show``.
 """
 
-from . import algorithms, channels, fields, grids
-from .animation import HTMLAnimation, animate
+from . import algorithms, animation, channels, draw, fields, flip, grids, sliding, style
+from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
+from .animation import HTMLAnimation, animate, still_frames
+from .channels import channel_cmap, connectivity, conv_shapes, filter_bank, group_connectivity, rgb_channels
+from .draw import bare, cell, heatmap, number, panel_grid, symmetric_limit, text_color, text_width
+from .fields import dense_matrix, fields_on_image, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
+from .grids import animate_index_map, draw_index_map, draw_kernel, feature_maps, index_map_figure
 from .sliding import (
-                      draw_window,
-                      filtered_figure,
-                      matrix_figure,
-                      sliding_window_animation,
-                      sliding_window_figure,
+    draw_window,
+    filtered_figure,
+    matrix_figure,
+    sliding_window_animation,
+    sliding_window_figure,
 )
-from .style import PALETTE, figure
+from .style import (
+    CYCLE,
+    FONT_LARGE,
+    FONT_NORMAL,
+    FONT_SMALL,
+    PAGE_WIDTH,
+    PALETTE,
+    SIGNED_CMAP,
+    colors,
+    figure,
+    signed_cmap,
+)
 
-__all__ = ["HTMLAnimation", "algorithms", "channels", "fields", "grids", "PALETTE", "animate",
-           "compare_kernels", "figure",
-           "flip_comparison", "pairing_diagram",
-           "draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation",
-           "sliding_window_figure"]
+__all__ = [
+    # modules
+    "algorithms", "animation", "channels", "draw", "fields", "flip", "grids", "sliding", "style",
+    # algorithms
+    "accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure",
+    # animation
+    "HTMLAnimation", "animate", "still_frames",
+    # channels
+    "channel_cmap", "connectivity", "conv_shapes", "filter_bank", "group_connectivity", "rgb_channels",
+    # draw
+    "bare", "cell", "heatmap", "number", "panel_grid", "symmetric_limit", "text_color", "text_width",
+    # fields
+    "dense_matrix", "fields_on_image", "receptive_field_cone",
+    # flip
+    "compare_kernels", "flip_comparison", "pairing_diagram",
+    # grids
+    "animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure",
+    # sliding
+    "draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation", "sliding_window_figure",
+    # style
+    "CYCLE", "FONT_LARGE", "FONT_NORMAL", "FONT_SMALL", "PAGE_WIDTH", "PALETTE", "SIGNED_CMAP", "colors",
+    "figure", "signed_cmap",
+]

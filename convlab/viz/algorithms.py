@@ -4,52 +4,32 @@ convolution, and measured times and errors of the methods."""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter
 
+from .._validate import positive_int, real_array
 from ..conv import conv1d, convolve, unfold
 from ..shapes import output_size
-from ..timing import Sweep
-from .style import PALETTE, figure
+from ..sweeps import Sweep
+from .draw import _index, _real, bare, cell, heatmap, number, panel_grid, text_color, text_width
+from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
+
+__all__ = ["accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure"]
+
+_PAD = 0.035   # inches of room beside a value written in a cell
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")
-    return int(value)
-
-
-def _real_array(name: str, value, ndim: int) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.ndim != ndim or 0 in arr.shape:
-        raise ValueError(f"{name} must be a non-empty {ndim}-D array; got shape {arr.shape}")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-    return arr
-
-
-def _frame(ax, x0: float, y0: float, width: float, height: float, **kwargs) -> None:
-    """A rectangle outline in the highlight colour around the cells ``[x0, x0 + width)`` etc."""
-    kwargs.setdefault("linewidth", 2.0)
-    ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), width, height, fill=False,
-                           edgecolor=PALETTE["highlight"], zorder=3, **kwargs))
-
-
-def _write_values(ax, values: np.ndarray, dark) -> None:
-    """Each value in its cell, in white where ``dark(value)`` (a dark cell), else black."""
-    for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, f"{v + 0.0:.2g}", ha="center", va="center", fontsize=6,
-                color="white" if dark(v) else "black")
+def _fit(values: np.ndarray, fmt: str) -> float:
+    """Width in inches of a cell that holds the widest of ``values`` written with ``fmt``."""
+    return max(text_width(number(v, fmt)) for v in values.flat) + _PAD
 
 
 def column_matrix_figure(x, kernel_size: int, *, kernel=None, patch: int = 0, stride: int = 1,
-                         dilation: int = 1, annotate: bool | None = None,
-                         width: float = 8.0) -> Figure:
+                         dilation: int = 1, annotate: bool | None = None, fmt: str = "{:.2g}",
+                         width: float = PAGE_WIDTH) -> Figure:
     """im2col as a picture: an image, its column matrix, and one matrix product.
 
     The column matrix is :func:`convlab.unfold` of the image: one column per
@@ -57,8 +37,9 @@ def column_matrix_figure(x, kernel_size: int, *, kernel=None, patch: int = 0, st
     Patch ``patch`` is framed in the image and its column framed in the
     matrix. With a ``kernel``, the figure is laid out as the matrix product
     ``kernel row (1, k*k) @ column matrix (k*k, L) = output row (1, L)``,
-    with the kernel row below-left of the matrix and the output below it, so
-    that each output sits under the column it is computed from.
+    with the kernel row below-left of the matrix (under the image) and the
+    output below it, so that each output sits under the column it is
+    computed from.
 
     Parameters
     ----------
@@ -73,8 +54,11 @@ def column_matrix_figure(x, kernel_size: int, *, kernel=None, patch: int = 0, st
     stride, dilation : int
         As in :func:`convlab.unfold`.
     annotate : bool, optional
-        Write the values in the cells; by default when the matrix has at
-        most 400 cells.
+        Write the values in the cells; by default when they fit at the
+        book's smallest text size (where the outputs do not, only the framed
+        one is written).
+    fmt : str
+        Format of the values that are not integral.
     width : float
         Figure width in inches.
 
@@ -92,64 +76,65 @@ def column_matrix_figure(x, kernel_size: int, *, kernel=None, patch: int = 0, st
     >>> len(fig.axes), fig.axes[1].get_images()[0].get_array().shape
     (4, (9, 4))
     """
-    img = _real_array("x", x, 2)
-    k = _positive_int("kernel_size", kernel_size)
-    stride = _positive_int("stride", stride)
-    dilation = _positive_int("dilation", dilation)
+    img = real_array("x", x, 2)
+    k = positive_int("kernel_size", kernel_size)
+    stride = positive_int("stride", stride)
+    dilation = positive_int("dilation", dilation)
+    width = _real("width", width, 0.0)
     cols = unfold(img[np.newaxis, np.newaxis], k, stride=stride, dilation=dilation)[0]   # (k*k, L)
     out_w = output_size(img.shape[1], k, stride=stride, dilation=dilation)
-    n_cols = cols.shape[1]
-    if isinstance(patch, bool) or not isinstance(patch, numbers.Integral) or not 0 <= patch < n_cols:
-        raise ValueError(f"patch must be an output position in 0..{n_cols - 1}; got {patch!r}")
-    w_row = None
+    kk, n_cols = cols.shape
+    patch = _index("patch", patch, n_cols, "an output position")
+    w_row = y_row = None
     if kernel is not None:
-        w_arr = _real_array("kernel", kernel, 2)
+        w_arr = real_array("kernel", kernel, 2)
         if w_arr.shape != (k, k):
             raise ValueError(f"kernel must have shape ({k}, {k}); got {w_arr.shape}")
         w_row = w_arr.reshape(1, -1)
+        y_row = w_row @ cols
+    # cell widths: wide enough for the written values if they fit on the page, else all alike
+    usable = width - 0.3
+    need_k = _fit(w_row, "{:.2g}") if w_row is not None else _fit(cols[:, :1], fmt)
+    need_c = _fit(cols, fmt)
     if annotate is None:
-        annotate = cols.size <= 400
-    kk = k * k
-    img_w = img.shape[1] * (kk + 1) / img.shape[0]          # the image as tall as the matrix and a row
-    height = width * (kk + 1.6) / (img_w + kk + n_cols + 2)
-    fig = figure(width, max(height, 2.0))
-    grid = fig.add_gridspec(2, 3, width_ratios=[img_w, kk, n_cols], height_ratios=[kk, 1])
+        annotate = kk * need_k + n_cols * need_c <= usable
+    k_cell, c_cell = (need_k, need_c) if annotate else (1.0, 1.0)
+    scale = usable / (kk * k_cell + n_cols * c_cell)
+    k_cell, c_cell = k_cell * scale, c_cell * scale
+    row_h = float(np.clip(0.7 * c_cell, 0.16, 0.3))        # rows need only the height of a line
+    left = max(kk * k_cell, kk * row_h * img.shape[1] / img.shape[0])      # the image above the kernel row
+    fig = figure(width, (kk + 1) * row_h + 0.9)
+    grid = fig.add_gridspec(2, 2, width_ratios=[left, usable - left], height_ratios=[kk, 1])
     lo, hi = float(img.min()), float(img.max())
-    shade = dict(cmap="gray", vmin=lo, vmax=hi if hi > lo else lo + 1, interpolation="nearest")
+    shade = dict(signed=False, vmin=lo, vmax=hi if hi > lo else lo + 1, fmt=fmt)
+    frame = dict(edge=PALETTE["highlight"], lw=2.0, z=3)
 
-    ax_img = fig.add_subplot(grid[:, 0])
-    ax_img.imshow(img, **shade)
-    oi, oj = divmod(int(patch), out_w)
-    for a in range(k):
-        for b in range(k):
-            _frame(ax_img, oj * stride + b * dilation, oi * stride + a * dilation, 1, 1, linewidth=1.2)
-    ax_img.set_title(f"image {img.shape[0]}x{img.shape[1]}, patch {patch}", fontsize=9)
+    ax_img = fig.add_subplot(grid[0, 0])
+    heatmap(ax_img, img, **shade)
+    oi, oj = divmod(patch, out_w)
+    for a, b in np.ndindex(k, k):
+        cell(ax_img, oj * stride + b * dilation, oi * stride + a * dilation, **{**frame, "lw": 1.2})
+    ax_img.set_title(f"image {img.shape[0]}x{img.shape[1]}, patch {patch}", fontsize=FONT_NORMAL)
 
-    ax_cols = fig.add_subplot(grid[0, 2])
-    ax_cols.imshow(cols, aspect="auto", **shade)
-    _frame(ax_cols, patch, 0, 1, kk)
-    ax_cols.set_title(f"column matrix unfold(x, {k}): {kk} x {n_cols}", fontsize=9)
-    if annotate:
-        _write_values(ax_cols, cols, lambda v: v < (lo + hi) / 2)
+    ax_cols = fig.add_subplot(grid[0, 1])
+    heatmap(ax_cols, cols, annotate=annotate, aspect="auto", **shade)
+    cell(ax_cols, patch, (kk - 1) / 2, size=(1, kk), **frame)
+    ax_cols.set_title(f"column matrix unfold(x, {k}): {kk} x {n_cols}", fontsize=FONT_NORMAL)
     axes = [ax_img, ax_cols]
     if w_row is not None:
-        ax_w = fig.add_subplot(grid[1, 1])
-        limit = float(np.max(np.abs(w_row))) or 1.0
-        ax_w.imshow(w_row, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto", interpolation="nearest")
-        ax_w.set_xlabel(f"kernel row (1, {kk})", fontsize=8)
-        ax_y = fig.add_subplot(grid[1, 2])
-        y_row = w_row @ cols
-        ax_y.imshow(y_row, cmap="viridis", aspect="auto", interpolation="nearest")
-        _frame(ax_y, patch, 0, 1, 1)
-        ax_y.set_xlabel(f"output row (1, {n_cols}) = kernel row @ column matrix", fontsize=8)
-        if annotate:
-            _write_values(ax_w, w_row, lambda v: abs(v) > 0.6 * limit)
-            for j, v in enumerate(y_row[0]):
-                ax_y.text(j, 0, f"{v + 0.0:.2g}", ha="center", va="center", fontsize=6, color="white")
+        ax_w = fig.add_subplot(grid[1, 0])
+        heatmap(ax_w, w_row, annotate=annotate, aspect="auto")
+        ax_w.set_xlabel(f"kernel row (1, {kk})", fontsize=FONT_SMALL)
+        ax_y = fig.add_subplot(grid[1, 1])
+        every = annotate and _fit(y_row, fmt) <= c_cell
+        image = heatmap(ax_y, y_row, annotate=every, fmt=fmt, aspect="auto")
+        v = y_row[0, patch]
+        cell(ax_y, patch, 0, text=number(v, fmt) if annotate and not every else "",
+             color=text_color(image.cmap(image.norm(v))), **frame)
+        ax_y.set_xlabel(f"output row (1, {n_cols}) = kernel row @ column matrix", fontsize=FONT_SMALL)
         axes += [ax_w, ax_y]
     for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        bare(ax)
     return fig
 
 
@@ -158,7 +143,7 @@ def _log_magnitude(spectrum: np.ndarray) -> np.ndarray:
     return np.log10(magnitude + 1e-12 * max(float(magnitude.max()), 1e-300))
 
 
-def spectra_figure(image, kernel, *, width: float = 9.0) -> Figure:
+def spectra_figure(image, kernel, *, width: float = PAGE_WIDTH) -> Figure:
     """The convolution theorem on an image: spectra, their product, and its inverse.
 
     The image and the kernel are zero-padded to the full output size
@@ -190,8 +175,8 @@ def spectra_figure(image, kernel, *, width: float = 9.0) -> Figure:
     >>> [ax.get_images()[0].get_array().shape for ax in fig.axes]
     [(10, 10), (10, 10), (10, 10), (10, 10)]
     """
-    img = _real_array("image", image, 2).astype(float)
-    ker = _real_array("kernel", kernel, 2).astype(float)
+    img = real_array("image", image, 2).astype(float)
+    ker = real_array("kernel", kernel, 2).astype(float)
     if ker.shape[0] > img.shape[0] or ker.shape[1] > img.shape[1]:
         raise ValueError(f"kernel {ker.shape} must not be larger than the image {img.shape}")
     full = (img.shape[0] + ker.shape[0] - 1, img.shape[1] + ker.shape[1] - 1)
@@ -203,24 +188,19 @@ def spectra_figure(image, kernel, *, width: float = 9.0) -> Figure:
               (_log_magnitude(spec_w), "kernel, zero-padded $|W|$", "magma"),
               (_log_magnitude(product), "product $|X \\cdot W|$", "magma"),
               (filtered, "inverse FFT of the product", "gray")]
-    aspect = full[0] / full[1]
-    fig = figure(width, width / 4 * aspect + 0.5)
-    axes = fig.subplots(1, 4)
+    column = _real("width", width, 0.0) / 4
+    fig, axes = panel_grid(4, 4, panel_size=(column, column * full[0] / full[1] + 0.3), extra_height=0.3)
     for ax, (data, title, cmap) in zip(axes, panels):
-        if cmap == "magma":
-            top = float(data.max())
-            ax.imshow(data, cmap=cmap, vmin=top - 6, vmax=top, interpolation="nearest")
-        else:
-            ax.imshow(data, cmap=cmap, interpolation="nearest")
-        ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.text(0.5, 0.01, "spectra: log10 of the magnitude, zero frequency in the centre, 6 decades shown",
-             ha="center", fontsize=8, color=PALETTE["muted"])
+        top = float(data.max())
+        decades = dict(vmin=top - 6, vmax=top) if cmap == "magma" else {}
+        heatmap(ax, data, signed=False, cmap=cmap, **decades)
+        bare(ax).set_title(title, fontsize=FONT_SMALL)
+    fig.supxlabel("spectra: log10 of the magnitude, zero frequency in the centre, 6 decades shown",
+                  fontsize=FONT_SMALL, color=PALETTE["muted"])
     return fig
 
 
-def circular_figure(x, w, *, width: float = 8.0) -> Figure:
+def circular_figure(x, w, *, width: float = PAGE_WIDTH) -> Figure:
     """Circular against linear convolution: what wraps around without zero padding.
 
     Three stem plots: the signal-processing convolution ``x * w`` in full
@@ -252,8 +232,8 @@ def circular_figure(x, w, *, width: float = 8.0) -> Figure:
     >>> [len(ax.containers[0].markerline.get_ydata()) for ax in fig.axes]
     [5, 4, 5]
     """
-    sig = _real_array("x", x, 1).astype(float)
-    ker = _real_array("w", w, 1).astype(float)
+    sig = real_array("x", x, 1).astype(float)
+    ker = real_array("w", w, 1).astype(float)
     n, k = len(sig), len(ker)
     if k > n:
         raise ValueError(f"w (length {k}) must not be longer than x (length {n})")
@@ -266,8 +246,7 @@ def circular_figure(x, w, *, width: float = 8.0) -> Figure:
 
     wrapped = circular(sig)
     padded = circular(np.concatenate([sig, np.zeros(k - 1)]))
-    fig = figure(width, 5.2)
-    axes = fig.subplots(3, 1, sharex=True)
+    fig, axes = panel_grid(3, 1, panel_size=(_real("width", width, 0.0), 1.75), sharex=True)
     rows = [(linear, f"linear: convolve(x, w, 'full'), length n+k-1 = {n + k - 1}", n),
             (wrapped, f"circular, length n = {n}: the tail wraps onto the first {k - 1} samples", None),
             (padded, f"circular after zero padding to n+k-1 = {n + k - 1}: equals the linear one", n)]
@@ -283,9 +262,9 @@ def circular_figure(x, w, *, width: float = 8.0) -> Figure:
             ax.scatter(idx[:k - 1], values[:k - 1], s=50, marker="s", facecolor="none",
                        edgecolor=PALETTE["highlight"], zorder=3, label="head + wrapped tail")
         ax.axhline(0, color=PALETTE["muted"], linewidth=0.6)
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=FONT_NORMAL)
         if k > 1:
-            ax.legend(fontsize=7, loc="upper right")
+            ax.legend(fontsize=FONT_SMALL, loc="upper right")
     axes[-1].set_xlabel("sample index")
     return fig
 
@@ -295,12 +274,12 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
     """Measured time against kernel size, log-log, one line per method.
 
     The first size at which ``crossover[1]`` beats ``crossover[0]``
-    (:meth:`convlab.timing.Sweep.crossover`) is marked with a dashed line.
+    (:meth:`convlab.sweeps.Sweep.crossover`) is marked with a dashed line.
 
     Parameters
     ----------
     sweep : Sweep or mapping of title to Sweep
-        From :func:`convlab.timing.kernel_sweep`; a mapping gives one panel each.
+        From :func:`convlab.sweeps.kernel_sweep`; a mapping gives one panel each.
     crossover : (str, str)
         The two methods whose crossover is marked (skipped if either is missing).
     width : float, optional
@@ -309,23 +288,27 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
     Returns
     -------
     matplotlib.figure.Figure
+        One log-log panel per sweep.
 
     Examples
     --------
-    >>> from convlab.timing import Sweep
+    >>> from convlab.sweeps import Sweep
     >>> from convlab.viz.algorithms import sweep_figure
     >>> s = Sweep("kernel size k", (3, 9, 27), {"im2col": (1e-4, 3e-4, 9e-4), "fft": (5e-4, 5e-4, 5e-4)})
     >>> fig = sweep_figure(s)
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['im2col', 'fft', 'crossover k = 27']
     """
-    sweeps = {"": sweep} if isinstance(sweep, Sweep) else dict(sweep)
-    if not sweeps or not all(isinstance(s, Sweep) for s in sweeps.values()):
-        raise TypeError("sweep must be a convlab.timing.Sweep or a non-empty mapping of them")
+    sweeps = {"": sweep} if isinstance(sweep, Sweep) else sweep
+    if not isinstance(sweeps, Mapping) or not all(isinstance(s, Sweep) for s in sweeps.values()):
+        raise TypeError(f"sweep must be a convlab.sweeps.Sweep or a mapping of title -> Sweep; "
+                        f"got {type(sweep).__name__}")
+    if not sweeps:
+        raise ValueError("sweep must hold at least one Sweep; got an empty mapping")
     colors = {"im2col": PALETTE["input"], "fft": PALETTE["kernel"], "loop": PALETTE["muted"],
               "auto": PALETTE["output"]}
-    fig = figure(width or 4.2 * len(sweeps), 3.2)
-    axes = np.atleast_1d(fig.subplots(1, len(sweeps)))
+    width = min(PAGE_WIDTH, 4.2 * len(sweeps)) if width is None else _real("width", width, 0.0)
+    fig, axes = panel_grid(len(sweeps), panel_size=(width / len(sweeps), 3.2))
     for ax, (title, s) in zip(axes, sweeps.items()):
         for method, times in s.times.items():
             ax.loglog(s.sizes, np.asarray(times, dtype=float) * 1e3, marker="o", markersize=4,
@@ -341,8 +324,8 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
         ax.set_xlabel(s.label)
         ax.set_ylabel("median time (ms)")
         if title:
-            ax.set_title(title, fontsize=9)
-        ax.legend(fontsize=8)
+            ax.set_title(title, fontsize=FONT_NORMAL)
+        ax.legend(fontsize=FONT_SMALL)
         ax.grid(True, which="both", alpha=0.3)
     return fig
 
@@ -366,6 +349,7 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     Returns
     -------
     matplotlib.figure.Figure
+        A single log-log axes.
 
     Examples
     --------
@@ -374,27 +358,24 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['float64', 'float64 bound']
     """
-    n = np.asarray(lengths, dtype=float)
-    if n.ndim != 1 or len(n) == 0:
-        raise ValueError("lengths must be a non-empty sequence")
+    n = real_array("lengths", lengths, 1).astype(float)
+    if not isinstance(errors, Mapping) or not isinstance(bounds or {}, Mapping):
+        raise TypeError("errors and bounds must be mappings of label -> one value per length")
     bounds = dict(bounds or {})
-    for name, series in list(errors.items()) + list(bounds.items()):
-        if len(series) != len(n):
-            raise ValueError(f"{name!r} must have one value per length ({len(n)}); got {len(series)}")
-    cycle = [PALETTE["kernel"], PALETTE["input"], PALETTE["output"], PALETTE["highlight"]]
-    fig = figure(width, 3.4)
+    series = {name: real_array(f"errors[{name!r}]", v, 1) for name, v in errors.items()}
+    series.update({f"{name} bound": real_array(f"bounds[{name!r}]", v, 1) for name, v in bounds.items()})
+    for name, values in series.items():
+        if len(values) != len(n):
+            raise ValueError(f"{name!r} must have one value per length ({len(n)}); got {len(values)}")
+    fig = figure(_real("width", width, 0.0), 3.4)
     ax = fig.add_subplot()
-    for i, (name, series) in enumerate(errors.items()):
-        color = cycle[i % len(cycle)]
-        ax.loglog(n, np.asarray(series, dtype=float), marker="o", markersize=4, color=color, label=name)
+    for (name, values), color in zip(errors.items(), colors(len(errors))):
+        ax.loglog(n, np.asarray(values, dtype=float), marker="o", markersize=4, color=color, label=name)
         if name in bounds:
             ax.loglog(n, np.asarray(bounds[name], dtype=float), linestyle="--", color=color,
                       label=f"{name} bound")
     ax.set_xlabel("signal length n")
     ax.set_ylabel("max error / (max|x| sum|w|)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=FONT_SMALL)
     return fig
-
-
-__all__ = ["accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure"]

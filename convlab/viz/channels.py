@@ -1,5 +1,8 @@
-"""Figures for multi-channel convolution: tensor shapes as 3-D blocks, feature-map
-grids, the channels of a colour image, and which channels ``groups`` connects."""
+"""Figures for multi-channel convolution: tensor shapes as 3-D blocks, a filter
+bank, the channels of a colour image, and which channels ``groups`` connects.
+
+(The grid of feature maps is :func:`convlab.viz.grids.feature_maps`.)
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,14 @@ from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
+from .._validate import positive_int, real_array, shape_tuple
 from ..conv import conv2d
 from ..shapes import conv_output_shape
-from .style import PALETTE, figure
+from .draw import _index, _one_each, _real, bare, heatmap, number, panel_grid, text_width
+from .grids import draw_kernel
+from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
+
+__all__ = ["channel_cmap", "connectivity", "conv_shapes", "filter_bank", "group_connectivity", "rgb_channels"]
 
 _DEPTH = (0.55, 0.35)  # screen offset of one channel along the depth axis
 
@@ -58,13 +66,6 @@ def _block(ax, x0: float, y0: float, depth: int, height: int, width: int, color:
     return x0 + width + dx, y0 + height + dy
 
 
-def _shape(name: str, shape, ndim: int) -> tuple[int, ...]:
-    shape = tuple(shape)
-    if len(shape) != ndim or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1
-                                 for v in shape):
-        raise ValueError(f"{name} must be a tuple of {ndim} positive ints; got {shape!r}")
-    return tuple(int(v) for v in shape)
-
 
 def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, padding=0,
                 dilation=1, highlight: int = 0) -> Figure:
@@ -90,6 +91,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     Returns
     -------
     matplotlib.figure.Figure
+        One axes with the three blocks and their shapes.
 
     Examples
     --------
@@ -99,19 +101,17 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     output $y$
     $(C_{out}, H', W')$ = (4, 4, 4)
     """
-    c_in, h, w = _shape("x_shape", x_shape, 3)
-    c_out, c_in_w, kh, kw = _shape("w_shape", w_shape, 4)
+    c_in, h, w = shape_tuple("x_shape", x_shape, 3)
+    c_out, c_in_w, kh, kw = shape_tuple("w_shape", w_shape, 4)
     if c_in_w != c_in:
         raise ValueError(f"w_shape[1] must equal the input channels C_in={c_in}; "
                          f"got w_shape={tuple(w_shape)}")
-    if isinstance(highlight, bool) or not isinstance(highlight, numbers.Integral) \
-            or not 0 <= highlight < c_out:
-        raise ValueError(f"highlight must be a filter index in 0..{c_out - 1}; got {highlight!r}")
+    highlight = _index("highlight", highlight, c_out, "a filter index")
     ho, wo = conv_output_shape((c_in, h, w), (c_out, c_in, kh, kw), stride=stride, padding=padding,
                                dilation=dilation)
     fig = figure(7.0, 3.4)
     ax = fig.add_subplot()
-    label = dict(ha="center", va="top", fontsize=9)
+    label = dict(ha="center", va="top", fontsize=FONT_SMALL)
     right, _ = _block(ax, 0, 0, c_in, h, w, PALETTE["input"])
     ax.text(right / 2, -0.8, f"input $x$\n$(C_{{in}}, H, W)$ = {(c_in, h, w)}", **label)
     # the filters, stacked top to bottom; filter 0 on top
@@ -145,99 +145,18 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     ax.set_xlim(-1, oright + 1)
     ax.set_ylim(min(-3.5, y_top - span - 3.5), max(otop, y_top, h + c_in * _DEPTH[1]) + 1)
     ax.set_aspect("equal")
-    ax.axis("off")
+    bare(ax, frame=False)
     return fig
 
-
-def feature_maps(maps, *, titles: Sequence[str] | None = None, ncols: int | None = None,
-                 cmap: str | Sequence[str] = "gray", symmetric: bool | Sequence[bool] = False,
-                 percentile: float = 100.0, width: float = 8.0, suptitle: str | None = None) -> Figure:
-    """A grid of 2-D maps (channels, filters or feature maps), one panel each.
-
-    Parameters
-    ----------
-    maps : array_like
-        A sequence of 2-D arrays (all of one shape), e.g. ``y[0]`` of shape
-        ``(C_out, H, W)``.
-    titles : sequence of str, optional
-        One title per panel.
-    ncols : int, optional
-        Panels per row (default: all in one row, at most 4).
-    cmap : str or sequence of str
-        One colormap for all panels or one per panel.
-    symmetric : bool or sequence of bool
-        Centre the colour scale on zero (for signed maps with a diverging
-        ``cmap`` such as ``"RdBu_r"``); one value for all panels or one per panel.
-    percentile : float
-        Each panel's colour scale ends at this percentile of its values
-        (of their magnitudes when ``symmetric``), so that a few extreme
-        values do not wash out the rest; 100 uses the full range.
-    width : float
-        Figure width in inches; the height follows the maps' aspect ratio.
-    suptitle : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convlab.viz.channels import feature_maps
-    >>> fig = feature_maps(np.arange(24.0).reshape(6, 2, 2), ncols=3, titles=list("abcdef"))
-    >>> len(fig.axes), fig.axes[4].get_title()
-    (6, 'e')
-    """
-    arrs = [np.asarray(m) for m in maps]
-    if not arrs or any(a.ndim != 2 for a in arrs):
-        raise ValueError("maps must be a non-empty sequence of 2-D arrays")
-    if any(a.dtype.kind not in "iuf" for a in arrs):
-        raise TypeError("maps must hold real numbers")
-    n = len(arrs)
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles must have one entry per map ({n}); got {len(titles)}")
-    cmaps = [cmap] * n if isinstance(cmap, str) else list(cmap)
-    if len(cmaps) != n:
-        raise ValueError(f"cmap must be a str or one colormap per map ({n}); got {len(cmaps)}")
-    symmetric = [symmetric] * n if isinstance(symmetric, (bool, np.bool_)) else list(symmetric)
-    if len(symmetric) != n:
-        raise ValueError(f"symmetric must be a bool or one bool per map ({n}); got {len(symmetric)}")
-    if ncols is None:
-        ncols = min(n, 4)
-    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
-    if not 50 < percentile <= 100:
-        raise ValueError(f"percentile must be in (50, 100]; got {percentile!r}")
-    nrows = -(-n // ncols)
-    aspect = arrs[0].shape[0] / arrs[0].shape[1]
-    extra = 0.35 if titles is not None else 0.1
-    height = nrows * (width / ncols * aspect + extra) + (0.3 if suptitle else 0)
-    fig = figure(width, height)
-    for i, (a, cm, sym) in enumerate(zip(arrs, cmaps, symmetric)):
-        ax = fig.add_subplot(nrows, ncols, i + 1)
-        if sym:
-            m = float(np.percentile(np.abs(a), percentile)) or 1.0
-            kw = dict(vmin=-m, vmax=m)
-        else:
-            lo, hi = np.percentile(a, [100 - percentile, percentile])
-            kw = dict(vmin=float(lo), vmax=float(hi))
-        ax.imshow(a, cmap=cm, interpolation="nearest", **kw)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-    if suptitle:
-        fig.suptitle(suptitle, fontsize=10)
-    return fig
 
 
 def filter_bank(w, *, filter_names: Sequence[str] | None = None,
                 channel_names: Sequence[str] | None = None, annotate: bool | None = None,
-                cell: float = 0.9) -> Figure:
+                cell: float | None = None) -> Figure:
     """A weight ``(C_out, C_in, kh, kw)`` as a grid: one row per filter, one column per input channel.
 
-    All kernels share one zero-centred colour scale (``RdBu_r``), so weights
-    can be compared across filters and channels.
+    All kernels share one zero-centred colour scale (the signed colormap), so
+    weights can be compared across filters and channels.
 
     Parameters
     ----------
@@ -247,12 +166,14 @@ def filter_bank(w, *, filter_names: Sequence[str] | None = None,
         Row and column labels.
     annotate : bool, optional
         Write each weight in its cell; by default only for kernels of at most 3x3.
-    cell : float
-        Size of one kernel panel in inches.
+    cell : float, optional
+        Size of one kernel panel in inches; by default large enough for the
+        written weights.
 
     Returns
     -------
     matplotlib.figure.Figure
+        ``C_out * C_in`` axes, filter by filter.
 
     Examples
     --------
@@ -262,33 +183,25 @@ def filter_bank(w, *, filter_names: Sequence[str] | None = None,
     >>> len(fig.axes), fig.axes[2].get_title()
     (6, 'B')
     """
-    arr = np.asarray(w)
-    if arr.ndim != 4 or 0 in arr.shape:
-        raise ValueError(f"w must have shape (C_out, C_in, kh, kw); got {arr.shape}")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError("w must hold real numbers")
-    c_out, c_in, kh, kw = arr.shape
-    for name, labels, size in (("filter_names", filter_names, c_out), ("channel_names", channel_names, c_in)):
-        if labels is not None and len(labels) != size:
-            raise ValueError(f"{name} must have {size} entries; got {len(labels)}")
+    arr = real_array("w", w, 4)
+    c_out, c_in, kh, kw = shape_tuple("w.shape", arr.shape, 4)
+    rows = filter_names and _one_each("filter_names", filter_names, c_out, (), "filter")
+    columns = channel_names and _one_each("channel_names", channel_names, c_in, (), "channel")
     if annotate is None:
         annotate = max(kh, kw) <= 3
+    if cell is None:
+        widest = max(text_width(number(v, "{:.2g}")) for v in arr.flat) if annotate else 0.0
+        cell = max(0.9, (widest + 0.08) * kw)
+    cell = _real("cell", cell, 0.0)
     limit = float(np.max(np.abs(arr))) or 1.0
-    fig = figure(cell * c_in + (1.4 if filter_names is not None else 0.2), cell * c_out + 0.4)
-    axes = np.asarray(fig.subplots(c_out, c_in, squeeze=False))
-    for o, c in np.ndindex(c_out, c_in):
-        ax = axes[o, c]
-        ax.imshow(arr[o, c], cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if annotate:
-            for (i, j), v in np.ndenumerate(arr[o, c]):
-                ax.text(j, i, f"{v + 0.0:.2g}", ha="center", va="center", fontsize=6,
-                        color="white" if abs(v) > 0.6 * limit else "black")
-        if o == 0 and channel_names is not None:
-            ax.set_title(channel_names[c], fontsize=9)
-        if c == 0 and filter_names is not None:
-            ax.set_ylabel(filter_names[o], fontsize=8, rotation=0, ha="right", va="center")
+    fig, axes = panel_grid(c_out * c_in, c_in, panel_size=(cell, cell), extra_height=0.4,
+                           extra_width=1.6 if rows is not None else 0.2)
+    for (o, c), ax in zip(np.ndindex(c_out, c_in), axes):
+        draw_kernel(ax, arr[o, c], annotate=annotate, limit=limit)
+        if o == 0 and columns is not None:
+            ax.set_title(columns[c], fontsize=FONT_NORMAL)
+        if c == 0 and rows is not None:
+            ax.set_ylabel(rows[o], fontsize=FONT_NORMAL, rotation=0, ha="right", va="center")
     return fig
 
 
@@ -304,8 +217,20 @@ def channel_cmap(color: str) -> mcolors.LinearSegmentedColormap:
     return mcolors.LinearSegmentedColormap.from_list(f"black_{color}", ["black", color])
 
 
-def rgb_channels(image, *, width: float = 8.0) -> Figure:
+def rgb_channels(image, *, width: float = PAGE_WIDTH) -> Figure:
     """A colour image ``(3, H, W)`` in [0, 1] and its red, green and blue channels.
+
+    Parameters
+    ----------
+    image : array_like
+        Real, shape ``(3, H, W)``, channels first as in convlab.
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four axes: the image, then its channels in order.
 
     Examples
     --------
@@ -315,21 +240,18 @@ def rgb_channels(image, *, width: float = 8.0) -> Figure:
     >>> [ax.get_title() for ax in fig.axes]
     ['RGB image $x$', 'channel 1: red', 'channel 2: green', 'channel 3: blue']
     """
-    img = np.asarray(image, dtype=float)
-    if img.ndim != 3 or img.shape[0] != 3:
+    img = real_array("image", image, 3)
+    if img.shape[0] != 3:
         raise ValueError(f"image must have shape (3, H, W); got {img.shape}")
-    names = ["red", "green", "blue"]
-    aspect = img.shape[1] / img.shape[2]
-    fig = figure(width, width / 4 * aspect + 0.4)
-    axes = fig.subplots(1, 4)
+    width = _real("width", width, 0.0)
+    fig, axes = panel_grid(4, 4, panel_size=(width / 4, width / 4 * img.shape[1] / img.shape[2] + 0.4))
     axes[0].imshow(np.clip(img.transpose(1, 2, 0), 0, 1))
-    axes[0].set_title("RGB image $x$", fontsize=9)
-    for c, (ax, name) in enumerate(zip(axes[1:], names)):
-        ax.imshow(img[c], cmap=channel_cmap(name), vmin=0, vmax=1)
-        ax.set_title(f"channel {c + 1}: {name}", fontsize=9)
+    axes[0].set_title("RGB image $x$", fontsize=FONT_NORMAL)
+    for c, (ax, name) in enumerate(zip(axes[1:], ["red", "green", "blue"])):
+        heatmap(ax, img[c], signed=False, cmap=channel_cmap(name), vmin=0, vmax=1)
+        ax.set_title(f"channel {c + 1}: {name}", fontsize=FONT_NORMAL)
     for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        bare(ax)
     return fig
 
 
@@ -353,9 +275,8 @@ def connectivity(c_in: int, c_out: int, groups: int = 1) -> np.ndarray:
     array([[1, 1, 0, 0],
            [0, 0, 1, 1]])
     """
-    for name, v in (("c_in", c_in), ("c_out", c_out), ("groups", groups)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-            raise ValueError(f"{name} must be a positive int; got {v!r}")
+    c_in, c_out, groups = (positive_int(name, v) for name, v in (("c_in", c_in), ("c_out", c_out),
+                                                                 ("groups", groups)))
     x = np.eye(c_in, dtype=np.int64)[:, :, np.newaxis, np.newaxis]     # (batch=c_in, C_in, 1, 1)
     w = np.ones((c_out, c_in // groups, 1, 1), dtype=np.int64)
     y = conv2d(x, w, groups=groups)                                     # (c_in, c_out, 1, 1)
@@ -368,6 +289,18 @@ def group_connectivity(c_in: int, c_out: int, groups: int | Sequence[int] = (1, 
     One panel per value of ``groups``; lines are coloured by group. The
     connections come from :func:`connectivity`, i.e. from convlab itself.
 
+    Parameters
+    ----------
+    c_in, c_out : int
+        Input and output channels.
+    groups : int or sequence of int
+        One panel per value; each must divide ``c_in`` and ``c_out``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per value of ``groups``.
+
     Examples
     --------
     >>> from convlab.viz.channels import group_connectivity
@@ -375,32 +308,28 @@ def group_connectivity(c_in: int, c_out: int, groups: int | Sequence[int] = (1, 
     >>> [ax.get_title().splitlines()[0] for ax in fig.axes]
     ['groups = 1', 'groups = 4']
     """
+    if not isinstance(groups, (numbers.Integral, Sequence)):
+        raise TypeError(f"groups must be a positive int or a sequence of them; got {type(groups).__name__}")
     values = [groups] if isinstance(groups, numbers.Integral) else list(groups)
     if not values:
-        raise ValueError("groups must be a positive int or a non-empty sequence of them")
+        raise ValueError("groups must be a positive int or a non-empty sequence of them; got an empty one")
     mats = [connectivity(c_in, c_out, g) for g in values]
-    fig = figure(min(3.2 * len(values), 10.0), 2.8)
-    axes = np.atleast_1d(fig.subplots(1, len(values)))
-    cycle = [PALETTE[k] for k in ("input", "kernel", "output", "highlight")] + \
-        ["#8172B3", "#937860", "#DA8BC3", "#CCB974"]
+    fig, axes = panel_grid(len(values), panel_size=(min(3.2, PAGE_WIDTH / len(values)), 2.8))
     span = max(c_in, c_out) - 1 or 1
     xin = np.linspace(0, span, c_in) if c_in > 1 else np.array([span / 2])
     xout = np.linspace(0, span, c_out) if c_out > 1 else np.array([span / 2])
     for ax, g, mat in zip(axes, values, mats):
-        per_group = c_out // g
+        per_group, group_colors = c_out // g, colors(g)
         for o, c in zip(*np.nonzero(mat)):
-            ax.plot([xin[c], xout[o]], [0, 1], color=cycle[(o // per_group) % len(cycle)],
-                    linewidth=1.2, alpha=0.8, zorder=1)
+            ax.plot([xin[c], xout[o]], [0, 1], color=group_colors[o // per_group], linewidth=1.2, alpha=0.8,
+                    zorder=1)
         ax.scatter(xin, np.zeros(c_in), s=90, color=PALETTE["input"], edgecolor="black", zorder=2)
         ax.scatter(xout, np.ones(c_out), s=90, color=PALETTE["output"], edgecolor="black", zorder=2)
-        ax.set_title(f"groups = {g}\nweight {(c_out, c_in // g, 'k', 'k')}".replace("'", ""), fontsize=9)
+        ax.set_title(f"groups = {g}\nweight {(c_out, c_in // g, 'k', 'k')}".replace("'", ""),
+                     fontsize=FONT_NORMAL)
         ax.set_xlim(-0.6, span + 0.6)
         ax.set_ylim(-0.35, 1.35)
-        ax.text(-0.5, 0, "in", ha="right", va="center", fontsize=8)
-        ax.text(-0.5, 1, "out", ha="right", va="center", fontsize=8)
-        ax.axis("off")
+        ax.text(-0.5, 0, "in", ha="right", va="center", fontsize=FONT_SMALL)
+        ax.text(-0.5, 1, "out", ha="right", va="center", fontsize=FONT_SMALL)
+        bare(ax, frame=False)
     return fig
-
-
-__all__ = ["channel_cmap", "connectivity", "conv_shapes", "feature_maps", "filter_bank",
-           "group_connectivity", "rgb_channels"]

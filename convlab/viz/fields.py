@@ -3,16 +3,16 @@ and a convolution written out as a (sparse, weight-shared) dense matrix."""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from .. import receptive
-from .style import PALETTE, figure
+from .._validate import int_tuple, positive_int, real_array, shape_tuple
+from .draw import _index, _real, bare, cell, heatmap
+from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 
 def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
@@ -35,6 +35,7 @@ def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+        One axes: the layers bottom (input) to top.
 
     Examples
     --------
@@ -46,7 +47,7 @@ def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
     stack = receptive.layers_of(layers, numeric=True)
     masks = receptive.cone(stack, n, unit)
     fields = receptive.receptive_fields(stack)
-    fig = figure(max(4.0, min(9.0, 0.28 * n + 2.5)), 0.75 * len(masks) + 0.8)
+    fig = figure(max(4.0, min(PAGE_WIDTH, 0.28 * n + 2.5)), 0.75 * len(masks) + 0.8)
     ax = fig.add_subplot()
     positions = [np.arange(len(m)) * f.jump + (f.size - 1) / 2 for m, f in zip(masks, fields)]
     for level, layer in enumerate(stack, start=1):
@@ -69,15 +70,16 @@ def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
             lay = stack[level - 1]
             name = f"layer {level}: k={lay.kernel}, s={lay.stride}, d={lay.dilation}"
         ax.text(-1.0, level, f"{name}\nfield {fields[level].size}, jump {fields[level].jump}",
-                ha="right", va="center", fontsize=8)
+                ha="right", va="center", fontsize=FONT_SMALL)
     top = np.flatnonzero(masks[-1])[0]
     ax.scatter([positions[-1][top]], [len(stack)], s=140, facecolor="none",
                edgecolor=PALETTE["highlight"], linewidth=2, zorder=4)
     reached = np.flatnonzero(masks[0])
-    ax.set_title(f"receptive field of the marked unit: {reached[-1] - reached[0] + 1} inputs", fontsize=10)
+    ax.set_title(f"receptive field of the marked unit: {reached[-1] - reached[0] + 1} inputs",
+                 fontsize=FONT_NORMAL)
     ax.set_xlim(-0.8, n - 0.2)
     ax.set_ylim(-0.5, len(stack) + 0.5)
-    ax.axis("off")
+    bare(ax, frame=False)
     return fig
 
 
@@ -87,8 +89,26 @@ def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[in
 
     The layers act identically on both axes; each square has the side
     :func:`convlab.receptive.receptive_fields` gives and is centred on
-    ``center`` (row, column). ``levels`` picks the layers to draw (1 is the
-    first layer; default: all).
+    ``center`` (row, column).
+
+    Parameters
+    ----------
+    image : array_like
+        A real 2-D image with grey levels in [0, 1].
+    layers : sequence
+        Kernel sizes or ``(k, s, d)`` tuples of ints, as in
+        :func:`convlab.receptive.receptive_fields`.
+    center : (int, int)
+        Row and column of the unit whose fields are drawn.
+    levels : sequence of int, optional
+        The layers to draw (1 is the first layer; default: all).
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, a square per level in its legend.
 
     Examples
     --------
@@ -98,36 +118,32 @@ def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[in
     >>> [p.get_width() for p in fig.axes[0].patches]
     [3, 5, 7]
     """
-    img = np.asarray(image, dtype=float)
-    if img.ndim != 2:
-        raise ValueError(f"image must be 2-D (H, W); got shape {img.shape}")
-    center = tuple(center)
-    if len(center) != 2 or not all(isinstance(c, numbers.Integral) for c in center):
-        raise ValueError(f"center must be a (row, column) pair of ints; got {center!r}")
+    img = real_array("image", image, 2)
+    row, col = int_tuple("center", center, 2, minimum=0)
     fields = receptive.receptive_fields(receptive.layers_of(layers, numeric=True))
-    if levels is None:
-        levels = range(1, len(fields))
-    levels = list(levels)
-    if not levels or any(isinstance(v, bool) or not isinstance(v, numbers.Integral)
-                         or not 1 <= v < len(fields) for v in levels):
-        raise ValueError(f"levels must be layer numbers in 1..{len(fields) - 1}; got {levels!r}")
+    levels = list(range(1, len(fields)) if levels is None else levels)
+    if not levels:
+        raise ValueError(f"levels must be layer numbers in 1..{len(fields) - 1}; got none")
+    for i, level in enumerate(levels):
+        if positive_int(f"levels[{i}]", level) >= len(fields):
+            raise ValueError(f"levels must be layer numbers in 1..{len(fields) - 1}; got {levels!r}")
+    width = _real("width", width, 0.0)
     fig = figure(width, width * img.shape[0] / img.shape[1] + 0.3)
     ax = fig.add_subplot()
-    ax.imshow(img, cmap="gray", vmin=0, vmax=1)
+    heatmap(ax, img, signed=False, vmin=0, vmax=1)
     cmap = colormaps["plasma"]
     for i, level in enumerate(levels):
         size = fields[level].size
-        color = cmap(0.15 + 0.7 * i / max(1, len(levels) - 1))
-        ax.add_patch(Rectangle((center[1] - size / 2, center[0] - size / 2), size, size, fill=False,
-                               edgecolor=color, linewidth=1.6, label=f"layer {level}: {size}x{size}"))
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.85)
-    ax.set_xticks([])
-    ax.set_yticks([])
+        square = cell(ax, col, row, size=(size, size), edge=cmap(0.15 + 0.7 * i / max(1, len(levels) - 1)),
+                      lw=1.6)
+        square.set_label(f"layer {level}: {size}x{size}")
+    ax.legend(loc="upper left", fontsize=FONT_SMALL, framealpha=0.85)
+    bare(ax)
     return fig
 
 
 def dense_matrix(matrix, in_shape: Sequence[int], out_shape: Sequence[int], *, row: int | None = None,
-                 width: float = 8.0) -> Figure:
+                 width: float = PAGE_WIDTH) -> Figure:
     """A convolution written as a dense matrix, and one of its rows on the input grid.
 
     Left: the ``(prod(out_shape), prod(in_shape))`` matrix, zeros blank and
@@ -135,6 +151,23 @@ def dense_matrix(matrix, in_shape: Sequence[int], out_shape: Sequence[int], *, r
     as diagonals of one colour. Right: row ``row`` reshaped to ``in_shape``:
     the weights one output applies, i.e. the kernel placed over that output's
     receptive field.
+
+    Parameters
+    ----------
+    matrix : array_like
+        Real, shape ``(prod(out_shape), prod(in_shape))``, e.g. from
+        :func:`convlab.symbolic.matrix_of`.
+    in_shape, out_shape : tuple of int
+        The shapes of the input and the output the matrix maps between.
+    row : int, optional
+        The output whose row is drawn on the input (default: the middle one).
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the matrix, and the row on the input.
 
     Examples
     --------
@@ -145,35 +178,29 @@ def dense_matrix(matrix, in_shape: Sequence[int], out_shape: Sequence[int], *, r
     >>> fig.axes[1].get_title()
     'row 1 on the 2x3 input'
     """
-    m = np.asarray(matrix)
-    in_shape, out_shape = tuple(in_shape), tuple(out_shape)
-    if m.ndim != 2 or m.shape != (int(np.prod(out_shape)), int(np.prod(in_shape))):
-        raise ValueError(f"matrix must have shape (prod(out_shape), prod(in_shape)) = "
-                         f"({int(np.prod(out_shape))}, {int(np.prod(in_shape))}); got {m.shape}")
-    if row is None:
-        row = m.shape[0] // 2
-    if isinstance(row, bool) or not isinstance(row, numbers.Integral) or not 0 <= row < m.shape[0]:
-        raise ValueError(f"row must be an int in 0..{m.shape[0] - 1}; got {row!r}")
+    m = real_array("matrix", matrix, 2)
+    in_shape, out_shape = shape_tuple("in_shape", in_shape), shape_tuple("out_shape", out_shape)
+    expected = (int(np.prod(out_shape)), int(np.prod(in_shape)))
+    if m.shape != expected:
+        raise ValueError(f"matrix must have shape (prod(out_shape), prod(in_shape)) = {expected}; "
+                         f"got {m.shape}")
+    row = m.shape[0] // 2 if row is None else _index("row", row, m.shape[0], "an output (row) index")
     limit = float(np.max(np.abs(m))) or 1.0
+    width = _real("width", width, 0.0)
     fig = figure(width, width * 0.45)
     grid = fig.add_gridspec(1, 2, width_ratios=[2.2, 1])
     ax = fig.add_subplot(grid[0])
-    ax.imshow(np.ma.masked_equal(m, 0), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest",
-              aspect="auto")
+    heatmap(ax, m, limit=limit, blank_zeros=True, aspect="auto")
     ax.axhline(row, color=PALETTE["highlight"], linewidth=0.8, alpha=0.7)
     ax.set_title(f"{m.shape[0]}x{m.shape[1]} matrix: {int(np.count_nonzero(m))} non-zeros "
-                 f"({np.count_nonzero(m) / m.size:.1%})", fontsize=9)
-    ax.set_xlabel("input pixel (flattened)", fontsize=8)
-    ax.set_ylabel("output pixel (flattened)", fontsize=8)
+                 f"({np.count_nonzero(m) / m.size:.1%})", fontsize=FONT_NORMAL)
+    ax.set_xlabel("input pixel (flattened)", fontsize=FONT_NORMAL)
+    ax.set_ylabel("output pixel (flattened)", fontsize=FONT_NORMAL)
+    ax.tick_params(labelsize=FONT_SMALL)
     ax2 = fig.add_subplot(grid[1])
     pic = m[row].reshape(in_shape) if len(in_shape) == 2 else m[row].reshape(1, -1)
-    ax2.imshow(np.ma.masked_equal(pic, 0), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-    ax2.set_xticks(np.arange(pic.shape[1] + 1) - 0.5, minor=True)
-    ax2.set_yticks(np.arange(pic.shape[0] + 1) - 0.5, minor=True)
-    ax2.grid(which="minor", color=PALETTE["padding"], linewidth=0.5)
-    ax2.tick_params(which="both", length=0, labelsize=7)
-    ax2.set_title(f"row {row} on the {'x'.join(map(str, in_shape))} input", fontsize=9)
+    heatmap(ax2, pic, limit=limit, blank_zeros=True, grid=True)
+    ax2.tick_params(which="both", length=0, labelsize=FONT_SMALL)
+    ax2.set_title(f"row {row} on the {'x'.join(map(str, in_shape))} input", fontsize=FONT_NORMAL)
     return fig
 
-
-__all__ = ["dense_matrix", "fields_on_image", "receptive_field_cone"]

@@ -16,19 +16,27 @@ from collections.abc import Mapping
 import numpy as np
 import sympy
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
 
 from .. import conv
+from .._validate import non_negative_int, positive_int, real_array
 from ..symbolic.arrays import symbols_array
 from ..symbolic.identities import index_pairs
-from .style import PALETTE, figure
+from .draw import _index, bare, cell, heatmap
+from .grids import draw_kernel
+from .style import FONT_LARGE, FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
+
+__all__ = ["compare_kernels", "flip_comparison", "pairing_diagram"]
 
 _OPERATIONS = ("correlate", "convolve")
 
 
-def _is_size(v) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+def _start(start) -> int:
+    """The first subscript of labels: 0 or 1."""
+    start = non_negative_int("start", start)
+    if start > 1:
+        raise ValueError(f"start must be 0 or 1; got {start}")
+    return start
 
 
 def _formula(operation: str, n: int, k: int, index: int, start: int):
@@ -41,12 +49,6 @@ def _formula(operation: str, n: int, k: int, index: int, start: int):
 def _pairs(operation: str, n: int, k: int, index: int) -> list[tuple[int, int]]:
     """(x index, w index) of every product in output ``index`` (valid mode), 0-based."""
     return index_pairs(*_formula(operation, n, k, index, 1))
-
-
-def _box(ax, cx: float, cy: float, text: str, color: str, alpha: float = 0.35) -> None:
-    ax.add_patch(Rectangle((cx - 0.42, cy - 0.3), 0.84, 0.6, facecolor=color, alpha=alpha,
-                           edgecolor=color, linewidth=1.2))
-    ax.text(cx, cy, text, ha="center", va="center", fontsize=11)
 
 
 def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: int = 1) -> Figure:
@@ -83,57 +85,34 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: 
     >>> fig.axes[1].get_title()
     'convolution: $y_{2} = w_{1} x_{4} + w_{2} x_{3} + w_{3} x_{2}$'
     """
-    if not (_is_size(n) and _is_size(k)):
-        raise TypeError(f"n and k must be ints; got n={n!r} and k={k!r}")
-    if not 1 <= k <= n <= 12:
+    n, k = positive_int("n", n), positive_int("k", k)
+    if not k <= n <= 12:
         raise ValueError(f"need 1 <= k <= n <= 12; got n={n} and k={k}")
-    if index is None:
-        index = (n - k) // 2
-    if not _is_size(index) or not 0 <= index <= n - k:
-        raise ValueError(f"index must be an int in 0..{n - k} (a valid-mode output); got {index!r}")
-    if start not in (0, 1) or isinstance(start, bool):
-        raise ValueError(f"start must be 0 or 1; got {start!r}")
-    fig = figure(0.75 * n + 1.2, 4.2)
+    index = (n - k) // 2 if index is None else _index("index", index, n - k + 1, "a valid-mode output")
+    start = _start(start)
+    fig = figure(min(PAGE_WIDTH, 0.75 * n + 1.2), 4.2)
     axes = fig.subplots(2, 1)
+    box = dict(size=(0.84, 0.6), alpha=0.35, lw=1.2, fontsize=FONT_LARGE)
     for ax, operation in zip(axes, _OPERATIONS):
         expr, x, w = _formula(operation, n, k, index, start)
         pairs = index_pairs(expr, x, w)
         window = [m for m, _ in pairs]
         left = min(window)
         for m in range(n):
-            inside = m in window
-            _box(ax, m, 1.0, f"$x_{{{m + start}}}$", PALETTE["input"] if inside else PALETTE["padding"])
+            color = PALETTE["input"] if m in window else PALETTE["padding"]
+            cell(ax, m, 1.0, face=color, edge=color, text=f"$x_{{{m + start}}}$", **box)
         for j in range(k):
-            _box(ax, left + j, -0.6, f"$w_{{{j + start}}}$", PALETTE["kernel"])
+            color = PALETTE["kernel"]
+            cell(ax, left + j, -0.6, face=color, edge=color, text=f"$w_{{{j + start}}}$", **box)
         for m, j in pairs:
             ax.plot([m, left + j], [0.7, -0.3], color=PALETTE["highlight"], linewidth=1.6)
         ax.set_xlim(-0.6, n - 0.4)
         ax.set_ylim(-1.0, 1.4)
         ax.set_aspect("equal")
-        ax.axis("off")
+        bare(ax, frame=False)
         name, out = ("cross-correlation", "z") if operation == "correlate" else ("convolution", "y")
-        ax.set_title(f"{name}: ${out}_{{{index + start}}} = {sympy.latex(expr)}$", fontsize=11)
+        ax.set_title(f"{name}: ${out}_{{{index + start}}} = {sympy.latex(expr)}$", fontsize=FONT_LARGE)
     return fig
-
-
-def _as_image(name: str, value, ndim: int) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
-    if arr.ndim != ndim or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty {ndim}-d array; got shape {arr.shape}")
-    return arr.astype(np.float64)
-
-
-def _draw_kernel(ax, kernel: np.ndarray, title: str) -> None:
-    bound = float(np.max(np.abs(kernel))) or 1.0
-    ax.imshow(kernel, cmap="RdBu_r", vmin=-bound, vmax=bound)
-    for (r, c), v in np.ndenumerate(kernel):
-        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=10,
-                color="white" if abs(v) > 0.6 * bound else "black")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
 
 
 def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto") -> Figure:
@@ -158,6 +137,7 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     Returns
     -------
     matplotlib.figure.Figure
+        Four axes: both kernels, then both results.
 
     Examples
     --------
@@ -167,8 +147,8 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     >>> [ax.get_title() for ax in fig.axes]
     ['kernel $w$', 'flipped $w$', 'correlate(image, $w$)', 'convolve(image, $w$)']
     """
-    img = _as_image("image", image, 2)
-    w = _as_image("kernel", kernel, 2)
+    img = real_array("image", image, 2).astype(np.float64)
+    w = real_array("kernel", kernel, 2).astype(np.float64)
     if any(k > n for k, n in zip(w.shape, img.shape)):
         raise ValueError(f"kernel of shape {w.shape} is larger than the image of shape {img.shape}")
     corr = conv.correlate(img, w, "same", method=method)
@@ -176,17 +156,16 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     # one grey scale for both, clipped to the central 99% so edges do not wash it out
     low, high = (float(v) for v in np.percentile(np.concatenate([corr.ravel(), convd.ravel()]), [0.5, 99.5]))
     aspect = img.shape[0] / img.shape[1]
-    fig = figure(8.8, 2.8 * aspect + 0.5)
+    fig = figure(PAGE_WIDTH, 2.4 * aspect + 0.5)
     grid = fig.add_gridspec(2, 3, width_ratios=[0.55, 1, 1])
-    _draw_kernel(fig.add_subplot(grid[0, 0]), w, "kernel $w$")
-    _draw_kernel(fig.add_subplot(grid[1, 0]), np.flip(w), "flipped $w$")
+    for row, (kern, title) in enumerate(((w, "kernel $w$"), (np.flip(w), "flipped $w$"))):
+        ax = draw_kernel(fig.add_subplot(grid[row, 0]), kern, fmt="{:g}")
+        ax.set_title(title, fontsize=FONT_NORMAL)
     for col, (result, title) in enumerate(((corr, "correlate(image, $w$)"),
                                            (convd, "convolve(image, $w$)")), start=1):
         ax = fig.add_subplot(grid[:, col])
-        ax.imshow(result, cmap="gray", vmin=low, vmax=high)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(title, fontsize=11)
+        heatmap(ax, result, signed=False, vmin=low, vmax=high)
+        bare(ax).set_title(title, fontsize=FONT_LARGE)
     return fig
 
 
@@ -204,6 +183,7 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     Returns
     -------
     matplotlib.figure.Figure
+        One axes of bars, a group per tap.
 
     Examples
     --------
@@ -212,32 +192,26 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['w', 'flipped w']
     """
-    if not isinstance(kernels, Mapping) or not kernels:
-        raise TypeError("kernels must be a non-empty mapping of label -> 1-D kernel")
-    if len(kernels) > 6:
-        raise ValueError(f"at most 6 kernels can be compared; got {len(kernels)}")
-    arrays = {str(label): _as_image(f"kernel {label!r}", w, 1) for label, w in kernels.items()}
+    if not isinstance(kernels, Mapping):
+        raise TypeError(f"kernels must be a mapping of label -> 1-D kernel; got {type(kernels).__name__}")
+    if not 1 <= len(kernels) <= 6:
+        raise ValueError(f"kernels must hold 1 to 6 kernels to compare; got {len(kernels)}")
+    arrays = {str(label): real_array(f"kernel {label!r}", w, 1) for label, w in kernels.items()}
     lengths = {a.size for a in arrays.values()}
     if len(lengths) != 1:
         raise ValueError(f"kernels must all have the same length; got lengths {sorted(lengths)}")
     (k,) = lengths
-    if start not in (0, 1) or isinstance(start, bool):
-        raise ValueError(f"start must be 0 or 1; got {start!r}")
-    colors = [PALETTE["kernel"], PALETTE["input"], PALETTE["output"], PALETTE["highlight"],
-              PALETTE["muted"], PALETTE["padding"]]
-    fig = figure(max(4.0, 0.9 * k + 2.0), 2.8)
+    start = _start(start)
+    fig = figure(min(PAGE_WIDTH, max(4.0, 0.9 * k + 2.0)), 2.8)
     ax = fig.add_subplot()
     width = 0.8 / len(arrays)
     taps = np.arange(k)
-    for c, (label, w) in enumerate(arrays.items()):
-        ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=colors[c])
+    for c, ((label, w), color) in enumerate(zip(arrays.items(), colors(len(arrays)))):
+        ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=color)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(taps, [f"$j={j + start}$" for j in taps])
     ax.set_ylabel("weight")
-    ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(frameon=False, fontsize=FONT_SMALL, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
-        ax.set_title(title, fontsize=11)
+        ax.set_title(title, fontsize=FONT_LARGE)
     return fig
-
-
-__all__ = ["compare_kernels", "flip_comparison", "pairing_diagram"]

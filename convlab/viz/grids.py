@@ -3,26 +3,26 @@
 The padding/stride/dilation pictures are in the spirit of Dumoulin & Visin's
 *conv_arithmetic* figures, but they are drawn from a
 :class:`convlab.indexing.IndexMap`, i.e. from what convlab actually reads, not
-from hand-placed squares.
+from hand-placed squares. :func:`feature_maps` is the one grid of 2-D maps
+(images, channels, filters, feature maps), optionally each under its kernel.
 """
 
 from __future__ import annotations
 
-import math
-from typing import NamedTuple
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, to_rgba
+from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
+from .._validate import flag, positive_int, real_array
 from ..indexing import IndexMap
 from .animation import HTMLAnimation, animate
-from .style import PALETTE, figure
+from .draw import _one_each, _real, bare, cell, heatmap, panel_grid, symmetric_limit
+from .style import FONT_NORMAL, PAGE_WIDTH, PALETTE, figure
 
-__all__ = ["Panel", "animate_index_map", "draw_index_map", "draw_kernel", "feature_maps_figure",
-           "index_map_figure", "signed_cmap"]
+__all__ = ["animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure"]
 
 _GAP = 1.5   # empty cells between the input grid and the output grid
 
@@ -32,11 +32,6 @@ def _require_2d(imap) -> None:
         raise TypeError(f"imap must be a convlab.indexing.IndexMap; got {type(imap).__name__}")
     if imap.ndim != 2:
         raise ValueError(f"only 2-D index maps can be drawn; got one with {imap.ndim} spatial axes")
-
-
-def _cell(ax, row, col, x0, y0, face, *, edge="white", lw=1.0, z=1, alpha=1.0):
-    ax.add_patch(Rectangle((x0 + col, y0 + row), 1, 1, facecolor=to_rgba(face, alpha),
-                           edgecolor=edge, linewidth=lw, zorder=z))
 
 
 def draw_index_map(ax: Axes, imap: IndexMap, out_index=(0, 0), *, title: str | None = None) -> Axes:
@@ -60,6 +55,7 @@ def draw_index_map(ax: Axes, imap: IndexMap, out_index=(0, 0), *, title: str | N
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax``, drawn on.
 
     Examples
     --------
@@ -77,42 +73,36 @@ def draw_index_map(ax: Axes, imap: IndexMap, out_index=(0, 0), *, title: str | N
     ax.clear()
     mask = imap.padding_mask()
     ph, pw = imap.padded_shape
-    for r in range(ph):
-        for c in range(pw):
-            if mask[r, c]:
-                _cell(ax, r, c, 0, 0, PALETTE["padding"], alpha=0.55)
-            else:
-                _cell(ax, r, c, 0, 0, PALETTE["input"], alpha=0.35)
+    for (r, c), padded in np.ndenumerate(mask):
+        face, alpha = (PALETTE["padding"], 0.55) if padded else (PALETTE["input"], 0.35)
+        cell(ax, c + 0.5, r + 0.5, face=face, alpha=alpha)
     (top, _), (left, _) = imap.padding
-    ax.add_patch(Rectangle((left, top), imap.input_shape[1], imap.input_shape[0], fill=False,
-                           edgecolor=PALETTE["input"], linewidth=1.6, zorder=3))
-    small = max(ph, pw) > 9
+    ih, iw = imap.input_shape
+    cell(ax, left + iw / 2, top + ih / 2, size=(iw, ih), edge=PALETTE["input"], lw=1.6, z=3)
+    numbered = max(ph, pw) <= 9
     for t, (r, c) in enumerate(footprint):
-        _cell(ax, r, c, 0, 0, PALETTE["kernel"], edge="black", lw=0.8, z=2, alpha=0.85)
-        if not small:
-            ax.text(c + 0.5, r + 0.5, str(t + 1), ha="center", va="center", fontsize=7, zorder=4)
+        cell(ax, c + 0.5, r + 0.5, face=PALETTE["kernel"], alpha=0.85, edge="black", lw=0.8, z=2,
+             text=str(t + 1) if numbered else "")
     oh, ow = imap.output_shape
-    x0 = pw + _GAP
-    y0 = (ph - oh) / 2
-    for r in range(oh):
-        for c in range(ow):
-            chosen = (r, c) == out_index
-            _cell(ax, r, c, x0, y0, PALETTE["output"], edge="black" if chosen else "white",
-                  lw=1.2 if chosen else 1.0, z=2 if chosen else 1, alpha=0.95 if chosen else 0.3)
+    x0, y0 = pw + _GAP, (ph - oh) / 2
+    for r, c in np.ndindex(oh, ow):
+        chosen = (r, c) == out_index
+        cell(ax, x0 + c + 0.5, y0 + r + 0.5, face=PALETTE["output"], alpha=0.95 if chosen else 0.3,
+             edge="black" if chosen else "white", lw=1.2 if chosen else 1.0, z=2 if chosen else 1)
     ax.annotate("", xy=(x0 - 0.15, ph / 2), xytext=(pw + 0.15, ph / 2),
                 arrowprops=dict(arrowstyle="->", color=PALETTE["muted"], lw=1.2))
     ax.set_xlim(-0.2, x0 + ow + 0.2)
     ax.set_ylim(max(ph, y0 + oh) + 0.2, -0.2)
     ax.set_aspect("equal")
-    ax.axis("off")
+    bare(ax, frame=False)
     if title is None:
-        (ih, iw), (h, w) = imap.input_shape, imap.output_shape
-        title = f"{ih}×{iw} → {h}×{w}"
-    ax.set_title(title, fontsize=9)
+        title = f"{ih}×{iw} → {oh}×{ow}"
+    ax.set_title(title, fontsize=FONT_NORMAL)
     return ax
 
 
-def index_map_figure(maps, titles=None, out_indices=None, *, ncols: int = 3,
+def index_map_figure(maps: Sequence[IndexMap], titles: Sequence[str] | None = None,
+                     out_indices: Sequence[tuple[int, int]] | None = None, *, ncols: int = 3,
                      panel_size: tuple[float, float] = (2.6, 1.9)) -> Figure:
     """Several index maps side by side, one panel each (see :func:`draw_index_map`).
 
@@ -134,6 +124,7 @@ def index_map_figure(maps, titles=None, out_indices=None, *, ncols: int = 3,
     Returns
     -------
     matplotlib.figure.Figure
+        One axes per map.
 
     Examples
     --------
@@ -146,37 +137,46 @@ def index_map_figure(maps, titles=None, out_indices=None, *, ncols: int = 3,
     """
     maps = list(maps)
     if not maps:
-        raise ValueError("maps must hold at least one IndexMap")
+        raise ValueError("maps must hold at least one IndexMap; got none")
     for m in maps:
         _require_2d(m)
-    titles = [None] * len(maps) if titles is None else list(titles)
-    out_indices = [(0, 0)] * len(maps) if out_indices is None else list(out_indices)
-    if len(titles) != len(maps) or len(out_indices) != len(maps):
-        raise ValueError(f"titles and out_indices must have one entry per map ({len(maps)}); "
-                         f"got {len(titles)} and {len(out_indices)}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
-    ncols = min(ncols, len(maps))
-    nrows = math.ceil(len(maps) / ncols)
-    fig = figure(panel_size[0] * ncols, panel_size[1] * nrows)
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    n = len(maps)
+    titles = [None] * n if titles is None else _one_each("titles", titles, n, (), "map")
+    out_indices = [(0, 0)] * n if out_indices is None else _one_each("out_indices", out_indices, n, (), "map")
+    fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, title, idx in zip(axes, maps, titles, out_indices):
         draw_index_map(ax, m, idx, title=title)
     # one cell size for every panel: give all axes the extent of the largest drawing
-    width = max(ax.get_xlim()[1] - ax.get_xlim()[0] for ax in axes[:len(maps)])
-    height = max(ax.get_ylim()[0] - ax.get_ylim()[1] for ax in axes[:len(maps)])
-    for ax in axes[:len(maps)]:
+    width = max(ax.get_xlim()[1] - ax.get_xlim()[0] for ax in axes)
+    height = max(ax.get_ylim()[0] - ax.get_ylim()[1] for ax in axes)
+    for ax in axes:
         cx, cy = sum(ax.get_xlim()) / 2, sum(ax.get_ylim()) / 2
         ax.set_xlim(cx - width / 2, cx + width / 2)
         ax.set_ylim(cy + height / 2, cy - height / 2)
-    for ax in axes[len(maps):]:
-        ax.axis("off")
     return fig
 
 
 def animate_index_map(imap: IndexMap, *, title: str | None = None, size: tuple[float, float] = (3.6, 2.4),
                       interval: int = 700, max_frames: int = 30) -> HTMLAnimation:
     """An animation that visits every output cell in row-major order.
+
+    Parameters
+    ----------
+    imap : convlab.indexing.IndexMap
+        A 2-D index map.
+    title : str, optional
+        The title of every frame (by default the shapes).
+    size : (float, float)
+        Width and height in inches.
+    interval : int
+        Milliseconds per frame.
+    max_frames : int
+        ``ValueError`` if the output has more cells than this.
+
+    Returns
+    -------
+    HTMLAnimation
+        One frame per output cell.
 
     Examples
     --------
@@ -186,6 +186,7 @@ def animate_index_map(imap: IndexMap, *, title: str | None = None, size: tuple[f
     <HTMLAnimation: 4 frames>
     """
     _require_2d(imap)
+    max_frames = positive_int("max_frames", max_frames)
     positions = list(np.ndindex(*imap.output_shape))
     if len(positions) > max_frames:
         raise ValueError(f"the output has {len(positions)} cells, more than max_frames={max_frames}; "
@@ -197,28 +198,31 @@ def animate_index_map(imap: IndexMap, *, title: str | None = None, size: tuple[f
         draw_index_map(ax, imap, positions[i], title=title)
 
     update(0)
-    return animate(fig, update, len(positions), interval=interval)
+    return animate(fig, update, len(positions), interval=positive_int("interval", interval))
 
 
-def signed_cmap() -> LinearSegmentedColormap:
-    """Blue (negative) - white (zero) - orange (positive), from the book's palette.
+def draw_kernel(ax: Axes, kernel, *, annotate: bool | None = None, fmt: str = "{:.2g}",
+                limit: float | None = None) -> Axes:
+    """A 2-D kernel as a signed heat map (white at zero), with its values written in.
 
-    Examples
-    --------
-    >>> from convlab.viz.grids import signed_cmap
-    >>> cmap = signed_cmap()
-    >>> [round(float(v), 2) for v in cmap(0.5)[:3]]
-    [1.0, 1.0, 1.0]
-    """
-    return LinearSegmentedColormap.from_list("convlab_signed", [PALETTE["input"], "#FFFFFF",
-                                                                PALETTE["kernel"]])
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    kernel : array_like
+        A real, non-empty 2-D array.
+    annotate : bool, optional
+        Write the values; by default for kernels of at most 3x3 (larger
+        ones have no room for the numbers at the sizes the book uses).
+    fmt : str
+        Format of values that are not integral.
+    limit : float, optional
+        The colour scale's ``±limit``; the largest ``|value|`` by default
+        (pass one limit to compare several kernels).
 
-
-def draw_kernel(ax: Axes, kernel, *, annotate: bool | None = None, fmt: str = "{:.3g}") -> Axes:
-    """A 2-D kernel as a heat map (white at zero), with its values written in.
-
-    ``annotate`` defaults to True for kernels of at most 3x3 (larger ones
-    have no room for the numbers at the sizes the book uses).
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The same ``ax``, its ticks removed and the kernel drawn on it.
 
     Examples
     --------
@@ -227,101 +231,121 @@ def draw_kernel(ax: Axes, kernel, *, annotate: bool | None = None, fmt: str = "{
     >>> from convlab.viz.grids import draw_kernel
     >>> ax = draw_kernel(figure(2, 2).add_subplot(), np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]))
     >>> [t.get_text() for t in ax.texts][:5]
-    ['0', '-1', '0', '-1', '5']
+    ['0', '−1', '0', '−1', '5']
     """
-    k = np.asarray(kernel, dtype=float)
-    if k.ndim != 2 or k.size == 0:
-        raise ValueError(f"kernel must be a non-empty 2-D array; got shape {k.shape}")
+    k = real_array("kernel", kernel, 2)
     if annotate is None:
         annotate = max(k.shape) <= 3
-    limit = float(np.max(np.abs(k))) or 1.0
-    ax.imshow(k, cmap=signed_cmap(), vmin=-limit, vmax=limit)
-    if annotate:
-        for (r, c), v in np.ndenumerate(k):
-            ax.text(c, r, fmt.format(v + 0.0), ha="center", va="center", fontsize=7)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return ax
+    heatmap(ax, k, limit=limit, annotate=annotate, fmt=fmt)
+    return bare(ax)
 
 
-class Panel(NamedTuple):
-    """One column of :func:`feature_maps_figure`.
-
-    ``kernel`` may be None (then ``note`` is written in its place);
-    ``signed`` draws the map with :func:`signed_cmap`, symmetric about 0 and
-    saturating at the 99.5th percentile of its absolute values (so a few
-    extreme pixels do not wash out the rest); otherwise the map is drawn in
-    grey levels clipped to [0, 1].
-    """
-
-    title: str
-    kernel: np.ndarray | None
-    image: np.ndarray
-    signed: bool = False
-    note: str = ""
-
-
-def feature_maps_figure(panels, *, crop=None, width: float = 1.75, ncols: int | None = None) -> Figure:
-    """Kernels above the feature maps they produce, one column per panel.
+def feature_maps(maps, *, titles: Sequence[str] | None = None, kernels: Sequence | None = None,
+                 signed: bool | Sequence[bool] = False, cmap: str | Sequence[str] = "gray",
+                 percentile: float = 100.0, limits: tuple[float, float] | None = None,
+                 ncols: int | None = None, width: float | None = None, suptitle: str | None = None) -> Figure:
+    """A grid of 2-D maps (images, channels, filters, feature maps), optionally under their kernels.
 
     Parameters
     ----------
-    panels : sequence of Panel
-    crop : tuple of two slices, optional
-        The part of every image to show (computed on the whole image first).
-    width : float
-        Inches per column.
+    maps : array_like or sequence of array_like
+        2-D real arrays, e.g. ``y[0]`` of shape ``(C_out, H, W)``; crop
+        them to the part to show.
+    titles : sequence of str, optional
+        One title per map.
+    kernels : sequence, optional
+        One entry per map, drawn above it: a 2-D kernel (see
+        :func:`draw_kernel`), a str written in its place (e.g. the formula
+        that made the map), or None.
+    signed : bool or sequence of bool
+        Draw the map on the signed colormap, symmetric about zero; one value
+        for all maps or one per map.
+    cmap : str or sequence of str
+        Colormap of the maps that are not signed; one or one per map.
+    percentile : float
+        The colour scale ends at this percentile of the values (of their
+        magnitudes when signed), so that a few extreme values do not wash
+        out the rest; 100 uses the full range.
+    limits : (float, float), optional
+        A fixed colour range for the maps that are not signed (values
+        outside are clipped), e.g. ``(0, 1)`` for grey levels.
     ncols : int, optional
-        Columns per row of panels (all panels in one row by default); the
-        panels wrap onto further (kernel, map) row pairs.
+        Maps per row (default: all in one row, at most 4).
+    width : float, optional
+        Figure width in inches (default: up to the page width); the height
+        follows the maps' aspect ratio.
+    suptitle : str, optional
+        A title over all maps.
 
     Returns
     -------
     matplotlib.figure.Figure
+        With kernels, each row of kernel axes precedes the row of its maps.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from convlab.viz.grids import Panel, feature_maps_figure
+    >>> from convlab.viz.grids import feature_maps
+    >>> fig = feature_maps(np.arange(24.0).reshape(6, 2, 2), ncols=3, titles=list("abcdef"))
+    >>> len(fig.axes), fig.axes[4].get_title()
+    (6, 'e')
     >>> img = np.linspace(0, 1, 64).reshape(8, 8)
-    >>> fig = feature_maps_figure([Panel("input", np.eye(1), img),
-    ...                            Panel("negated", None, -img, signed=True, note="-x")])
-    >>> len(fig.axes)
-    4
+    >>> fig = feature_maps([img, -img], kernels=[np.eye(1), "−x"], signed=[False, True])
+    >>> len(fig.axes), fig.axes[1].texts[0].get_text()
+    (4, '−x')
     """
-    panels = [p if isinstance(p, Panel) else Panel(*p) for p in panels]
-    if not panels:
-        raise ValueError("panels must hold at least one Panel")
-    n = len(panels)
-    if ncols is None:
-        ncols = n
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int; got {ncols!r}")
+    if isinstance(maps, np.ndarray) and maps.ndim == 3:
+        maps = list(maps)
+    if isinstance(maps, (str, bytes)) or not isinstance(maps, (Sequence, np.ndarray)):
+        raise TypeError(f"maps must be a sequence of 2-D arrays or a 3-D array; got {type(maps).__name__}")
+    if not len(maps):
+        raise ValueError("maps must be a non-empty sequence of 2-D arrays; got an empty one")
+    arrs = [real_array(f"maps[{i}]", m, 2) for i, m in enumerate(maps)]
+    n = len(arrs)
+    titles = _one_each("titles", titles, n, (), "map") if titles is not None else None
+    tops = _one_each("kernels", kernels, n, (), "map") if kernels is not None else None
+    signs = [flag("signed", v) for v in _one_each("signed", signed, n, (bool, np.bool_), "map")]
+    cmaps = _one_each("cmap", cmap, n, (str, Colormap), "map")
+    percentile = _real("percentile", percentile, 50.0, 100.0)
+    if limits is not None:
+        limits = tuple(float(v) for v in real_array("limits", limits, 1))
+        if len(limits) != 2 or not limits[0] < limits[1]:
+            raise ValueError(f"limits must be a (low, high) pair with low < high; got {limits!r}")
+    ncols = min(n, 4) if ncols is None else positive_int("ncols", ncols)
     ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig = figure(width * ncols, width * 2.05 * nrows)
-    axes = fig.subplots(2 * nrows, ncols, squeeze=False, height_ratios=[0.8, 1.25] * nrows)
-    for slot in range(n, nrows * ncols):     # empty slots of the last row
-        axes[2 * (nrows - 1), slot % ncols].axis("off")
-        axes[2 * (nrows - 1) + 1, slot % ncols].axis("off")
-    for index, p in enumerate(panels):
-        img = np.asarray(p.image, dtype=float)
-        if img.ndim != 2:
-            raise ValueError(f"panel {p.title!r}: image must be 2-D; got shape {img.shape}")
-        row, col = divmod(index, ncols)
-        top, bottom = axes[2 * row, col], axes[2 * row + 1, col]
-        if p.kernel is not None:
-            draw_kernel(top, p.kernel)
+    width = min(PAGE_WIDTH, 2.5 * ncols) if width is None else _real("width", width, 0.0)
+    aspect = max(a.shape[0] / a.shape[1] for a in arrs)
+    column = width / ncols
+    title_room = 0.3 if titles is not None else 0.05
+    if tops is None:
+        fig, axes = panel_grid(n, ncols, panel_size=(column, column * aspect + title_room),
+                               extra_height=0.3 if suptitle else 0.0)
+        axes = axes[:, np.newaxis]
+    else:
+        kernel_h, map_h = 0.7 * column, column * aspect
+        fig, axes = panel_grid(n, ncols, panel_size=(column, kernel_h + map_h + title_room),
+                               stack=(kernel_h + title_room, map_h), extra_height=0.3 if suptitle else 0.0)
+    for i, (a, sign, cm) in enumerate(zip(arrs, signs, cmaps)):
+        shown = axes[i, -1]
+        if sign:
+            heatmap(shown, a, limit=symmetric_limit(a, percentile))
+        elif limits is not None:
+            heatmap(shown, a, signed=False, cmap=cm, vmin=limits[0], vmax=limits[1])
         else:
-            top.text(0.5, 0.5, p.note, ha="center", va="center", fontsize=9, transform=top.transAxes)
-            top.axis("off")
-        top.set_title(p.title, fontsize=9)
-        shown = img if crop is None else img[crop]
-        if p.signed:
-            limit = float(np.quantile(np.abs(shown), 0.995)) or 1.0
-            bottom.imshow(shown, cmap=signed_cmap(), vmin=-limit, vmax=limit)
-        else:
-            bottom.imshow(np.clip(shown, 0, 1), cmap="gray", vmin=0, vmax=1)
-        bottom.set_xticks([])
-        bottom.set_yticks([])
+            lo, hi = np.percentile(a, [100 - percentile, percentile])
+            heatmap(shown, a, signed=False, cmap=cm, vmin=float(lo), vmax=float(hi))
+        bare(shown)
+        top = axes[i, 0]
+        if tops is not None and isinstance(tops[i], str):
+            top.text(0.5, 0.5, tops[i], ha="center", va="center", fontsize=FONT_NORMAL,
+                     transform=top.transAxes)
+            bare(top, frame=False)
+        elif tops is not None and tops[i] is not None:
+            draw_kernel(top, tops[i])
+        elif tops is not None:
+            bare(top, frame=False)
+        if titles is not None:
+            top.set_title(titles[i], fontsize=FONT_NORMAL)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=FONT_NORMAL + 1)
     return fig

@@ -14,7 +14,6 @@ Two conventions are covered: ``mode="valid" | "same" | "full"`` gives
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,21 +21,23 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 from .. import conv
+from .._validate import choice, flag, positive_int, real_array
 from ..indexing import index_map
 from .animation import HTMLAnimation, animate
-from .style import PALETTE, figure
+from .draw import _index, _real, bare, cell, heatmap, number, panel_grid, text_width
+from .style import FONT_NORMAL, FONT_SMALL, PALETTE, colors, figure
 
 __all__ = ["draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation",
            "sliding_window_figure"]
 
 _CELL = 0.42  # inches per cell in the window pictures
 _ROWS = {"x": 3.0, "w": 2.0, "xw": 1.0, "y": -0.35}
-_LINE_COLORS = ("output", "kernel", "highlight", "muted")
+_CELL_SIZE = (0.9, 0.8)  # of one value's box, in cells
+_MODES = ("valid", "same", "full")
 
 
 @dataclass(frozen=True)
@@ -68,24 +69,15 @@ class _Windows:
         return xp
 
 
-def _as_signal(name: str, value) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {arr.shape}")
-    return arr
-
 
 def _windows(x, w, *, mode: str | None = None, stride=1, padding=0, dilation=1) -> _Windows:
-    x, w = _as_signal("x", x), _as_signal("w", w)
+    x, w = real_array("x", x, 1), real_array("w", w, 1)
     k = len(w)
     if mode is not None:
         if (stride, padding, dilation) != (1, 0, 1):
             raise ValueError("give either mode (for convlab.correlate) or stride/padding/dilation "
                              "(for convlab.conv1d), not both")
-        if mode not in ("valid", "same", "full"):
-            raise ValueError(f"mode must be one of ('valid', 'same', 'full'); got {mode!r}")
+        mode = choice("mode", mode, _MODES)
         y = conv.correlate(x, w, mode)
         # correlate's padding: nothing, k-1 on both sides, or "full" cropped to n centred as scipy does
         pads = {"valid": 0, "full": k - 1, "same": ((k - 1 - (k - 1) // 2, (k - 1) // 2),)}[mode]
@@ -102,44 +94,29 @@ def _windows(x, w, *, mode: str | None = None, stride=1, padding=0, dilation=1) 
     return windows
 
 
-def _fmt(v, fmt: str) -> str:
-    v = v.item() if isinstance(v, np.generic) else v
-    if isinstance(v, numbers.Integral) or float(v).is_integer():
-        return str(int(v)).replace("-", "\N{MINUS SIGN}")
-    return fmt.format(v).replace("-", "\N{MINUS SIGN}")
-
-
-def _cell(ax: Axes, centre: float, row: float, text: str, face, *, edge="white", lw=1.0,
-          weight="normal", color="black") -> None:
-    ax.add_patch(Rectangle((centre - 0.45, row - 0.4), 0.9, 0.8, facecolor=face, edgecolor=edge,
-                           linewidth=lw, zorder=2))
-    if text:
-        ax.text(centre, row, text, ha="center", va="center", fontsize=8.5, weight=weight, color=color,
-                zorder=3)
-
-
 def _draw(ax: Axes, win: _Windows, step: int, fmt: str, title: str | None) -> None:
     ax.clear()
     reads = win.reads[step]
     xp = win.padded_x()
     n = len(win.x)
     lo, hi = win.before, win.before + n
+    box = dict(size=_CELL_SIZE, z=2)
+    note = dict(ha="center", fontsize=FONT_SMALL, color=PALETTE["muted"])
     # the (padded) input: real cells blue, padding grey, the window's cells outlined in orange
     for p in range(win.padded):
         real = lo <= p < hi
-        face = to_rgba(PALETTE["input"], 0.25) if real else to_rgba(PALETTE["padding"], 0.6)
         inside = p in reads
-        _cell(ax, p, _ROWS["x"], _fmt(xp[p], fmt), face, edge=PALETTE["kernel"] if inside else "white",
-              lw=2.2 if inside else 1.0, color="black" if real else PALETTE["muted"])
+        face, alpha = (PALETTE["input"], 0.25) if real else (PALETTE["padding"], 0.6)
+        cell(ax, p, _ROWS["x"], face=face, alpha=alpha, edge=PALETTE["kernel"] if inside else "white",
+             lw=2.2 if inside else 1.0, text=number(xp[p], fmt), color="black" if real else PALETTE["muted"],
+             **box)
         if real:
-            ax.text(p, _ROWS["x"] + 0.55, str(p - lo), ha="center", va="bottom", fontsize=6.5,
-                    color=PALETTE["muted"])
+            ax.text(p, _ROWS["x"] + 0.5, str(p - lo), va="bottom", **note)
     # the kernel under the cells it reads, and the products
-    prods = win.products(step)
-    for p, wj, pr in zip(reads, win.w, prods):
-        _cell(ax, p, _ROWS["w"], _fmt(wj, fmt), to_rgba(PALETTE["kernel"], 0.4))
-        _cell(ax, p, _ROWS["xw"], _fmt(pr, fmt), to_rgba(PALETTE["kernel"], 0.12),
-              edge=to_rgba(PALETTE["kernel"], 0.6))
+    for p, wj, pr in zip(reads, win.w, win.products(step)):
+        cell(ax, p, _ROWS["w"], face=PALETTE["kernel"], alpha=0.4, text=number(wj, fmt), **box)
+        cell(ax, p, _ROWS["xw"], face=PALETTE["kernel"], alpha=0.12, edge=to_rgba(PALETTE["kernel"], 0.6),
+             text=number(pr, fmt), **box)
     # a bracket that sums the products into the output cell
     centres = win.centres + lo
     c, y_bracket = centres[step], _ROWS["xw"] - 0.55
@@ -147,38 +124,30 @@ def _draw(ax: Axes, win: _Windows, step: int, fmt: str, title: str | None) -> No
             lw=1.0, zorder=1)
     ax.annotate("", xy=(c, _ROWS["y"] + 0.42), xytext=(c, y_bracket), zorder=1,
                 arrowprops=dict(arrowstyle="-|>", color=PALETTE["muted"], lw=1.0, shrinkA=0, shrinkB=0))
-    ax.text(c + 0.12, (y_bracket + _ROWS["y"] + 0.42) / 2, "Σ", ha="left", va="center", fontsize=8,
+    ax.text(c + 0.12, (y_bracket + _ROWS["y"] + 0.42) / 2, "Σ", ha="left", va="center", fontsize=FONT_SMALL,
             color=PALETTE["muted"])
     # the output: written so far, being written now, still to come
     for i, (ci, yi) in enumerate(zip(centres, win.y)):
         if i < step:
-            _cell(ax, ci, _ROWS["y"], _fmt(yi, fmt), to_rgba(PALETTE["output"], 0.3))
+            cell(ax, ci, _ROWS["y"], face=PALETTE["output"], alpha=0.3, text=number(yi, fmt), **box)
         elif i == step:
-            _cell(ax, ci, _ROWS["y"], _fmt(yi, fmt), to_rgba(PALETTE["output"], 0.75),
-                  edge=PALETTE["highlight"], lw=2.0, weight="bold")
+            cell(ax, ci, _ROWS["y"], face=PALETTE["output"], alpha=0.75, edge=PALETTE["highlight"], lw=2.0,
+                 text=number(yi, fmt), weight="bold", **box)
         else:
-            _cell(ax, ci, _ROWS["y"], "", "white", edge=PALETTE["padding"])
-        ax.text(ci, _ROWS["y"] - 0.55, str(i), ha="center", va="top", fontsize=6.5, color=PALETTE["muted"])
+            cell(ax, ci, _ROWS["y"], face="white", edge=PALETTE["padding"], **box)
+        ax.text(ci, _ROWS["y"] - 0.5, str(i), va="top", **note)
     left = min(0, float(centres.min()) - 0.5) - 0.6
     for key, label in (("x", "$x$"), ("w", "$w$"), ("xw", r"$x\cdot w$"), ("y", "$y$")):
-        ax.text(left, _ROWS[key], label, ha="right", va="center", fontsize=9)
+        ax.text(left, _ROWS[key], label, ha="right", va="center", fontsize=FONT_NORMAL)
     if title is None:
-        terms = " + ".join(f"{_fmt(xp[p], fmt)}·{_fmt(wj, fmt)}" if wj >= 0 else
-                           f"{_fmt(xp[p], fmt)}·({_fmt(wj, fmt)})" for p, wj in zip(reads, win.w))
-        title = f"y[{step}] = " + (terms + " = " if len(reads) <= 5 else "") + _fmt(win.y[step], fmt)
-    ax.set_title(title, fontsize=9, loc="left")
+        terms = " + ".join(f"{number(xp[p], fmt)}·{number(wj, fmt)}" if wj >= 0 else
+                           f"{number(xp[p], fmt)}·({number(wj, fmt)})" for p, wj in zip(reads, win.w))
+        title = f"y[{step}] = " + (terms + " = " if len(reads) <= 5 else "") + number(win.y[step], fmt)
+    ax.set_title(title, fontsize=FONT_NORMAL, loc="left")
     ax.set_xlim(left - 1.6, max(win.padded, float(centres.max()) + 1) - 0.4)
-    ax.set_ylim(_ROWS["y"] - 0.95, _ROWS["x"] + 0.95)
+    ax.set_ylim(_ROWS["y"] - 1.0, _ROWS["x"] + 1.0)
     ax.set_aspect("equal")
-    ax.axis("off")
-
-
-def _step(step, n_out: int) -> int:
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-        raise TypeError(f"step must be an int; got {step!r} of type {type(step).__name__}")
-    if not 0 <= step < n_out:
-        raise ValueError(f"step must be an output index in 0..{n_out - 1}; got {step}")
-    return int(step)
+    bare(ax, frame=False)
 
 
 def _panel_size(win: _Windows) -> tuple[float, float]:
@@ -216,6 +185,7 @@ def draw_window(ax: Axes, x: ArrayLike, w: ArrayLike, step: int = 0, *, mode: st
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax``, with the window at ``step`` drawn on it.
 
     Examples
     --------
@@ -226,7 +196,7 @@ def draw_window(ax: Axes, x: ArrayLike, w: ArrayLike, step: int = 0, *, mode: st
     'y[1] = 3·2 + 2·1 = 8'
     """
     win = _windows(x, w, mode=mode, stride=stride, padding=padding, dilation=dilation)
-    _draw(ax, win, _step(step, len(win.y)), fmt, title)
+    _draw(ax, win, _index("step", step, len(win.y), "an output index"), fmt, title)
     return ax
 
 
@@ -247,6 +217,7 @@ def sliding_window_figure(x: ArrayLike, w: ArrayLike, steps: Sequence[int] | Non
     Returns
     -------
     matplotlib.figure.Figure
+        One axes per step, top to bottom.
 
     Examples
     --------
@@ -259,12 +230,13 @@ def sliding_window_figure(x: ArrayLike, w: ArrayLike, steps: Sequence[int] | Non
     n_out = len(win.y)
     if steps is None:
         steps = sorted({0, (n_out - 1) // 2, n_out - 1})
-    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
-        raise TypeError(f"steps must be a non-empty sequence of output indices; got {steps!r}")
-    steps = [_step(s, n_out) for s in steps]
-    width, height = _panel_size(win)
-    fig = figure(width, height * len(steps))
-    for ax, s in zip(fig.subplots(len(steps), 1, squeeze=False)[:, 0], steps):
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence):
+        raise TypeError(f"steps must be a sequence of output indices; got {steps!r}")
+    if not steps:
+        raise ValueError("steps must hold at least one output index; got an empty sequence")
+    steps = [_index("step", s, n_out, "an output index") for s in steps]
+    fig, axes = panel_grid(len(steps), 1, panel_size=_panel_size(win))
+    for ax, s in zip(axes, steps):
         _draw(ax, win, s, fmt, None)
     return fig
 
@@ -286,6 +258,7 @@ def sliding_window_animation(x: ArrayLike, w: ArrayLike, *, mode: str | None = N
     """
     win = _windows(x, w, mode=mode, stride=stride, padding=padding, dilation=dilation)
     n_out = len(win.y)
+    max_frames = positive_int("max_frames", max_frames)
     if n_out > max_frames:
         raise ValueError(f"the output has {n_out} samples, more than max_frames={max_frames}; "
                          "use a shorter signal or raise max_frames")
@@ -296,7 +269,7 @@ def sliding_window_animation(x: ArrayLike, w: ArrayLike, *, mode: str | None = N
         _draw(ax, win, i, fmt, None)
 
     update(0)
-    return animate(fig, update, n_out, interval=interval)
+    return animate(fig, update, n_out, interval=positive_int("interval", interval))
 
 
 def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Sequence[str] = ("same",),
@@ -335,6 +308,7 @@ def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Se
     Returns
     -------
     matplotlib.figure.Figure
+        One axes per mode (and kernel), sharing the time axis.
 
     Examples
     --------
@@ -344,42 +318,46 @@ def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Se
     >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['mode="valid": 36 samples from 40', 'mode="same": 40 samples from 40']
     """
-    x = _as_signal("x", x)
-    if not isinstance(kernels, Mapping) or not kernels:
-        raise TypeError(f"kernels must be a non-empty mapping of label -> kernel; got {kernels!r}")
-    if isinstance(modes, str) or not isinstance(modes, Sequence) or not modes:
-        raise TypeError(f"modes must be a non-empty sequence of modes, e.g. ('valid', 'same'); got {modes!r}")
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not rate > 0:
-        raise ValueError(f"rate must be a positive number; got {rate!r}")
-    colors = {label: PALETTE[_LINE_COLORS[i % len(_LINE_COLORS)]] for i, label in enumerate(kernels)}
-    groups = [[label] for label in kernels] if separate else [list(kernels)]
+    x = real_array("x", x, 1)
+    if not isinstance(kernels, Mapping):
+        raise TypeError(f"kernels must be a mapping of label -> kernel; got {type(kernels).__name__}")
+    if not kernels:
+        raise ValueError("kernels must hold at least one label -> kernel; got an empty mapping")
+    if isinstance(modes, str) or not isinstance(modes, Sequence):
+        raise TypeError(f"modes must be a sequence of modes, e.g. ('valid', 'same'); got {modes!r}")
+    if not modes:
+        raise ValueError("modes must hold at least one of ('valid', 'same', 'full'); got an empty sequence")
+    rate = _real("rate", rate, 0.0)
+    line_colors = dict(zip(kernels, colors(len(kernels), skip=[PALETTE["input"]])))
+    groups = [[label] for label in kernels] if flag("separate", separate) else [list(kernels)]
     panels = [(mode, group) for mode in modes for group in groups]
-    fig = figure(width, panel_height * len(panels) + 0.35)
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    fig, axes = panel_grid(len(panels), 1, panel_size=(_real("width", width, 0.0),
+                                                       _real("panel_height", panel_height, 0.0)),
+                           extra_height=0.35, sharex=True)
     t = t0 + np.arange(len(x)) / rate
     for ax, (mode, group) in zip(axes, panels):
         ax.plot(t, x, color=PALETTE["input"], lw=0.8, alpha=0.55, label=signal_label)
         for label in group:
             win = _windows(x, kernels[label], mode=mode)
             tc = t0 + win.centres / rate
-            ax.plot(tc, win.y, color=colors[label], lw=1.4, label=label)
+            ax.plot(tc, win.y, color=line_colors[label], lw=1.4, label=label)
             edge = win.uses_padding()
             half = np.arange(len(edge)) < len(edge) / 2
             for side in (edge & half, edge & ~half):
                 if side.any():
-                    ax.axvspan(tc[side].min(), tc[side].max(), color=colors[label], alpha=0.12, lw=0)
+                    ax.axvspan(tc[side].min(), tc[side].max(), color=line_colors[label], alpha=0.12, lw=0)
         title = f'mode="{mode}": {len(win.y)} samples from {len(x)}'
-        ax.set_title(title + (f" ({group[0]})" if separate else ""), fontsize=9, loc="left")
+        ax.set_title(title + (f" ({group[0]})" if separate else ""), fontsize=FONT_NORMAL, loc="left")
         ax.axhline(0, color=PALETTE["muted"], lw=0.5, alpha=0.5)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=FONT_SMALL)
         ax.margins(x=0.01)
     lines = {}
     for line in (line for ax in axes for line in ax.get_lines()):
         if line.get_label() in (signal_label, *kernels):
             lines.setdefault(line.get_label(), line)
-    fig.legend(list(lines.values()), list(lines), loc="outside upper right", ncol=len(lines), fontsize=7.5,
-               frameon=False)
-    axes[-1].set_xlabel(xlabel or ("time" if rate != 1 else "sample"), fontsize=9)
+    fig.legend(list(lines.values()), list(lines), loc="outside upper right", ncol=len(lines),
+               fontsize=FONT_SMALL, frameon=False)
+    axes[-1].set_xlabel(xlabel or ("time" if rate != 1 else "sample"), fontsize=FONT_NORMAL)
     if xlim is not None:
         axes[-1].set_xlim(*xlim)
     return fig
@@ -412,6 +390,7 @@ def matrix_figure(m, *, row: int | None = None, annotate: bool | None = None, fm
     Returns
     -------
     matplotlib.figure.Figure
+        The matrix and its colour bar.
 
     Examples
     --------
@@ -421,40 +400,31 @@ def matrix_figure(m, *, row: int | None = None, annotate: bool | None = None, fm
     >>> fig.axes[0].get_title()
     '4×6 matrix, 12 non-zeros'
     """
-    try:
-        a = np.array(m.tolist() if hasattr(m, "tolist") else m, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError("m must hold numbers only; substitute numbers for its symbols first "
-                        "(e.g. m.subs({...}))") from None
-    if a.ndim != 2 or a.size == 0:
-        raise ValueError(f"m must be a non-empty 2-D matrix; got shape {a.shape}")
+    a = np.asarray(m.tolist() if hasattr(m, "tolist") and not isinstance(m, np.ndarray) else m)
+    if a.dtype.kind == "O":          # a SymPy matrix: its entries must be numbers
+        try:
+            a = a.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError("m must hold numbers only; substitute numbers for its symbols first "
+                            "(e.g. m.subs({...}))") from None
+    a = real_array("m", a, 2)
     if row is not None:
-        row = _step(row, a.shape[0])
-    if annotate is None:
-        annotate = max(a.shape) <= 16
-    limit = float(np.abs(a).max()) or 1.0
+        row = _index("row", row, a.shape[0], "a row index")
+    width = _real("width", width, 0.0)
     fig = figure(width, max(1.6, width * a.shape[0] / a.shape[1] * 0.95 + 0.6))
     ax = fig.add_subplot()
-    image = ax.imshow(np.ma.masked_equal(a, 0), cmap="RdBu_r", vmin=-limit, vmax=limit,
-                      interpolation="nearest")
-    ax.set_xticks(np.arange(a.shape[1] + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(a.shape[0] + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color=PALETTE["padding"], lw=0.4)
-    ax.tick_params(which="minor", length=0)
-    ax.tick_params(labelsize=7)
+    if annotate is None:     # when the widest value fits its cell (the colour bar takes about 1.4 inches)
+        annotate = max(a.shape) <= 16 and max(text_width(number(v, fmt)) for v in a.flat) < \
+            0.9 * (width - 1.4) / a.shape[1]
+    image = heatmap(ax, a, annotate=annotate, fmt=fmt, blank_zeros=True, grid=True)
+    ax.tick_params(labelsize=FONT_SMALL)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if annotate:
-        for (i, j), v in np.ndenumerate(a):
-            if v != 0:
-                ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=7,
-                        color="white" if abs(v) > 0.6 * limit else "black")
     if row is not None:
-        ax.add_patch(Rectangle((-0.5, row - 0.5), a.shape[1], 1, fill=False, edgecolor=PALETTE["highlight"],
-                               lw=1.8))
-    ax.set_xlabel("input position j", fontsize=8)
-    ax.set_ylabel("output position i", fontsize=8)
+        cell(ax, (a.shape[1] - 1) / 2, row, size=(a.shape[1], 1), edge=PALETTE["highlight"], lw=1.8, z=3)
+    ax.set_xlabel("input position j", fontsize=FONT_NORMAL)
+    ax.set_ylabel("output position i", fontsize=FONT_NORMAL)
     ax.set_title(title or f"{a.shape[0]}×{a.shape[1]} matrix, {int(np.count_nonzero(a))} non-zeros",
-                 fontsize=9)
-    fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=7)
+                 fontsize=FONT_NORMAL)
+    fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=FONT_SMALL)
     return fig

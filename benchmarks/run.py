@@ -241,7 +241,7 @@ def target_rows(rows: list[Row], memory: dict | None,
             continue
         vs_torch = ratio(r.times.get("im2col", math.nan), r.times.get("torch", math.nan))
         gemm_eff = ratio(r.times.get("numpy GEMM", math.nan), r.times.get("im2col", math.nan))
-        limit_t, limit_g = (0.7, 0.75) if r.dtype == "float64" else (2.5, 0.65)
+        limit_t, limit_g = (0.7, 0.75) if r.dtype == "float64" else (1.25, 0.65)
         add(f"im2col / torch, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
         add(f"im2col GEMM efficiency, {r.case}, {r.dtype}", gemm_eff, f">= {limit_g:.0%}",
             gemm_eff >= limit_g, "{:.0%}")

@@ -134,6 +134,12 @@ def test_sweep_figure_marks_the_crossover():
     assert set(lines) == {"im2col", "fft", "crossover k = 27"}
     np.testing.assert_allclose(lines["fft"].get_ydata(), np.array(s.times["fft"]) * 1e3)
     assert fig.axes[0].get_xscale() == fig.axes[0].get_yscale() == "log"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["im2col", "fft", "crossover"]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["k = 27"]
+    wide = Sweep("kernel size k", (3, 5, 9, 17, 33, 65, 129, 257, 513), {"im2col": [1e-4] * 9})
+    ticks = algorithms.sweep_figure({"a": wide, "b": wide, "c": wide}).axes[0].get_xticks()
+    assert ticks[0] == 3 and 3 <= len(ticks) < 9                     # labels spaced so that they do not touch
+    assert all(b / a > 2.5 for a, b in zip(ticks, ticks[1:]))
     never = Sweep("kernel size k", (3, 5), {"im2col": (1.0, 1.0), "fft": (2.0, 2.0)})
     assert [line.get_label() for line in algorithms.sweep_figure(never).axes[0].get_lines()] == ["im2col", "fft"]
     with pytest.raises(ValueError, match="sweep must hold at least one Sweep"):

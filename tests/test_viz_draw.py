@@ -29,6 +29,7 @@ from convlab.viz import (  # noqa: E402
     colors,
     figure,
     heatmap,
+    legend,
     number,
     panel_grid,
     signed_cmap,
@@ -219,6 +220,19 @@ def test_panel_grid_passes_subplot_options():
 def test_panel_grid_bad_arguments(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         panel_grid(*args, **kwargs)
+
+
+def test_one_legend_for_all_panels():
+    fig, axes = panel_grid(2)
+    axes[0].plot([0, 1], label="a")
+    axes[1].plot([0, 1], label="a")
+    axes[1].plot([1, 0], label="crossover k = 3")
+    axes[1].plot([1, 1], label="_hidden")
+    assert [t.get_text() for t in legend(fig).get_texts()] == ["a", "crossover k = 3"]
+    merged = legend(fig, rename=lambda label: label.split(" k")[0])
+    assert [t.get_text() for t in merged.get_texts()] == ["a", "crossover"]
+    assert [t.get_text() for t in legend(fig, ["crossover k = 3", "a", "z"]).get_texts()] == ["crossover k = 3", "a"]
+    assert legend(panel_grid(1)[0]) is None
 
 
 # --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from . import algorithms, animation, channels, draw, fields, flip, grids, slidin
 from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
 from .animation import HTMLAnimation, animate, still_frames
 from .channels import channel_cmap, connectivity, conv_shapes, filter_bank, group_connectivity, rgb_channels
-from .draw import bare, cell, heatmap, number, panel_grid, symmetric_limit, text_color, text_width
+from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_limit, text_color, text_width
 from .fields import dense_matrix, fields_on_image, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
 from .grids import animate_index_map, draw_index_map, draw_kernel, feature_maps, index_map_figure
@@ -56,7 +56,8 @@ __all__ = [
     # channels
     "channel_cmap", "connectivity", "conv_shapes", "filter_bank", "group_connectivity", "rgb_channels",
     # draw
-    "bare", "cell", "heatmap", "number", "panel_grid", "symmetric_limit", "text_color", "text_width",
+    "bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit", "text_color",
+    "text_width",
     # fields
     "dense_matrix", "fields_on_image", "receptive_field_cone",
     # flip

@@ -4,17 +4,18 @@ convolution, and measured times and errors of the methods."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .._validate import positive_int, real_array
 from ..conv import conv1d, convolve, unfold
 from ..shapes import output_size
 from ..sweeps import Sweep
-from .draw import _index, _real, bare, cell, heatmap, number, panel_grid, text_color, text_width
+from .draw import _index, _real, bare, cell, heatmap, legend, number, panel_grid, text_color, text_width
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
 
 __all__ = ["accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure"]
@@ -264,7 +265,7 @@ def circular_figure(x, w, *, width: float = PAGE_WIDTH) -> Figure:
         ax.axhline(0, color=PALETTE["muted"], linewidth=0.6)
         ax.set_title(title, fontsize=FONT_NORMAL)
         if k > 1:
-            ax.legend(fontsize=FONT_SMALL, loc="upper right")
+            ax.legend(fontsize=FONT_SMALL, loc="best")
     axes[-1].set_xlabel("sample index")
     return fig
 
@@ -274,7 +275,8 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
     """Measured time against kernel size, log-log, one line per method.
 
     The first size at which ``crossover[1]`` beats ``crossover[0]``
-    (:meth:`convlab.sweeps.Sweep.crossover`) is marked with a dashed line.
+    (:meth:`convlab.sweeps.Sweep.crossover`) is marked with a dashed line;
+    one legend above the panels names the methods.
 
     Parameters
     ----------
@@ -305,29 +307,58 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
                         f"got {type(sweep).__name__}")
     if not sweeps:
         raise ValueError("sweep must hold at least one Sweep; got an empty mapping")
-    colors = {"im2col": PALETTE["input"], "fft": PALETTE["kernel"], "loop": PALETTE["muted"],
-              "auto": PALETTE["output"]}
+    method_colors = {"im2col": PALETTE["input"], "fft": PALETTE["kernel"], "loop": PALETTE["muted"],
+                     "auto": PALETTE["output"]}
     width = min(PAGE_WIDTH, 4.2 * len(sweeps)) if width is None else _real("width", width, 0.0)
     fig, axes = panel_grid(len(sweeps), panel_size=(width / len(sweeps), 3.2))
     for ax, (title, s) in zip(axes, sweeps.items()):
         for method, times in s.times.items():
             ax.loglog(s.sizes, np.asarray(times, dtype=float) * 1e3, marker="o", markersize=4,
-                      label=method, color=colors.get(method))
+                      label=method, color=method_colors.get(method))
         a, b = crossover
-        if a in s.times and b in s.times:
-            k = s.crossover(a, b)
-            if k is not None:
-                ax.axvline(k, color=PALETTE["highlight"], linestyle="--", linewidth=1.2,
-                           label=f"crossover k = {k}")
-        ax.set_xticks(s.sizes, [str(k) for k in s.sizes])
+        k = s.crossover(a, b) if a in s.times and b in s.times else None
+        if k is not None:
+            ax.axvline(k, color=PALETTE["highlight"], linestyle="--", linewidth=1.2,
+                       label=f"crossover k = {k}")
+            right = math.log(k / min(s.sizes)) > 0.6 * math.log(max(s.sizes) / min(s.sizes))
+            ax.annotate(f"k = {k}", (k, 1), xycoords=("data", "axes fraction"), textcoords="offset points",
+                        xytext=(-3 if right else 3, -3), ha="right" if right else "left", va="top",
+                        fontsize=FONT_SMALL, color=PALETTE["highlight"])
+        ticks = _spaced(s.sizes, width / len(sweeps) - 0.8)
+        ax.set_xticks(ticks, [str(t) for t in ticks])
         ax.xaxis.set_minor_formatter(NullFormatter())
+        _label_times(ax.yaxis)
         ax.set_xlabel(s.label)
-        ax.set_ylabel("median time (ms)")
+        if ax is axes[0]:
+            ax.set_ylabel("median time (ms)")
         if title:
             ax.set_title(title, fontsize=FONT_NORMAL)
-        ax.legend(fontsize=FONT_SMALL)
         ax.grid(True, which="both", alpha=0.3)
+    legend(fig, rename=lambda label: "crossover" if label.startswith("crossover") else label,
+                  loc="outside upper center")
     return fig
+
+
+def _label_times(axis) -> None:
+    """Plain numbers on a log axis; where it spans under 1.5 decades, also at 2 and 5 times a power of 10."""
+    lo, hi = axis.get_view_interval()
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+    def minor(v, _):
+        return f"{v:g}" if round(v / 10 ** math.floor(math.log10(v))) in (2, 5) else ""
+
+    axis.set_minor_formatter(FuncFormatter(minor) if math.log10(hi / lo) < 1.5 else NullFormatter())
+
+
+def _spaced(sizes: Sequence[int], inches: float) -> list[int]:
+    """The sizes to label on a log axis ``inches`` long, so that no two labels touch."""
+    span = math.log10(max(sizes) / min(sizes)) or 1.0
+    room = span * (max(text_width(str(k), FONT_NORMAL) for k in sizes) + 0.1) / max(inches, 0.5)
+    kept = [sizes[0]]
+    for k in sizes[1:]:
+        if math.log10(k / kept[-1]) >= room:
+            kept.append(k)
+    return kept
 
 
 def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]],

@@ -12,7 +12,8 @@ written, in which colour, and on which colormap:
 * :func:`heatmap` draws a 2-D array, signed arrays on the one diverging
   colormap with symmetric limits (:func:`symmetric_limit`);
 * :func:`bare` strips an axes of its ticks (and its frame);
-* :func:`panel_grid` makes a figure of equal panels and returns its axes.
+* :func:`panel_grid` makes a figure of equal panels and returns its axes,
+  and :func:`legend` gives them one legend.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ from matplotlib.colors import Colormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 
 from .._validate import flag, non_negative_int, positive_int, real_array
 from .style import FONT_SMALL, PALETTE, SIGNED_CMAP, figure
 
-__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "symmetric_limit", "text_color", "text_width"]
+__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit",
+           "text_color", "text_width"]
 
 _TEXT_PATHS = TextToPath()
 
@@ -337,6 +340,50 @@ def panel_grid(n: int, ncols: int | None = None, *, panel_size: tuple[float, flo
         else:
             fig.delaxes(ax)
     return fig, (axes[:, 0] if stack is None else axes)
+
+
+def legend(fig: Figure, labels: Sequence[str] | None = None, *, rename=None,
+                  loc: str = "outside upper right") -> Legend | None:
+    """One legend for all panels of ``fig``: the first line of each label, over the panels.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with constrained layout (as :func:`~convlab.viz.style.figure` makes).
+    labels : sequence of str, optional
+        The labels to show, in this order; by default every label of a line
+        (matplotlib's ``_`` labels excepted), in the order they were drawn.
+    rename : callable, optional
+        Maps a line's label to the legend's (lines mapped to one label share
+        an entry), e.g. ``"crossover k = 7"`` to ``"crossover"``.
+    loc : str
+        Where, as in ``Figure.legend`` (an ``"outside ..."`` place keeps it
+        off the panels).
+
+    Returns
+    -------
+    matplotlib.legend.Legend or None
+        None when there is nothing to show.
+
+    Examples
+    --------
+    >>> from convlab.viz.draw import panel_grid, legend
+    >>> fig, axes = panel_grid(2)
+    >>> for ax in axes:
+    ...     _ = ax.plot([0, 1], label="a"), ax.plot([1, 0], label="b")
+    >>> [t.get_text() for t in legend(fig).get_texts()]
+    ['a', 'b']
+    """
+    lines: dict[str, object] = {}
+    for line in (line for ax in fig.axes for line in ax.get_lines()):
+        label = line.get_label() if rename is None else rename(line.get_label())
+        if not label.startswith("_") and (labels is None or label in labels):
+            lines.setdefault(label, line)
+    order = list(lines) if labels is None else [label for label in labels if label in lines]
+    if not order:
+        return None
+    return fig.legend([lines[label] for label in order], order, loc=loc, ncol=len(order),
+                      fontsize=FONT_SMALL, frameon=False)
 
 
 def _index(name: str, value, size: int, what: str = "an index") -> int:

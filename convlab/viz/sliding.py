@@ -28,7 +28,7 @@ from .. import conv
 from .._validate import choice, flag, positive_int, real_array
 from ..indexing import index_map
 from .animation import HTMLAnimation, animate
-from .draw import _index, _real, bare, cell, heatmap, number, panel_grid, text_width
+from .draw import _index, _real, bare, cell, heatmap, legend, number, panel_grid, text_width
 from .style import FONT_NORMAL, FONT_SMALL, PALETTE, colors, figure
 
 __all__ = ["draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation",
@@ -351,12 +351,7 @@ def filtered_figure(x: ArrayLike, kernels: Mapping[str, ArrayLike], *, modes: Se
         ax.axhline(0, color=PALETTE["muted"], lw=0.5, alpha=0.5)
         ax.tick_params(labelsize=FONT_SMALL)
         ax.margins(x=0.01)
-    lines = {}
-    for line in (line for ax in axes for line in ax.get_lines()):
-        if line.get_label() in (signal_label, *kernels):
-            lines.setdefault(line.get_label(), line)
-    fig.legend(list(lines.values()), list(lines), loc="outside upper right", ncol=len(lines),
-               fontsize=FONT_SMALL, frameon=False)
+    legend(fig, [signal_label, *kernels])
     axes[-1].set_xlabel(xlabel or ("time" if rate != 1 else "sample"), fontsize=FONT_NORMAL)
     if xlim is not None:
         axes[-1].set_xlim(*xlim)

@@ -6,6 +6,8 @@ correlate, convolve
     Single-channel N-d signals, numpy/scipy semantics.
 conv1d, conv2d, conv3d, convnd
     Deep-learning convolution layers, torch.nn.functional semantics.
+conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
+    Transposed convolution, the adjoint of convnd (torch's conv_transpose).
 unfold
     The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
 output_size, same_padding, conv_output_shape
@@ -42,6 +44,7 @@ from .conv import (
 )
 from .methods import METHODS
 from .shapes import conv_output_shape, output_size, same_padding
+from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
 
 #: Submodules loaded on first attribute access.
 LAZY_MODULES = ("data", "grading", "indexing", "receptive", "symbolic", "sweeps", "timing", "viz")
@@ -54,6 +57,10 @@ __all__ = [
     "conv2d",
     "conv3d",
     "conv_output_shape",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "conv_transposend",
     "convnd",
     "convolve",
     "correlate",

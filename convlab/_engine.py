@@ -1,4 +1,8 @@
-"""Runs a validated :class:`~convlab._validate.Problem`: resolve, cast, compute, bias, dtype."""
+"""Runs a validated :class:`~convlab._validate.Problem`: resolve, cast, compute, bias, dtype.
+
+A transposed problem runs the same way, through each method's
+``compute_transposed`` instead of its ``compute``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from .methods import fft, im2col, loop
 from .resolve import Plan, caller_stacklevel, resolve
 
 COMPUTE = {"loop": loop.compute, "im2col": im2col.compute, "fft": fft.compute}
+COMPUTE_TRANSPOSED = {"loop": loop.compute_transposed, "im2col": im2col.compute_transposed,
+                      "fft": fft.compute_transposed}
 
 
 def compute_dtype(dtype: np.dtype, method: str) -> np.dtype:
@@ -28,13 +34,14 @@ def run(problem, plan: Plan | None = None) -> np.ndarray:
     returns ``(N, C_out, *out)`` in ``problem.dtype``."""
     x, w, geom, dtype = problem.x, problem.w, problem.geometry, problem.dtype
     if 0 in geom.out_spatial or 0 in x.shape[:1] or 0 in w.shape:
-        y = np.zeros((x.shape[0], w.shape[0]) + geom.out_spatial, dtype=dtype)
+        y = np.zeros((x.shape[0], problem.c_out) + geom.out_spatial, dtype=dtype)
     else:
         plan = plan or resolve(problem)
         if plan.warning:
             warnings.warn(plan.warning, RuntimeWarning, stacklevel=caller_stacklevel())
         cdt = compute_dtype(dtype, plan.method)
-        y = COMPUTE[plan.method](x.astype(cdt, copy=False), w.astype(cdt, copy=False), geom, plan)
+        kernels = COMPUTE_TRANSPOSED if problem.transposed else COMPUTE
+        y = kernels[plan.method](x.astype(cdt, copy=False), w.astype(cdt, copy=False), geom, plan)
         if y.dtype.kind == "f" and dtype.kind in "iu":
             y = np.rint(y)
     if problem.bias is not None:

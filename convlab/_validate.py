@@ -12,6 +12,9 @@ message naming the argument, what it got and what is allowed.
   (input and kernel shape, stride, padding, dilation -> padding pairs and
   output shape), remembered per call signature so that a repeated call
   costs a dictionary look-up;
+* transposed convolution, the adjoint of ``convnd``: :func:`transposed_padding`,
+  :func:`transposed_geometry` (a :class:`TransposedGeometry`, cached like
+  :func:`geometry`) and :func:`prepare_transposed`;
 * whole problems: :func:`prepare_conv` and :func:`prepare_correlate`, which
   every public entry point calls *before* any shortcut or dispatch, so all
   methods see the same normalised :class:`Problem` and raise the same errors.
@@ -20,6 +23,7 @@ message naming the argument, what it got and what is allowed.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import operator
 import sys
@@ -55,6 +59,9 @@ class Problem(NamedTuple):
 
     ``x`` is ``(N, C_in, *spatial)`` before padding, ``w`` is
     ``(C_out, C_in // groups, *k)``; ``dtype`` is the dtype of the result.
+    A transposed convolution has a :class:`TransposedGeometry` and ``w`` of
+    shape ``(C_in, C_out // groups, *k)``, the weight of the convolution it
+    is the adjoint of.
     """
 
     x: np.ndarray
@@ -67,6 +74,17 @@ class Problem(NamedTuple):
     @property
     def nd(self) -> int:
         return self.w.ndim - 2
+
+    @property
+    def transposed(self) -> bool:
+        """True for a transposed convolution (the adjoint of ``convnd``)."""
+        return type(self.geometry) is TransposedGeometry
+
+    @property
+    def c_out(self) -> int:
+        """The output's channels."""
+        return self.w.shape[1] * self.geometry.groups if self.transposed else self.w.shape[0]
+
 
 
 # --------------------------------------------------------------------------
@@ -496,6 +514,175 @@ _geometry_cached = functools.lru_cache(maxsize=4096)(_geometry)
 
 
 # --------------------------------------------------------------------------
+# transposed convolution: the adjoint of convnd, validated the same way
+# --------------------------------------------------------------------------
+
+class TransposedGeometry(NamedTuple):
+    """Everything about a transposed convolution that depends on shapes alone.
+
+    ``stride``, ``padding`` (one ``(before, after)`` pair per axis),
+    ``dilation`` and ``groups`` are those of the convolution it is the
+    adjoint of; ``output_padding`` adds cells at the end of each axis, and
+    ``out_spatial`` is the output's spatial shape, per axis
+    ``(n - 1)*stride - before - after + dilation*(k - 1) + output_padding + 1``.
+    """
+
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+    groups: int
+    output_padding: tuple[int, ...]
+    out_spatial: tuple[int, ...]
+
+
+def transposed_padding(padding, nd: int) -> tuple[tuple[int, int], ...]:
+    """A transposed convolution's ``padding``: one ``(before, after)`` pair per axis.
+
+    An int, a tuple of ``nd`` ints, or of ``nd`` ``(before, after)`` pairs,
+    all non-negative (torch takes the first two). Strings are refused: a
+    transposed convolution has no ``"same"`` or ``"valid"`` (torch has none).
+
+    Examples
+    --------
+    >>> from convlab._validate import transposed_padding
+    >>> transposed_padding(1, 2), transposed_padding((0, (1, 2)), 2)
+    (((1, 1), (1, 1)), ((0, 0), (1, 2)))
+    >>> transposed_padding("same", 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: padding of a transposed convolution must be ...; got 'same'. There are no string paddings ...
+    """
+    what = (f"a non-negative int, a tuple of {nd} non-negative ints or of {nd} (before, after) pairs")
+    if isinstance(padding, str):
+        raise ValueError(
+            f"padding of a transposed convolution must be {what}; got {padding!r}. There are no "
+            "string paddings (torch's conv_transpose has none either): pass the ints the forward "
+            "convolution used, e.g. convlab.same_padding(k)"
+        )
+    shown = tuple(padding) if isinstance(padding, list) else padding
+    if type(padding) is int and padding >= 0:
+        return ((padding, padding),) * nd
+    if isinstance(padding, (tuple, list)):
+        if len(padding) != nd:
+            raise ValueError(f"padding must be {what}; got {shown!r} of length {len(padding)}")
+        pairs = []
+        for p in padding:
+            if isinstance(p, (tuple, list)):
+                if len(p) != 2:
+                    raise ValueError(f"padding must be {what}; got the entry {tuple(p)!r}")
+                pairs.append((_as_int("padding", p[0], what), _as_int("padding", p[1], what)))
+            else:
+                v = _as_int("padding", p, what)
+                pairs.append((v, v))
+    else:
+        v = _as_int("padding", padding, what)
+        pairs = [(v, v)] * nd
+    if any(v < 0 for pair in pairs for v in pair):
+        raise ValueError(f"padding must be {what}; got {shown!r}")
+    return tuple(pairs)
+
+
+def transposed_geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,
+                        output_padding, dilation, groups: int = 1) -> TransposedGeometry:
+    """Validate the geometry of a transposed convolution from shapes alone.
+
+    ``spatial`` and ``kernel`` are the input's and the kernel's spatial
+    shapes; ``groups`` is already validated. ``output_padding`` must be
+    smaller than either the stride or the dilation on each axis (torch's
+    rule: it only picks among the input sizes that a convolution maps to
+    the same output size), and every output size must be positive. Repeated calls with the same plain
+    arguments are answered from a cache.
+
+    Examples
+    --------
+    >>> from convlab._validate import transposed_geometry
+    >>> g = transposed_geometry((28, 28), (4, 4), 2, 1, 0, 1)
+    >>> g.padding, g.out_spatial
+    (((1, 1), (1, 1)), (56, 56))
+    >>> transposed_geometry((16,), (3,), 2, 1, 1, 1).out_spatial
+    (32,)
+    """
+    key = (spatial, kernel, stride, padding, output_padding, dilation, groups)
+    if _plain(key):
+        return _transposed_geometry_cached(*key)
+    return _transposed_geometry(*key)
+
+
+def _transposed_geometry(spatial, kernel, stride, padding, output_padding, dilation,
+                         groups) -> TransposedGeometry:
+    nd = len(spatial)
+    stride = int_tuple("stride", stride, nd, minimum=1)
+    dilation = int_tuple("dilation", dilation, nd, minimum=1)
+    pads = transposed_padding(padding, nd)
+    extra = int_tuple("output_padding", output_padding, nd, minimum=0)
+    for axis, (op, s, d) in enumerate(zip(extra, stride, dilation)):
+        if op >= s and op >= d:
+            raise ValueError(
+                f"output_padding must be smaller than either stride or dilation (as in torch); got "
+                f"output_padding {op} with stride {s} and dilation {d} on spatial axis {axis}"
+            )
+    out = []
+    for axis, (n, kk, (lo, hi), s, d, op) in enumerate(zip(spatial, kernel, pads, stride, dilation,
+                                                           extra)):
+        if n < 1:
+            raise ValueError(
+                f"x must have at least one element on every spatial axis of a transposed "
+                f"convolution; got size {n} on spatial axis {axis}"
+            )
+        full = (n - 1) * s + d * (kk - 1) + 1 + op
+        if full - lo - hi < 1:
+            raise ValueError(
+                f"output size {full - lo - hi} on spatial axis {axis} is not positive: padding "
+                f"{(lo, hi)} crops more than the {full} cells (n - 1)*stride + dilation*(k - 1) + "
+                f"output_padding + 1 of the transposed convolution (size {n}, k={kk}, stride {s}, "
+                f"dilation {d}, output_padding {op})"
+            )
+        out.append(full - lo - hi)
+    return TransposedGeometry(stride, pads, dilation, groups, extra, tuple(out))
+
+
+_transposed_geometry_cached = functools.lru_cache(maxsize=4096)(_transposed_geometry)
+
+
+def prepare_transposed(x, w, bias, nd: int, stride, padding, output_padding, dilation, groups,
+                       method) -> tuple[Problem, bool]:
+    """Validate a transposed convolution call; returns the problem and whether
+    the input was unbatched.
+
+    ``x`` is ``(N, C_in, *spatial)`` or ``(C_in, *spatial)``, ``w`` is
+    ``(C_in, C_out/groups, *k)``: the weight of the convolution it is the
+    adjoint of. The same dtype rules, method names and integer overflow check
+    as :func:`prepare_conv`.
+    """
+    x = as_array("x", x)
+    w = as_array("w", w)
+    bias = as_array("bias", bias, allow_none=True)
+    unbatched = _layer_shapes(x, w, nd, w_axes="C_in, C_out/groups")
+    if unbatched:
+        x = x[np.newaxis]
+    method = check_method(method)
+    c_in = x.shape[1]
+    groups = groups if type(groups) is int and groups >= 1 else positive_int("groups", groups)
+    if w.shape[0] != c_in:
+        raise ValueError(
+            f"channel mismatch: x has C_in={c_in} channels, so w.shape[0] must be C_in={c_in} "
+            f"(a transposed convolution's weight is (C_in, C_out/groups, *k)); got w of shape {w.shape}"
+        )
+    if c_in % groups:
+        raise ValueError(f"groups={groups} must divide the input channels C_in={c_in} (w.shape[0])")
+    if 0 in w.shape[2:]:
+        raise ValueError(f"w must have a kernel of at least 1 element per spatial axis; got shape {w.shape}")
+    c_out = w.shape[1] * groups
+    if bias is not None and bias.shape != (c_out,):
+        raise ValueError(
+            f"bias must have shape (C_out,) = ({c_out},), C_out = w.shape[1] * groups; got shape {bias.shape}"
+        )
+    geom = transposed_geometry(x.shape[2:], w.shape[2:], stride, padding, output_padding, dilation, groups)
+    fan_in = c_in // groups * math.prod(w.shape[2:])
+    return _finish(x, w, bias, geom, method, fan_in), unbatched
+
+
+# --------------------------------------------------------------------------
 # whole problems
 # --------------------------------------------------------------------------
 
@@ -506,11 +693,11 @@ def check_method(method) -> str:
     return choice("method", method, METHOD_NAMES)
 
 
-def _layer_shapes(x: np.ndarray, w: np.ndarray, nd: int) -> bool:
+def _layer_shapes(x: np.ndarray, w: np.ndarray, nd: int, w_axes: str = "C_out, C_in/groups") -> bool:
     """Check the ranks of ``x`` and ``w`` for an ``nd``-d layer; True when ``x`` is unbatched."""
     if w.ndim != nd + 2:
         raise ValueError(
-            f"w must have shape (C_out, C_in/groups, {', '.join(['k'] * nd)}) with {nd + 2} "
+            f"w must have shape ({w_axes}, {', '.join(['k'] * nd)}) with {nd + 2} "
             f"dimensions; got shape {w.shape}"
         )
     if x.ndim not in (nd + 1, nd + 2):
@@ -538,8 +725,9 @@ def _channels(c_in: int, c_out: int, w_shape: tuple[int, ...], groups) -> int:
     return groups
 
 
-def _finish(x, w, bias, geom: Geometry, method: str) -> Problem:
-    """The dtype rules and the checks that need values; the :class:`Problem`."""
+def _finish(x, w, bias, geom: Geometry, method: str, fan_in: int | None = None) -> Problem:
+    """The dtype rules and the checks that need values; the :class:`Problem`
+    (``fan_in``: the products summed into one output, default ``w[0].size``)."""
     dtype = _result_dtype(x.dtype, w.dtype, None if bias is None else bias.dtype)
     if dtype.kind == "O" and method == "fft":
         raise TypeError(
@@ -547,7 +735,7 @@ def _finish(x, w, bias, geom: Geometry, method: str) -> Problem:
             "(SymPy expressions?): use method='loop' or method='im2col'"
         )
     if dtype.kind == "i":
-        check_integer_range(x, w, bias, w[0].size if w.shape[0] else 0)
+        check_integer_range(x, w, bias, (w[0].size if w.shape[0] else 0) if fan_in is None else fan_in)
     return Problem(x, w, bias, geom, method, dtype)
 
 

@@ -14,6 +14,10 @@ The estimates follow what each method does, priced with a machine's speeds
 * ``loop``: :data:`LOOP_NS_PER_MAC` per multiply-add -- never chosen, reported
   so that the explanation shows how far behind it is.
 
+A transposed convolution is priced by :func:`transposed_estimates`: its
+``im2col`` is a GEMM and a scatter-add (:func:`im2col_transposed_seconds`),
+its ``fft`` the correlation of the upsampled input it computes.
+
 Nothing here runs a convolution; :mod:`convlab.resolve` compares the
 estimates and decides.
 
@@ -244,3 +248,79 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
     t += pruned * transform_seconds(lengths, kernels, itemsize, real, rates)
     t += _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates)
     return t + rates.fft_call * (2 * len(lengths) + 1) / 3
+
+
+# --------------------------------------------------------------------------
+# transposed convolution
+# --------------------------------------------------------------------------
+
+# col2im adds each tap's slice into the output: it reads the column matrix and the
+# output and writes the output back, about this many streaming copies of the matrix.
+SCATTER_COPIES = 3.0
+
+
+def transposed_estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial,
+                         itemsize: int, real: bool, rates: Rates) -> dict[str, float]:
+    """Estimated seconds of each method for a transposed convolution.
+
+    ``x_shape`` is ``(N, C_in, *n)``, ``w_shape`` ``(C_in, C_out/groups,
+    *k)``, ``out_spatial`` the output's spatial shape; the rest as in
+    :func:`estimates`. The ``fft`` is priced as the correlation it runs:
+    the upsampled input padded to ``out + span - 1`` cells per axis, with
+    the swapped weight ``(C_out, C_in/groups, *k)``, plus the copy that
+    spreads the input out.
+
+    Examples
+    --------
+    >>> from convlab import calibration, cost
+    >>> t = cost.transposed_estimates((8, 64, 28, 28), (64, 32, 4, 4), ((1, 1), (1, 1)), (2, 2),
+    ...                               (1, 1), 1, (56, 56), 8, True, calibration.DEFAULT)
+    >>> t["im2col"] < t["fft"] < t["loop"]
+    True
+    """
+    n_batch, c_in = x_shape[:2]
+    c_out_g, kernel = w_shape[1], w_shape[2:]
+    macs = n_batch * c_in * c_out_g * math.prod(kernel) * math.prod(x_shape[2:])
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    padded = tuple(o + s - 1 for o, s in zip(out_spatial, span))
+    forward_w = (c_out_g * groups, c_in // max(groups, 1), *kernel)
+    spread = n_batch * c_in * math.prod(padded) * itemsize * (1 if real else 2) / rates.copy_bytes
+    return {
+        "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
+        "im2col": im2col_transposed_seconds(x_shape, w_shape, groups, itemsize, real, rates),
+        "fft": spread + fft_seconds(padded, forward_w, n_batch, groups, dilation, itemsize, real, rates),
+    }
+
+
+def im2col_transposed_seconds(x_shape, w_shape, groups: int, itemsize: int, real: bool,
+                              rates: Rates) -> float:
+    """Estimated seconds of :func:`convlab.methods.im2col.compute_transposed`: the GEMM
+    ``w_g^T @ x`` (``C_out_g * K`` rows, ``C_in_g`` deep), then col2im's strided adds,
+    one per tap and chunk.
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import im2col_transposed_seconds
+    >>> t = im2col_transposed_seconds((8, 64, 28, 28), (64, 32, 4, 4), 1, 8, True, calibration.DEFAULT)
+    >>> 0.001 < t < 10.0
+    True
+    """
+    n_batch, c_in, *spatial = x_shape
+    c_out_g, kernel = w_shape[1], w_shape[2:]
+    taps, positions = math.prod(kernel), math.prod(spatial)
+    m, depth = c_out_g * taps, c_in // max(groups, 1)
+    elements = n_batch * groups * m * positions                   # the output's column matrix
+    bytes_ = elements * itemsize * (1 if real else 2)
+    flops = 2.0 * elements * depth * (1 if real else 4)
+    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
+    # a shallow product (few input channels) runs below peak as a short GEMM does
+    gemm = max(flops / (peak * min(m, depth) / (min(m, depth) + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
+    run = spatial[-1] if spatial else 1
+    samples, axis, width = im2col.chunk_plan(n_batch, m, tuple(spatial), itemsize * (1 if real else 2),
+                                             min(config.current("im2col_max_bytes"), im2col.WORK_BYTES))
+    chunks = groups * (-(-n_batch // samples) if axis == -1 else
+                       n_batch * math.prod(spatial[:axis]) * -(-spatial[axis] // width))
+    scatter = (SCATTER_COPIES * bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
+               + chunks * taps * CHUNK_SECONDS)
+    return rates.im2col_call + gemm + scatter + chunks * CHUNK_SECONDS

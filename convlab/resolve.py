@@ -18,6 +18,12 @@ the method that actually runs. In order:
    that points at the caller's line.
 4. A 1-D ``fft`` gets its overlap-add block length from the cost model
    (``None``: one transform of the whole signal).
+
+A transposed convolution (a problem with a
+:class:`~convlab._validate.TransposedGeometry`) follows the same rules,
+priced by :func:`convlab.cost.transposed_estimates`; its ``fft`` is the
+correlation of :func:`convlab.methods.fft.transposed_as_correlation`, whose
+shapes give the block length and the exactness bound.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import cost
+from ._validate import TransposedGeometry
 from .calibration import Rates, rates
 from .timing import format_seconds
 
@@ -77,8 +84,9 @@ def _real_itemsize(dtype: np.dtype) -> tuple[int, bool]:
 def _by_cost(x_shape, w_shape, geom, dtype, speeds: Rates) -> Plan:
     """The cost comparison, remembered per shape, dtype and speeds."""
     itemsize, real = _real_itemsize(dtype)
-    t = cost.estimates(x_shape, w_shape, geom.padding, geom.stride, geom.dilation, geom.groups,
-                       geom.out_spatial, itemsize, real, speeds)
+    estimates = cost.transposed_estimates if type(geom) is TransposedGeometry else cost.estimates
+    t = estimates(x_shape, w_shape, geom.padding, geom.stride, geom.dilation, geom.groups,
+                  geom.out_spatial, itemsize, real, speeds)
     direct, spectral = t["im2col"], t["fft"]
     shown = f"estimated cost im2col {format_seconds(direct)}, fft {format_seconds(spectral)}"
     if spectral < direct:
@@ -92,9 +100,19 @@ def _by_cost(x_shape, w_shape, geom, dtype, speeds: Rates) -> Plan:
 def _block(x_shape, w_shape, geom, itemsize, real, speeds) -> int | None:
     if len(geom.out_spatial) != 1:
         return None
-    (lo, hi), = geom.padding
-    return cost.block_length(x_shape[2] + lo + hi, w_shape, x_shape[0], geom.groups, geom.dilation[0],
+    if type(geom) is TransposedGeometry:
+        (padded,), w_shape = _correlation_shapes(w_shape, geom)
+    else:
+        (lo, hi), = geom.padding
+        padded = x_shape[2] + lo + hi
+    return cost.block_length(padded, w_shape, x_shape[0], geom.groups, geom.dilation[0],
                              itemsize, real, speeds)
+
+
+def _correlation_shapes(w_shape, geom: TransposedGeometry):
+    """(padded spatial shape, weight shape) of the correlation a transposed ``fft`` runs."""
+    padded = tuple(o + d * (k - 1) for o, k, d in zip(geom.out_spatial, w_shape[2:], geom.dilation))
+    return padded, (w_shape[1] * geom.groups, w_shape[0] // geom.groups, *w_shape[2:])
 
 
 def _fft_integer_is_exact(problem) -> bool:
@@ -104,8 +122,15 @@ def _fft_integer_is_exact(problem) -> bool:
     we demand a generous margin below 0.5.
     """
     x, w, bias = problem.x, problem.w, problem.bias
-    size = math.prod(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], problem.geometry.padding))
-    fan_in_sums = np.abs(w.reshape(w.shape[0], -1).astype(np.float64)).sum(axis=1)
+    if problem.transposed:      # the correlation it runs: padded shape, and weight by output channel
+        padded, _ = _correlation_shapes(w.shape, problem.geometry)
+        size = math.prod(padded)
+        groups, (c_in, c_out_g) = problem.geometry.groups, w.shape[:2]
+        fan_in_sums = np.abs(w.astype(np.float64)).reshape(groups, c_in // groups, c_out_g, -1).sum(
+            axis=(1, 3)).ravel()
+    else:
+        size = math.prod(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], problem.geometry.padding))
+        fan_in_sums = np.abs(w.reshape(w.shape[0], -1).astype(np.float64)).sum(axis=1)
     bound = float(np.abs(x).max(initial=0)) * float(np.max(fan_in_sums, initial=0))
     if bias is not None:
         bound += float(np.abs(bias).max(initial=0))

@@ -19,6 +19,14 @@ blocks are added. :func:`block_length` picks ``L`` by minimising an
 estimated cost (:func:`convlab.cost.block_length`, chosen by the resolver
 and handed over in the plan); a whole-signal FFT is used when it is
 estimated cheaper.
+
+The transposed convolution (:func:`compute_transposed`) is a correlation
+too: zeros inserted between the input's cells (``stride - 1`` of them),
+then the *full* correlation with the flipped kernel (input and output
+channels swapped), cropped by ``padding`` and extended by
+``output_padding``. Crop and extension are folded into the padding of that
+correlation (:func:`transposed_as_correlation`), which then runs through
+:func:`compute` like any other, overlap-add included.
 """
 
 from __future__ import annotations
@@ -239,3 +247,78 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     heads[:, 1:, :, : span - 1] += pieces[:, :-1, :, block:]     # plus the previous block's tail
     out = out.reshape(n_batch, c_out, n_blocks * block)
     return out[..., span - 1: last + 1: stride]
+
+
+def transposed_weight(w, groups):
+    """The weight of the correlation a transposed convolution is: ``(C_in, C_out_g, *k)``
+    becomes ``(C_out, C_in_g, *k)``, channels swapped within each group, kernel flipped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.methods.fft import transposed_weight
+    >>> transposed_weight(np.arange(6).reshape(1, 2, 3), 1)
+    array([[[2, 1, 0]],
+    <BLANKLINE>
+           [[5, 4, 3]]])
+    """
+    c_in, c_out_g, *kernel = w.shape
+    c_in_g = c_in // groups
+    swapped = w.reshape(groups, c_in_g, c_out_g, *kernel).swapaxes(1, 2).reshape(
+        groups * c_out_g, c_in_g, *kernel)
+    return np.flip(swapped, axis=tuple(range(2, 2 + len(kernel))))
+
+
+def transposed_as_correlation(spatial, kernel, geometry):
+    """The correlation (stride 1, no further padding) that computes a transposed convolution.
+
+    With ``stride - 1`` zeros inserted between the input's cells, the
+    transposed convolution is the correlation with the flipped kernel
+    (:func:`transposed_weight`) of that upsampled input padded by
+    ``span - 1 - before`` before and ``span - 1 - after + output_padding``
+    after (``span = dilation*(k - 1) + 1``); a negative padding crops. So
+    cell ``i`` of the input lands at ``i*stride + span - 1 - before`` in an
+    array of ``padded = out + span - 1`` cells per axis. Returns ``(src,
+    dst, padded, forward)``: per axis the ``slice`` of the input that lands
+    inside and the ``slice`` it lands on, the padded shape, and the forward
+    :class:`convlab._validate.Geometry` of the correlation; shapes alone.
+
+    Examples
+    --------
+    >>> from convlab._validate import transposed_geometry
+    >>> from convlab.methods.fft import transposed_as_correlation
+    >>> g = transposed_geometry((4,), (3,), 2, 1, 1, 1)      # 4 cells, k=3, stride 2, padding 1
+    >>> src, dst, padded, fwd = transposed_as_correlation((4,), (3,), g)
+    >>> src, dst, padded, fwd.out_spatial                    # x lands at 1, 3, 5, 7 of 10 cells
+    ((slice(0, 4, None),), (slice(1, 8, 2),), (10,), (8,))
+    """
+    from .._validate import Geometry
+
+    src, dst, padded = [], [], []
+    for n, kk, s, d, (lo, _), out in zip(spatial, kernel, geometry.stride, geometry.dilation,
+                                         geometry.padding, geometry.out_spatial):
+        span = d * (kk - 1) + 1
+        size, left = out + span - 1, span - 1 - lo
+        first = min(n, max(0, -(left // s)))                 # first i with i*s + left >= 0
+        last = max(first, min(n, (size - 1 - left) // s + 1))  # one past the last inside
+        src.append(slice(first, last))
+        dst.append(slice(first * s + left, (last - 1) * s + left + 1, s) if last > first else slice(0, 0))
+        padded.append(size)
+    forward = Geometry((1,) * len(spatial), ((0, 0),) * len(spatial), geometry.dilation, geometry.groups,
+                       "zeros", geometry.out_spatial)
+    return tuple(src), tuple(dst), tuple(padded), forward
+
+
+def compute_transposed(x, w, geometry, plan=None):
+    """The transposed convolution by the convolution theorem: the input's cells spread
+    ``stride`` apart in a zero array (:func:`transposed_as_correlation`), then its
+    correlation with the flipped kernel through :func:`compute`.
+
+    ``x`` is ``(N, C_in, *n)``, ``w`` is ``(C_in, C_out_g, *k)`` and
+    ``geometry`` a :class:`convlab._validate.TransposedGeometry`; ``plan``
+    may carry the overlap-add block length of that correlation (1-D).
+    """
+    src, dst, padded, forward = transposed_as_correlation(x.shape[2:], w.shape[2:], geometry)
+    xu = np.zeros(x.shape[:2] + padded, dtype=x.dtype)      # zero insertion and padding in one copy
+    xu[(Ellipsis, *dst)] = x[(Ellipsis, *src)]
+    return compute(xu, transposed_weight(w, geometry.groups), forward, plan)

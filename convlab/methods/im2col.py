@@ -26,6 +26,13 @@ at most :data:`WORK_BYTES` (16 MiB, the size that runs fastest) is
 allocated per call and reused for every chunk -- whole samples when a sample
 fits, else slabs of output rows (planes, for 3-D) of one sample -- and each
 chunk's GEMM writes its slice of the result.
+
+The transposed convolution (:func:`compute_transposed`) runs the same two
+steps the other way round: one GEMM ``w_g^T @ x`` makes the column matrix
+of the *output* (each input cell's scaled kernel, ``(C_out_g * K, L)`` per
+sample), and col2im adds it into place, tap by tap, one strided slice per
+kernel offset (:func:`scatter_add_taps`); chunked over samples or input
+rows under the same memory cap.
 """
 
 from __future__ import annotations
@@ -265,3 +272,83 @@ def compute(x, w, geometry, plan=None):
                 np.copyto(cols, patches[(batch, chans, *([slice(None)] * len(kernel)), *where)])
             np.matmul(w_mat[g], cols.reshape(nb, depth, -1), out=_flat(target, (nb, c_out_g, -1)))
     return y
+
+
+def scatter_add_taps(z, cols, batch, outs, kernel, stride, dilation, padding, ranges):
+    """col2im: ``z[n, o, i*stride + j*dilation - before] += cols[n, o, *j, *i]``, tap by tap.
+
+    ``cols`` holds the chunk of input indices ``ranges`` (as in
+    :func:`gather_zero_padded`); indices that land in the cropped padding or
+    past the end of ``z`` are dropped. One strided add per kernel offset
+    ``j``: a loop over the kernel's taps, not over positions. ``batch`` and
+    ``outs`` select the samples and output channels of ``z`` written to.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.methods.im2col import scatter_add_taps
+    >>> cols = np.array([1.0, 10.0, 100.0]).reshape(1, 1, 3, 1) * [1, 2]   # taps x 2 input cells
+    >>> z = np.zeros((1, 1, 4))
+    >>> scatter_add_taps(z, cols, slice(0, 1), slice(0, 1), (3,), (2,), (1,), ((1, 0),),
+    ...                  [(0, 2, True)])
+    >>> z[0, 0]                     # cell 0 at -1, 0, 1 (the first cropped), cell 1 at 1, 2, 3
+    array([ 10., 102.,  20., 200.])
+    """
+    sizes = z.shape[2:]
+    for j in np.ndindex(*kernel):
+        src, dst, empty = [slice(None), slice(None)], [batch, outs], False
+        for (start, stop, kept), m, s, d, (before, _), tap in zip(ranges, sizes, stride, dilation,
+                                                                  padding, j):
+            offset = tap * d - before                          # output index = i*s + offset
+            first = max(start, -(offset // s))                 # first i with i*s + offset >= 0
+            last = min(stop, (m - 1 - offset) // s + 1)        # one past the last inside z
+            if first >= last:
+                empty = True
+                break
+            if kept:
+                src.append(slice(first - start, last - start))
+                dst.append(slice(first * s + offset, (last - 1) * s + offset + 1, s))
+            else:
+                dst.append(first * s + offset)
+        if not empty:
+            target = z[tuple(dst)]
+            target += cols[(slice(None), slice(None), *j)][tuple(src)]
+
+
+def compute_transposed(x, w, geometry, plan=None):
+    """The transposed convolution by GEMM and col2im (see the module docs).
+
+    ``x`` is ``(N, C_in, *n)``, ``w`` is ``(C_in, C_out_g, *k)`` and
+    ``geometry`` a :class:`convlab._validate.TransposedGeometry`. For each
+    group and chunk of samples (or input rows), ``w_g^T`` of shape
+    ``(C_out_g * K, C_in_g)`` times the chunk's ``(C_in_g, L)`` input is the
+    output's column matrix, which :func:`scatter_add_taps` adds into place.
+    """
+    stride, padding, dilation, groups, _, out_spatial = geometry
+    n_batch, c_in, *spatial = x.shape
+    c_in_g, c_out_g, *kernel = w.shape[0] // groups, *w.shape[1:]
+    depth = c_out_g * math.prod(kernel)          # rows of the output's column matrix
+    dtype = np.result_type(x, w)
+    z = np.zeros((n_batch, c_out_g * groups, *out_spatial), dtype=dtype)
+    # w_g^T, (C_out_g * K, C_in_g) per group, contiguous for the GEMM
+    w_t = np.ascontiguousarray(w.reshape(groups, c_in_g, depth).transpose(0, 2, 1))
+    samples, axis, width = chunk_plan(n_batch, depth, tuple(spatial), dtype.itemsize,
+                                      min(config.current("im2col_max_bytes"), WORK_BYTES))
+    chunks = list(_chunks(n_batch, tuple(spatial), samples, axis, width))
+    buf = None
+    for g in range(groups):
+        chans = slice(g * c_in_g, (g + 1) * c_in_g)
+        outs = slice(g * c_out_g, (g + 1) * c_out_g)
+        for batch, where in chunks:
+            nb = batch.stop - batch.start
+            ranges = _ranges(where, spatial)
+            kept = tuple(stop - start for start, stop, keep in ranges if keep)
+            src = x[(batch, chans, *where)].reshape(nb, c_in_g, -1)
+            size = nb * depth * math.prod(kept)
+            if buf is None:                                   # the first chunk is the largest
+                buf = np.empty(size, dtype=dtype)
+            cols = buf[:size].reshape(nb, depth, -1)
+            np.matmul(w_t[g], src, out=cols)
+            scatter_add_taps(z, cols.reshape(nb, c_out_g, *kernel, *kept), batch, outs, kernel, stride,
+                             dilation, padding, ranges)
+    return z

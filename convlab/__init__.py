@@ -10,6 +10,8 @@ conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
     Transposed convolution, the adjoint of convnd (torch's conv_transpose).
 unfold
     The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
+max_pool1d/2d/3d, avg_pool1d/2d/3d, and their ``*_backward``
+    Pooling, torch.nn.functional semantics, and its gradients.
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -43,6 +45,20 @@ from .conv import (
     unfold,
 )
 from .methods import METHODS
+from .pooling import (
+    avg_pool1d,
+    avg_pool1d_backward,
+    avg_pool2d,
+    avg_pool2d_backward,
+    avg_pool3d,
+    avg_pool3d_backward,
+    max_pool1d,
+    max_pool1d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    max_pool3d,
+    max_pool3d_backward,
+)
 from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
 
@@ -51,6 +67,12 @@ LAZY_MODULES = ("data", "grading", "indexing", "receptive", "symbolic", "sweeps"
 
 __all__ = [
     "METHODS",
+    "avg_pool1d",
+    "avg_pool1d_backward",
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "avg_pool3d",
+    "avg_pool3d_backward",
     "check",
     "choose_method",
     "conv1d",
@@ -66,6 +88,12 @@ __all__ = [
     "correlate",
     "explain_method",
     "get_options",
+    "max_pool1d",
+    "max_pool1d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "max_pool3d",
+    "max_pool3d_backward",
     "options",
     "output_size",
     "same_padding",

@@ -20,9 +20,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_book import toc_files
-
 from support import IN_CI, require
+from test_book import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import error_bound, record, require
 from tolerance import tolerance
 
 import convlab
-from support import error_bound, record, require
 
 scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import sympy
+from support import require
 
 import convlab
-from support import require
 from convlab.symbolic import (
     associator,
     commutator,

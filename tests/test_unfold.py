@@ -8,9 +8,9 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from support import require
 
 import convlab
-from support import require
 from convlab.symbolic import symbols_array
 
 

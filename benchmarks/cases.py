@@ -7,13 +7,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Case:
-    """One convolution: ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_out, C_in, *k)``."""
+    """One convolution: ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_out, C_in, *k)``.
+
+    ``kind`` is what is timed: ``"conv"`` (``convnd``) or ``"transposed"``
+    (``conv_transposend``, whose ``w`` is ``(C_in, C_out, *k)``, with
+    ``stride`` and ``output_padding``).
+    """
 
     name: str
     x_shape: tuple[int, ...]
     w_shape: tuple[int, ...]
     padding: int = 0
     group: str = ""
+    kind: str = "conv"
+    stride: int = 1
+    output_padding: int = 0
 
     @property
     def nd(self) -> int:
@@ -46,4 +54,11 @@ SIGNALS = [
     for n in (1_000, 10_000, 100_000, 1_000_000) for k in (3, 31, 1001) if k <= n // 2
 ]
 
-CASES = DEEP + IMAGES + SIGNALS
+# decoders' upsampling layers: transposed convolutions (w is (C_in, C_out, *k))
+TRANSPOSED = [
+    Case("decoder 28x28 4x4 s2 64->32", (8, 64, 28, 28), (64, 32, 4, 4), 1, "transposed", "transposed", 2),
+    Case("decoder 16x16 3x3 s2 op1 256->128", (1, 256, 16, 16), (256, 128, 3, 3), 1, "transposed",
+         "transposed", 2, 1),
+]
+
+CASES = DEEP + IMAGES + SIGNALS + TRANSPOSED

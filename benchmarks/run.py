@@ -18,7 +18,9 @@ import numpy as np
 
 import convlab
 from convlab import calibration, sweeps, threads, timing
+from convlab._validate import prepare_transposed
 from convlab.methods import im2col as im2col_module
+from convlab.resolve import resolve
 
 from . import overhead
 from .cases import CASES, Case
@@ -78,6 +80,8 @@ def torch_buffer_bytes(case: Case, dtype: str) -> int:
 def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[str], float, str]:
     """The callables to time for one case, notes on what was left out, the
     GEMM's flop count, and auto's explanation."""
+    if case.kind == "transposed":
+        return transposed_candidates(case, dtype, args, torch)
     x, w = make_inputs(case, dtype)
     pad = case.padding
     cands: dict[str, object] = {}
@@ -126,6 +130,41 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
     return cands, notes, gemm_flops, str(choice)
 
 
+def transposed_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, list[str], float, str]:
+    """:func:`candidates` of a transposed convolution, beside torch's ``conv_transpose``; the GEMM
+    is im2col's, ``w^T @ x``: ``(C_out * K, C_in) @ (C_in, N * L)``."""
+    x, w = make_inputs(case, dtype)
+    kw = dict(stride=case.stride, padding=case.padding, output_padding=case.output_padding)
+    problem, _ = prepare_transposed(x, w, None, case.nd, case.stride, case.padding, case.output_padding,
+                                    1, 1, "auto")
+    choice = resolve(problem)
+    cands: dict[str, object] = {}
+    notes: list[str] = []
+    for method in ("im2col", "fft"):
+        if choice.estimates[method] > args.skip_above:
+            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
+            continue
+        cands[method] = lambda m=method: convlab.conv_transposend(x, w, method=m, **kw)
+    cands["auto"] = lambda: convlab.conv_transposend(x, w, **kw)
+    if torch is not None:
+        tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+        conv = getattr(torch.nn.functional, f"conv_transpose{case.nd}d")
+        cands["torch"] = lambda: conv(tx, tw, **kw)
+    m, k, n = math.prod(case.w_shape[1:]), case.w_shape[0], case.x_shape[0] * math.prod(case.x_shape[2:])
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+    cands["numpy GEMM"] = lambda: a @ b
+    return cands, notes, 2.0 * m * k * n, str(choice)
+
+
+def multiply_adds(case: Case) -> int:
+    """Multiply-adds of the case's computation (a transposed convolution scatters every input cell)."""
+    if case.kind == "transposed":
+        return case.x_shape[0] * math.prod(case.w_shape) * math.prod(case.x_shape[2:])
+    return case.x_shape[0] * math.prod(case.w_shape) * math.prod(
+        convlab.conv_output_shape(case.x_shape, case.w_shape, padding=case.padding))
+
+
 def run_case(case: Case, dtype: str, args, torch, signal) -> Row:
     cands, notes, gemm_flops, choice = candidates(case, dtype, args, torch, signal)
     result = timing.measure(cands, repeat=args.repeat, budget=args.budget, clock=args.clock)
@@ -133,9 +172,7 @@ def run_case(case: Case, dtype: str, args, torch, signal) -> Row:
     for name, t in result.items():
         row.times[name] = t.median
         row.runs[name] = len(t.times)
-    macs = case.x_shape[0] * math.prod(case.w_shape) * math.prod(
-        convlab.conv_output_shape(case.x_shape, case.w_shape, padding=case.padding))
-    row.times["loop (est.)"] = args.loop_ns * 1e-9 * macs
+    row.times["loop (est.)"] = args.loop_ns * 1e-9 * multiply_adds(case)
     return row
 
 
@@ -245,6 +282,12 @@ def target_rows(rows: list[Row], memory: dict | None,
         add(f"im2col / torch, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
         add(f"im2col GEMM efficiency, {r.case}, {r.dtype}", gemm_eff, f">= {limit_g:.0%}",
             gemm_eff >= limit_g, "{:.0%}")
+    for r in rows:
+        if r.group == "transposed":     # decoders: im2col at least torch's speed in float64
+            vs_torch = ratio(r.times.get("im2col", math.nan), r.times.get("torch", math.nan))
+            limit_t = 1.0 if r.dtype == "float64" else 2.5
+            add(f"im2col / torch conv_transpose, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}",
+                vs_torch <= limit_t)
     if memory:
         t = memory["times"]
         cost = ratio(t["chunked (default)"], t["unchunked (1.7 GiB)"])

@@ -30,9 +30,10 @@ chunk's GEMM writes its slice of the result.
 The transposed convolution (:func:`compute_transposed`) runs the same two
 steps the other way round: one GEMM ``w_g^T @ x`` makes the column matrix
 of the *output* (each input cell's scaled kernel, ``(C_out_g * K, L)`` per
-sample), and col2im adds it into place, tap by tap, one strided slice per
-kernel offset (:func:`scatter_add_taps`); chunked over samples or input
-rows under the same memory cap.
+sample), and col2im adds it into place, tap by tap, one slice per kernel
+offset (:func:`scatter_add_taps`, into a phase-major buffer whose rows are
+contiguous whatever the stride); chunked over samples or input rows under
+the same memory cap.
 """
 
 from __future__ import annotations
@@ -274,45 +275,96 @@ def compute(x, w, geometry, plan=None):
     return y
 
 
-def scatter_add_taps(z, cols, batch, outs, kernel, stride, dilation, padding, ranges):
-    """col2im: ``z[n, o, i*stride + j*dilation - before] += cols[n, o, *j, *i]``, tap by tap.
+def phase_shape(out_spatial, stride):
+    """Shape of the phase-major buffer col2im adds into: ``(*stride, *ceil(out/stride))``.
+
+    Output index ``m = q*stride + r`` lives at ``[r, q]``: the cells of one
+    phase ``r`` are contiguous, so every tap's add runs along unit-stride
+    rows (a tap always lands on one phase), and one strided copy per phase
+    interleaves them at the end (:func:`interleave`).
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import phase_shape
+    >>> phase_shape((56, 57), (2, 2))
+    (2, 2, 28, 29)
+    """
+    return (*stride, *(-(-m // s) for m, s in zip(out_spatial, stride)))
+
+
+def scatter_add_taps(zp, cols, batch, outs, kernel, stride, dilation, padding, ranges):
+    """col2im: ``z[n, o, i*stride + j*dilation - before] += cols[n, o, *j, *i]``, tap by tap,
+    into the phase-major buffer ``zp`` of shape ``(N, C, *phase_shape(out, stride))``.
 
     ``cols`` holds the chunk of input indices ``ranges`` (as in
-    :func:`gather_zero_padded`); indices that land in the cropped padding or
-    past the end of ``z`` are dropped. One strided add per kernel offset
-    ``j``: a loop over the kernel's taps, not over positions. ``batch`` and
-    ``outs`` select the samples and output channels of ``z`` written to.
+    :func:`gather_zero_padded`). Output index ``m = i*stride + offset``
+    (``offset = j*dilation - before``) is phase ``offset mod stride``,
+    position ``i + offset // stride``; indices before the output (the cropped
+    padding) are dropped, those past it land in the buffer's slack and are
+    dropped by :func:`interleave`. One add per kernel offset ``j``, along
+    contiguous rows: a loop over the kernel's taps, not over positions.
+    ``batch`` and ``outs`` select the samples and output channels written to.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from convlab.methods.im2col import scatter_add_taps
+    >>> from convlab.methods.im2col import interleave, phase_shape, scatter_add_taps
     >>> cols = np.array([1.0, 10.0, 100.0]).reshape(1, 1, 3, 1) * [1, 2]   # taps x 2 input cells
-    >>> z = np.zeros((1, 1, 4))
-    >>> scatter_add_taps(z, cols, slice(0, 1), slice(0, 1), (3,), (2,), (1,), ((1, 0),),
+    >>> zp = np.zeros((1, 1, *phase_shape((4,), (2,))))
+    >>> scatter_add_taps(zp, cols, slice(0, 1), slice(0, 1), (3,), (2,), (1,), ((1, 0),),
     ...                  [(0, 2, True)])
-    >>> z[0, 0]                     # cell 0 at -1, 0, 1 (the first cropped), cell 1 at 1, 2, 3
+    >>> interleave(zp, (4,))[0, 0]   # cell 0 at -1, 0, 1 (the first cropped), cell 1 at 1, 2, 3
     array([ 10., 102.,  20., 200.])
     """
-    sizes = z.shape[2:]
+    nd = len(kernel)
+    sizes = zp.shape[2 + nd:]
     for j in np.ndindex(*kernel):
-        src, dst, empty = [slice(None), slice(None)], [batch, outs], False
-        for (start, stop, kept), m, s, d, (before, _), tap in zip(ranges, sizes, stride, dilation,
-                                                                  padding, j):
-            offset = tap * d - before                          # output index = i*s + offset
-            first = max(start, -(offset // s))                 # first i with i*s + offset >= 0
-            last = min(stop, (m - 1 - offset) // s + 1)        # one past the last inside z
+        src, phases, dst, empty = [slice(None), slice(None)], [], [], False
+        for (start, stop, kept), q_size, s, d, (before, _), tap in zip(ranges, sizes, stride, dilation,
+                                                                       padding, j):
+            phase, shift = divmod(tap * d - before, s)[::-1]     # output index = (i + shift)*s + phase
+            first, last = max(start, -shift), min(stop, q_size - shift)
             if first >= last:
                 empty = True
                 break
+            phases.append(phase)
             if kept:
                 src.append(slice(first - start, last - start))
-                dst.append(slice(first * s + offset, (last - 1) * s + offset + 1, s))
+                dst.append(slice(first + shift, last + shift))
             else:
-                dst.append(first * s + offset)
+                dst.append(first + shift)
         if not empty:
-            target = z[tuple(dst)]
+            target = zp[(batch, outs, *phases, *dst)]
             target += cols[(slice(None), slice(None), *j)][tuple(src)]
+
+
+def interleave(zp, out_spatial, out=None):
+    """The output ``(N, C, *out_spatial)`` from the phase-major buffer of :func:`scatter_add_taps`:
+    one strided copy per phase (into ``out`` if given).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.methods.im2col import interleave
+    >>> zp = np.array([[0, 2, 4], [1, 3, 5]]).reshape(1, 1, 2, 3)     # phases 0 and 1 of 0..5
+    >>> interleave(zp, (5,))                                          # the slack cell is dropped
+    array([[[0, 1, 2, 3, 4]]])
+    """
+    nd = len(out_spatial)
+    stride = zp.shape[2:2 + nd]
+    if all(s == 1 for s in stride):
+        view = zp.reshape(zp.shape[:2] + zp.shape[2 + nd:])
+        if out is None:
+            return view
+        np.copyto(out, view)
+        return out
+    if out is None:
+        out = np.empty(zp.shape[:2] + tuple(out_spatial), dtype=zp.dtype)
+    for phase in np.ndindex(*stride):
+        dst = tuple(slice(r, None, s) for r, s in zip(phase, stride))
+        part = out[(Ellipsis, *dst)]
+        np.copyto(part, zp[(slice(None), slice(None), *phase, *(slice(0, n) for n in part.shape[2:]))])
+    return out
 
 
 def compute_transposed(x, w, geometry, plan=None):
@@ -322,14 +374,15 @@ def compute_transposed(x, w, geometry, plan=None):
     ``geometry`` a :class:`convlab._validate.TransposedGeometry`. For each
     group and chunk of samples (or input rows), ``w_g^T`` of shape
     ``(C_out_g * K, C_in_g)`` times the chunk's ``(C_in_g, L)`` input is the
-    output's column matrix, which :func:`scatter_add_taps` adds into place.
+    output's column matrix, which :func:`scatter_add_taps` adds into a
+    phase-major buffer; :func:`interleave` puts the phases in place.
     """
     stride, padding, dilation, groups, _, out_spatial = geometry
     n_batch, c_in, *spatial = x.shape
     c_in_g, c_out_g, *kernel = w.shape[0] // groups, *w.shape[1:]
     depth = c_out_g * math.prod(kernel)          # rows of the output's column matrix
     dtype = np.result_type(x, w)
-    z = np.zeros((n_batch, c_out_g * groups, *out_spatial), dtype=dtype)
+    zp = np.zeros((n_batch, c_out_g * groups, *phase_shape(out_spatial, stride)), dtype=dtype)
     # w_g^T, (C_out_g * K, C_in_g) per group, contiguous for the GEMM
     w_t = np.ascontiguousarray(w.reshape(groups, c_in_g, depth).transpose(0, 2, 1))
     samples, axis, width = chunk_plan(n_batch, depth, tuple(spatial), dtype.itemsize,
@@ -349,6 +402,6 @@ def compute_transposed(x, w, geometry, plan=None):
                 buf = np.empty(size, dtype=dtype)
             cols = buf[:size].reshape(nb, depth, -1)
             np.matmul(w_t[g], src, out=cols)
-            scatter_add_taps(z, cols.reshape(nb, c_out_g, *kernel, *kept), batch, outs, kernel, stride,
+            scatter_add_taps(zp, cols.reshape(nb, c_out_g, *kernel, *kept), batch, outs, kernel, stride,
                              dilation, padding, ranges)
-    return z
+    return interleave(zp, out_spatial)

@@ -3,6 +3,8 @@ the package's export convention, and the legibility of every figure at the page 
 
 from __future__ import annotations
 
+import pkgutil
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -260,7 +262,8 @@ def test_signed_colormap_is_white_at_zero():
 # one export convention for every module
 # --------------------------------------------------------------------------
 
-MODULES = ("algorithms", "animation", "channels", "draw", "fields", "flip", "grids", "sliding", "style")
+#: Every module of the package, found on disk: a new one must follow the convention too.
+MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(viz.__path__)))
 
 
 def _public(module) -> list[str]:

@@ -9,6 +9,7 @@ One module per subject, each importable as ``convlab.viz.<module>``:
 * :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
 * :mod:`~convlab.viz.algorithms` -- im2col, spectra, measured times and errors;
 * :mod:`~convlab.viz.animation` -- animations as self-contained HTML;
+* :mod:`~convlab.viz.explorer` -- an index-map explorer that runs in the page;
 * :mod:`~convlab.viz.draw` and :mod:`~convlab.viz.style` -- the drawing layer and
   the look (palette, colour cycle, signed colormap, text sizes) they all share.
 
@@ -18,11 +19,12 @@ functions return a matplotlib ``Figure`` (or an
 :class:`~convlab.viz.animation.HTMLAnimation`) and never call ``plt.show``.
 """
 
-from . import algorithms, animation, channels, draw, fields, flip, grids, sliding, style
+from . import algorithms, animation, channels, draw, explorer, fields, flip, grids, sliding, style
 from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
 from .animation import HTMLAnimation, animate, still_frames
 from .channels import channel_cmap, connectivity, conv_shapes, filter_bank, group_connectivity, rgb_channels
 from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_limit, text_color, text_width
+from .explorer import IndexExplorer, index_explorer
 from .fields import dense_matrix, fields_on_image, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
 from .grids import animate_index_map, draw_index_map, draw_kernel, feature_maps, index_map_figure
@@ -48,7 +50,7 @@ from .style import (
 
 __all__ = [
     # modules
-    "algorithms", "animation", "channels", "draw", "fields", "flip", "grids", "sliding", "style",
+    "algorithms", "animation", "channels", "draw", "explorer", "fields", "flip", "grids", "sliding", "style",
     # algorithms
     "accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure",
     # animation
@@ -58,6 +60,8 @@ __all__ = [
     # draw
     "bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit", "text_color",
     "text_width",
+    # explorer
+    "IndexExplorer", "index_explorer",
     # fields
     "dense_matrix", "fields_on_image", "receptive_field_cone",
     # flip

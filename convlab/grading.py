@@ -6,12 +6,13 @@ Exercises in the book end with a call such as::
 
 which runs ``my_correlate`` on hand-picked edge cases and seeded random
 cases, compares every answer with convlab's (shape first, then values), and
-reports exactly which case failed and how.
+reports exactly which case failed and how. ``over=`` repeats the cases for
+several combinations of options, e.g. every stride and padding of a layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,11 +65,20 @@ class Task:
     cases: Callable[..., Iterator[Case]]
 
 
+def _single(layer: Callable) -> Callable:
+    """``layer`` (conv1d or conv2d) on one signal or image without batch and channel axes."""
+    def reference(x, w, **options):
+        return layer(x[None, None], w[None, None], **options)[0, 0]
+    return reference
+
+
 TASKS: dict[str, Task] = {
     "correlate": Task(conv.correlate, _signal_cases),
     "convolve": Task(conv.convolve, _signal_cases),
     "conv1d": Task(conv.conv1d, lambda rng, n, **kw: _layer_cases(rng, n, nd=1, **kw)),
     "conv2d": Task(conv.conv2d, lambda rng, n, **kw: _layer_cases(rng, n, nd=2, **kw)),
+    "conv1d_single": Task(_single(conv.conv1d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=1)),
+    "conv2d_single": Task(_single(conv.conv2d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=2)),
     "output_size": Task(shapes.output_size, _size_cases),
 }
 _CASE_OPTIONS = ("ndim",)  # options that shape the cases, not the reference call
@@ -104,6 +114,7 @@ class CheckResult:
     task: str
     total: int
     failures: list[Failure] = field(default_factory=list)
+    combinations: int = 1
 
     @property
     def ok(self) -> bool:
@@ -114,7 +125,8 @@ class CheckResult:
 
     def __repr__(self) -> str:
         if self.ok:
-            return f"✔ {self.task}: all {self.total} cases passed"
+            over = f" ({self.combinations} combinations of options)" if self.combinations > 1 else ""
+            return f"✔ {self.task}: all {self.total} cases passed{over}"
         head = f"✘ {self.task}: {len(self.failures)} of {self.total} cases failed"
         return head + "\n" + str(self.failures[0]) + (
             f"\n  (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else "")
@@ -141,7 +153,8 @@ def _compare(expected, got, rtol, atol) -> str | None:
 
 
 def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: float = 1e-7,
-          atol: float = 1e-9, pass_options: bool = False, **options) -> CheckResult:
+          atol: float = 1e-9, pass_options: bool = False,
+          over: Sequence[Mapping[str, object]] | None = None, **options) -> CheckResult:
     """Run ``fn`` on edge and random cases and compare it with convlab.
 
     Parameters
@@ -150,12 +163,21 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
         The reader's function. It is called with the case's positional
         arguments (``(x, w)`` for convolutions, ``(n, k)`` for
         ``output_size``) and, if ``pass_options``, the ``options`` too.
-    task : {"correlate", "convolve", "conv1d", "conv2d", "output_size"}
-        Which convlab function is the reference.
+    task : {"correlate", "convolve", "conv1d", "conv2d", "conv1d_single", "conv2d_single", "output_size"}
+        Which convlab function is the reference. ``conv1d_single`` and
+        ``conv2d_single`` are those layers on one signal or image without
+        batch and channel axes: ``fn(x, w)`` gets a 1-D (2-D) ``x`` and
+        ``w`` and must return what ``conv1d(x[None, None], w[None, None])[0, 0]``
+        returns (``conv2d`` likewise).
     n_random, seed : int
         How many random cases, and the seed that makes them reproducible.
     rtol, atol : float
         Tolerances of the comparison (``numpy.allclose``).
+    over : sequence of mappings, optional
+        Combinations of options to grade one after the other, each added to
+        ``options`` (e.g. ``[{"stride": 1}, {"stride": 2, "padding": 1}]``);
+        every combination runs all the cases, and a failure names its
+        combination. Each combination must define at least one case.
     **options
         Passed to the reference (e.g. ``mode="same"``, ``stride=2``);
         ``ndim`` chooses the dimensionality of ``correlate``/``convolve``
@@ -178,14 +200,38 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
     >>> result = convlab.check(flipped, "correlate")
     >>> result.ok, result.failures[0].label
     (False, 'kernel as long as the signal')
+    >>> def same(x, w, mode):
+    ...     return convlab.correlate(x, w, mode)
+    >>> convlab.check(same, "correlate", pass_options=True, over=[{"mode": m} for m in ("valid", "full")])
+    ✔ correlate: all 52 cases passed (2 combinations of options)
     """
     choice("task", task, tuple(TASKS))
     function("fn", fn)
+    if over is None:
+        return _check_one(fn, task, n_random, seed, rtol, atol, pass_options, options, "")
+    if isinstance(over, (str, bytes, Mapping)) or not isinstance(over, Sequence) or not over:
+        raise TypeError(f"over must be a non-empty sequence of option mappings; got {over!r}")
+    result = CheckResult(task, 0, combinations=len(over))
+    for combination in over:
+        if not isinstance(combination, Mapping):
+            raise TypeError(f"over must hold mappings of options; got {combination!r}")
+        merged = {**options, **combination}
+        prefix = ", ".join(f"{k}={v!r}" for k, v in combination.items())
+        part = _check_one(fn, task, n_random, seed, rtol, atol, pass_options, merged, prefix + ": ")
+        result.total += part.total
+        result.failures += part.failures
+    return result
+
+
+def _check_one(fn: Callable, task: str, n_random: int, seed: int, rtol: float, atol: float,
+               pass_options: bool, options: dict, prefix: str) -> CheckResult:
+    """:func:`check` for one combination of options; ``prefix`` starts every case's label."""
     spec = TASKS[task]
     ref_options = {k: v for k, v in options.items() if k not in _CASE_OPTIONS}
     rng = np.random.default_rng(seed)
     result = CheckResult(task, 0)
     for label, args in spec.cases(rng, n_random, **options):
+        label = prefix + label
         try:
             expected = spec.reference(*args, **ref_options)
         except ValueError:

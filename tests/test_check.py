@@ -87,7 +87,51 @@ def test_same_seed_same_cases():
 
 
 def test_bad_task_and_fn():
-    with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'output_size'\); got 'fft'"):
+    with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'conv1d_single', "
+                       r"'conv2d_single', 'output_size'\); got 'fft'"):
         convlab.check(valid_correlate, "fft")
     with pytest.raises(TypeError, match="fn must be callable; got 3"):
         convlab.check(3, "correlate")
+
+
+def test_single_channel_layers_take_bare_signals_and_images():
+    def layer1d(x, w, stride=1, padding=0, dilation=1):
+        assert x.ndim == w.ndim == 1
+        return convlab.conv1d(x[None], w[None, None], stride=stride, padding=padding, dilation=dilation)[0]
+
+    def layer2d(x, w, stride=1, padding=0):
+        assert x.ndim == w.ndim == 2
+        return convlab.conv2d(x[None, None], w[None, None], stride=stride, padding=padding)[0, 0]
+
+    assert convlab.check(layer1d, "conv1d_single", stride=2, padding=1, dilation=2, pass_options=True).ok
+    assert convlab.check(layer2d, "conv2d_single", stride=2, padding=1, pass_options=True).ok
+    assert not convlab.check(layer1d, "conv1d_single", stride=2).ok        # options not passed on
+
+
+def test_over_grades_every_combination_and_names_the_failing_one():
+    def strided(x, w, stride=1, padding=0):
+        return convlab.conv1d(x[None], w[None, None], stride=stride, padding=padding)[0]
+
+    combos = [dict(stride=s, padding=p) for s in (1, 2, 3) for p in (0, 1)]
+    result = convlab.check(strided, "conv1d_single", over=combos, pass_options=True)
+    single = [convlab.check(strided, "conv1d_single", pass_options=True, **c).total for c in combos]
+    assert result.ok and result.combinations == 6 and result.total == sum(single)
+    assert repr(result).endswith("(6 combinations of options)")
+
+    def ignores_padding(x, w, stride=1, padding=0):
+        return strided(x, w, stride=stride)
+
+    result = convlab.check(ignores_padding, "conv1d_single", over=combos, pass_options=True)
+    assert not result.ok
+    assert {f.label.split(":")[0] for f in result.failures} == {f"stride={s}, padding=1" for s in (1, 2, 3)}
+    # options outside over= apply to every combination
+    assert convlab.check(strided, "conv1d_single", over=[{"stride": 1}, {"stride": 2}], padding=1,
+                         pass_options=True).ok
+
+
+def test_over_must_be_a_sequence_of_mappings():
+    for bad in ({"stride": 2}, [], "stride", [("stride", 2)]):
+        with pytest.raises(TypeError, match="over must"):
+            convlab.check(valid_correlate, "correlate", over=bad)
+    with pytest.raises(ValueError, match="no case is defined"):
+        convlab.check(valid_correlate, "output_size", over=[{"padding": 0}, {"stride": 0}])

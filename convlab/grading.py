@@ -7,13 +7,19 @@ Exercises in the book end with a call such as::
 which runs ``my_correlate`` on hand-picked edge cases and seeded random
 cases, compares every answer with convlab's (shape first, then values), and
 reports exactly which case failed and how. ``over=`` repeats the cases for
-several combinations of options, e.g. every stride and padding of a layer.
+several combinations of options, e.g. every stride and padding of a layer,
+and ``forbid=`` fails every case in which the reader's function called
+convlab itself, so that an exercise that says "without convlab" is graded
+on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import CodeType
 
 import numpy as np
 
@@ -21,6 +27,8 @@ from . import conv, shapes
 from ._validate import choice, function
 
 Case = tuple[str, tuple]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def _signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, **_) -> Iterator[Case]:
@@ -152,9 +160,63 @@ def _compare(expected, got, rtol, atol) -> str | None:
     return None
 
 
+class _Watch:
+    """Runs the reader's function and notes its first call into convlab (``sys.setprofile``).
+
+    ``"convlab"`` in ``forbid`` stands for every function defined in the
+    package, however it is reached (``convlab.conv2d``, ``from convlab
+    import conv2d``, a submodule); any other name is a public function of
+    ``convlab``, recognised by its code under any alias.
+    """
+
+    def __init__(self, forbid: str | Iterable[str]):
+        names = (forbid,) if isinstance(forbid, str) else forbid
+        if not isinstance(names, Iterable):
+            raise TypeError(f"forbid must be a str or a sequence of str; got {forbid!r}")
+        self.everything = False
+        self.codes: dict[CodeType, str] = {}
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"forbid must be a str or a sequence of str; got {forbid!r}")
+            if name == "convlab":
+                self.everything = True
+                continue
+            import convlab
+
+            public = not name.startswith("_") and name not in convlab.LAZY_MODULES
+            code = getattr(getattr(convlab, name, None) if public else None, "__code__", None)
+            if not isinstance(code, CodeType):
+                raise ValueError(f"forbid must hold 'convlab' or names of convlab's public functions "
+                                 f"(e.g. 'conv2d'); got {name!r}")
+            self.codes[code] = f"convlab.{name}"
+        self.called: str | None = None
+
+    def _profile(self, frame, event, _arg) -> None:
+        if event != "call" or self.called is not None:
+            return
+        code = frame.f_code
+        if code in self.codes:
+            self.called = self.codes[code]
+        elif self.everything and os.path.abspath(code.co_filename).startswith(_PACKAGE_DIR + os.sep):
+            self.called = f"{frame.f_globals.get('__name__', 'convlab')}.{code.co_qualname}"
+
+    def __call__(self, fn: Callable, args, kwargs):
+        """``fn(*args, **kwargs)``; afterwards :attr:`called` names the first forbidden call, if any."""
+        self.called = None
+        if not (self.everything or self.codes):
+            return fn(*args, **kwargs)
+        previous = sys.getprofile()
+        sys.setprofile(self._profile)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sys.setprofile(previous)
+
+
 def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: float = 1e-7,
           atol: float = 1e-9, pass_options: bool = False,
-          over: Sequence[Mapping[str, object]] | None = None, **options) -> CheckResult:
+          over: Sequence[Mapping[str, object]] | None = None, forbid: str | Iterable[str] = (),
+          **options) -> CheckResult:
     """Run ``fn`` on edge and random cases and compare it with convlab.
 
     Parameters
@@ -178,6 +240,11 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
         ``options`` (e.g. ``[{"stride": 1}, {"stride": 2, "padding": 1}]``);
         every combination runs all the cases, and a failure names its
         combination. Each combination must define at least one case.
+    forbid : str or sequence of str
+        What ``fn`` must not call: ``"convlab"`` for any function of the
+        package, or names of convlab's public functions (``("conv2d",
+        "unfold")``). A case in which ``fn`` made such a call fails, and the
+        failure names the function.
     **options
         Passed to the reference (e.g. ``mode="same"``, ``stride=2``);
         ``ndim`` chooses the dimensionality of ``correlate``/``convolve``
@@ -204,11 +271,15 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
     ...     return convlab.correlate(x, w, mode)
     >>> convlab.check(same, "correlate", pass_options=True, over=[{"mode": m} for m in ("valid", "full")])
     ✔ correlate: all 52 cases passed (2 combinations of options)
+    >>> result = convlab.check(lambda x, w: convlab.correlate(x, w), "correlate", forbid="convlab")
+    >>> result.ok, result.failures[0].why
+    (False, 'called convlab.conv.correlate, which this exercise forbids')
     """
     choice("task", task, tuple(TASKS))
     function("fn", fn)
+    watch = _Watch(forbid)
     if over is None:
-        return _check_one(fn, task, n_random, seed, rtol, atol, pass_options, options, "")
+        return _check_one(fn, task, n_random, seed, rtol, atol, pass_options, options, "", watch)
     if isinstance(over, (str, bytes, Mapping)) or not isinstance(over, Sequence) or not over:
         raise TypeError(f"over must be a non-empty sequence of option mappings; got {over!r}")
     result = CheckResult(task, 0, combinations=len(over))
@@ -217,14 +288,14 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
             raise TypeError(f"over must hold mappings of options; got {combination!r}")
         merged = {**options, **combination}
         prefix = ", ".join(f"{k}={v!r}" for k, v in combination.items())
-        part = _check_one(fn, task, n_random, seed, rtol, atol, pass_options, merged, prefix + ": ")
+        part = _check_one(fn, task, n_random, seed, rtol, atol, pass_options, merged, prefix + ": ", watch)
         result.total += part.total
         result.failures += part.failures
     return result
 
 
 def _check_one(fn: Callable, task: str, n_random: int, seed: int, rtol: float, atol: float,
-               pass_options: bool, options: dict, prefix: str) -> CheckResult:
+               pass_options: bool, options: dict, prefix: str, watch: _Watch) -> CheckResult:
     """:func:`check` for one combination of options; ``prefix`` starts every case's label."""
     spec = TASKS[task]
     ref_options = {k: v for k, v in options.items() if k not in _CASE_OPTIONS}
@@ -238,13 +309,16 @@ def _check_one(fn: Callable, task: str, n_random: int, seed: int, rtol: float, a
             continue  # this case is not defined for these options (e.g. kernel too large)
         result.total += 1
         try:
-            got = fn(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args),
-                     **(ref_options if pass_options else {}))
+            got = watch(fn, [np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
+                        ref_options if pass_options else {})
         except Exception as exc:  # noqa: BLE001 - a crash is a failed case, reported
-            result.failures.append(Failure(label, args, expected, None,
-                                           f"raised {type(exc).__name__}: {exc}"))
+            why = f"raised {type(exc).__name__}: {exc}"
+            if watch.called:
+                why = f"called {watch.called}, which this exercise forbids (then {why})"
+            result.failures.append(Failure(label, args, expected, None, why))
             continue
-        why = _compare(expected, got, rtol, atol)
+        why = (f"called {watch.called}, which this exercise forbids" if watch.called
+               else _compare(expected, got, rtol, atol))
         if why:
             result.failures.append(Failure(label, args, expected, got, why))
     if result.total == 0:

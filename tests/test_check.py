@@ -135,3 +135,62 @@ def test_over_must_be_a_sequence_of_mappings():
             convlab.check(valid_correlate, "correlate", over=bad)
     with pytest.raises(ValueError, match="no case is defined"):
         convlab.check(valid_correlate, "output_size", over=[{"padding": 0}, {"stride": 0}])
+
+
+def test_forbid_convlab_catches_every_way_in():
+    from convlab import conv2d as imported  # an alias made before the check
+    from convlab.conv import conv2d as from_module
+
+    def by_loop(x, w):
+        c_out, _, kh, kw = w.shape
+        y = np.zeros((x.shape[0], c_out, x.shape[2] - kh + 1, x.shape[3] - kw + 1))
+        for n, o, i, j in np.ndindex(y.shape):
+            y[n, o, i, j] = np.sum(x[n, :, i:i + kh, j:j + kw] * w[o])
+        return y
+
+    assert convlab.check(by_loop, "conv2d", forbid="convlab").ok
+    for cheat in (lambda x, w: convlab.conv2d(x, w), lambda x, w: imported(x, w),
+                  lambda x, w: from_module(x, w), lambda x, w: convlab.convnd(x, w)):
+        result = convlab.check(cheat, "conv2d", forbid="convlab")
+        assert not result.ok and len(result.failures) == result.total
+        assert result.failures[0].why.startswith("called convlab.conv.conv")
+        assert result.failures[0].why.endswith("which this exercise forbids")
+    assert convlab.check(lambda x, w: imported(x, w), "conv2d").ok     # not forbidden: passes
+
+
+def test_forbid_names_only_those_functions():
+    def via_unfold(x, w):
+        cols = convlab.unfold(x, w.shape[2:])
+        y = w.reshape(w.shape[0], -1) @ cols
+        return y.reshape(x.shape[0], w.shape[0], x.shape[2] - w.shape[2] + 1, x.shape[3] - w.shape[3] + 1)
+
+    assert convlab.check(via_unfold, "conv2d", forbid=("conv2d", "convnd")).ok
+    result = convlab.check(via_unfold, "conv2d", forbid=("unfold",))
+    assert not result.ok and result.failures[0].why == "called convlab.unfold, which this exercise forbids"
+    over = convlab.check(via_unfold, "conv2d", forbid="unfold", over=[{}, {"groups": 1}])
+    assert not over.ok and len(over.failures) == over.total
+
+
+def test_forbid_reports_a_crash_after_a_forbidden_call_and_restores_the_profiler():
+    import sys
+
+    def cheat_then_crash(x, w):
+        convlab.correlate(x, w)
+        raise RuntimeError("boom")
+
+    before = sys.getprofile()
+    result = convlab.check(cheat_then_crash, "correlate", forbid="convlab")
+    assert sys.getprofile() is before
+    assert result.failures[0].why == ("called convlab.conv.correlate, which this exercise forbids "
+                                      "(then raised RuntimeError: boom)")
+
+
+def test_bad_forbid():
+    with pytest.raises(ValueError, match="forbid must hold 'convlab' or names of convlab's public functions"):
+        convlab.check(valid_correlate, "correlate", forbid="numpy")
+    with pytest.raises(ValueError, match="got '_engine'"):
+        convlab.check(valid_correlate, "correlate", forbid=["_engine"])
+    with pytest.raises(ValueError, match="got 'viz'"):
+        convlab.check(valid_correlate, "correlate", forbid=["viz"])
+    with pytest.raises(TypeError, match="forbid must be a str or a sequence of str; got 3"):
+        convlab.check(valid_correlate, "correlate", forbid=3)

@@ -54,7 +54,7 @@ CHUNK_SECONDS = 3e-6              # one chunk: copy and matmul calls
 # transformed at once; a lone 1-D row is ``fft_lone`` times slower). Large
 # transforms slow down once their data spills out of the L2 cache.
 FFT_CACHE_BYTES = 512 * 2**10
-FFT_ROW_SECONDS = 150e-9          # fixed cost of each row transformed
+FFT_ROW_SECONDS = 150e-9          # fixed cost of each 1-D row transformed (every axis of an N-d transform)
 MOVE_COPIES = 2.0                 # moving spectra (transposes, padding) costs this many streaming copies
 PRODUCT_NS = 1.0                  # one complex product of two spectra, elementwise
 CHANNEL_GEMM_SHARE = 0.25         # the small complex matrix products of the channel sum, share of GEMM peak
@@ -103,7 +103,7 @@ def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spat
     bytes_ = elements * itemsize * (1 if real else 2)
     copy = 0.0
     if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
-        run = out_spatial[-1] if out_spatial and stride[-1] == 1 else 1
+        run = out_spatial[-1] if out_spatial else 1      # numpy's inner loop: one output row, any stride
         copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
@@ -138,7 +138,8 @@ def transform_seconds(lengths: tuple[int, ...], rows: float, itemsize: int, real
     per = rates.fft_ns.get(itemsize, rates.fft_ns[8]) * n * math.log2(n) * (1 if real else 2)
     spill = max(0.0, math.log2(n * itemsize / FFT_CACHE_BYTES)) / len(lengths)
     lone = rates.fft_lone if len(lengths) == 1 and rows < 4 else 1.0
-    return rows * (per * (1.0 + 0.75 * spill) * lone * 1e-9 + FFT_ROW_SECONDS)
+    passes = sum(n // length for length in lengths)     # 1-D rows transformed, one pass per axis
+    return rows * (per * (1.0 + 0.75 * spill) * lone * 1e-9 + passes * FFT_ROW_SECONDS)
 
 
 def _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates: Rates) -> float:

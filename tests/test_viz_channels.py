@@ -118,3 +118,33 @@ def test_filter_bank_grid_labels_and_shared_scale():
 def test_filter_bank_errors(w, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         channels.filter_bank(w, **kwargs)
+
+
+def test_channel_sum_draws_the_maps_convlab_adds():
+    import convlab
+
+    x = np.arange(18.0).reshape(2, 3, 3) - 6
+    w = np.array([[[1.0, 0.0], [0.0, -1.0]], [[0.0, 2.0], [-1.0, 0.0]]])
+    fig = channels.channel_sum(x, w, bias=0.5)
+    images = [ax.get_images()[0].get_array() for ax in fig.axes if ax.get_images()]
+    assert len(images) == 7                                  # per channel: input, slice, map; the output
+    for c in range(2):
+        np.testing.assert_array_equal(images[3 * c], x[c])
+        np.testing.assert_array_equal(images[3 * c + 1], w[c])
+        np.testing.assert_allclose(images[3 * c + 2], convlab.correlate(x[c], w[c]))
+    np.testing.assert_allclose(images[-1], convlab.conv2d(x[None], w[None], np.array([0.5]))[0, 0])
+    np.testing.assert_allclose(images[-1], images[2] + images[5] + 0.5)
+    assert any("bias 0.5" in t.get_text() for ax in fig.axes for t in ax.texts)
+    assert fig.get_size_inches()[0] <= 6.7
+
+
+@pytest.mark.parametrize("args,kwargs,exc,match", [
+    ((np.zeros((2, 3, 3)), np.zeros((3, 2, 2))), {}, ValueError, r"one slice per input channel, w.shape\[0\] = C_in = 2"),
+    ((np.zeros((3, 3)), np.zeros((1, 2, 2))), {}, ValueError, r"x must be a non-empty 3-D array"),
+    ((np.zeros((1, 3, 3)), np.zeros((1, 4, 2))), {}, ValueError, r"the slices \(4, 2\) must fit"),
+    ((np.zeros((1, 3, 3)), np.zeros((1, 2, 2))), dict(bias="1"), TypeError, r"bias must be a real number"),
+    ((np.zeros((1, 3, 3)), np.zeros((1, 2, 2))), dict(cell=0), ValueError, r"cell must be > 0"),
+])
+def test_channel_sum_errors(args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        channels.channel_sum(*args, **kwargs)

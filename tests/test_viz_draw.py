@@ -307,6 +307,7 @@ def _figures():
     yield "sweep_figure", viz.sweep_figure({"a": sweep, "b": sweep, "c": sweep})
     yield "accuracy_figure", viz.accuracy_figure([10, 100], {"float64": [1e-16, 2e-16]})
     yield "conv_shapes", viz.conv_shapes((3, 8, 8), (4, 3, 3, 3))
+    yield "channel_sum", viz.channel_sum(np.arange(18.0).reshape(2, 3, 3), np.ones((2, 2, 2)), bias=-1.5)
     yield "filter_bank", viz.filter_bank(np.stack([sobel / 7, -sobel])[:, None], filter_names=["a", "b"],
                                          channel_names=["c"])
     yield "rgb_channels", viz.rgb_channels(np.zeros((3, 4, 5)))

@@ -44,6 +44,12 @@ def test_fields_on_image_levels():
     assert (x + 4.5, y + 4.5) == (30, 25)          # centred on (row 25, column 30)
 
 
+def test_fields_on_image_labels_name_the_levels():
+    fig = fields.fields_on_image(np.zeros((50, 60)), [3, (2, 2), 3], (25, 30), levels=[1, 3],
+                                 labels=["conv1_1", "conv2_1"])
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["conv1_1: 3x3", "conv2_1: 8x8"]
+
+
 @pytest.mark.parametrize("args,kwargs,exc,match", [
     ((np.zeros((3, 4, 4)), [3], (1, 1)), {}, ValueError, r"image must be a non-empty 2-D array"),
     ((np.zeros((4, 4), dtype=complex), [3], (1, 1)), {}, TypeError, r"image must be a real numeric array"),
@@ -54,6 +60,8 @@ def test_fields_on_image_levels():
     ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[0]), ValueError, r"levels\[0\] must be a positive int; got 0"),
     ((np.zeros((4, 4)), [3], (1, 1)), dict(levels=[True]), TypeError, r"levels\[0\] must be a positive int"),
     ((np.zeros((4, 4)), [3], (1, 1)), dict(width=-2), ValueError, r"width must be > 0"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(labels=["a", "b"]), ValueError, r"labels must have one entry per level \(1\); got 2"),
+    ((np.zeros((4, 4)), [3], (1, 1)), dict(labels="a"), TypeError, r"labels must be one value or a sequence"),
 ])
 def test_fields_on_image_errors(args, kwargs, exc, match):
     with pytest.raises(exc, match=match):

@@ -5,7 +5,7 @@ One module per subject, each importable as ``convlab.viz.<module>``:
 * :mod:`~convlab.viz.sliding` -- the 1-D sliding window, filtered signals, convolution matrices;
 * :mod:`~convlab.viz.grids` -- 2-D index maps, kernels and the grid of feature maps;
 * :mod:`~convlab.viz.flip` -- where convolution and cross-correlation differ;
-* :mod:`~convlab.viz.channels` -- multi-channel shapes, filter banks, groups;
+* :mod:`~convlab.viz.channels` -- multi-channel shapes, the sum over channels, filter banks, groups;
 * :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
 * :mod:`~convlab.viz.algorithms` -- im2col, spectra, measured times and errors;
 * :mod:`~convlab.viz.animation` -- animations as self-contained HTML;
@@ -22,7 +22,15 @@ functions return a matplotlib ``Figure`` (or an
 from . import algorithms, animation, channels, draw, explorer, fields, flip, grids, sliding, style
 from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
 from .animation import HTMLAnimation, animate, still_frames
-from .channels import channel_cmap, connectivity, conv_shapes, filter_bank, group_connectivity, rgb_channels
+from .channels import (
+    channel_cmap,
+    channel_sum,
+    connectivity,
+    conv_shapes,
+    filter_bank,
+    group_connectivity,
+    rgb_channels,
+)
 from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_limit, text_color, text_width
 from .explorer import IndexExplorer, index_explorer
 from .fields import dense_matrix, fields_on_image, receptive_field_cone
@@ -56,7 +64,8 @@ __all__ = [
     # animation
     "HTMLAnimation", "animate", "still_frames",
     # channels
-    "channel_cmap", "connectivity", "conv_shapes", "filter_bank", "group_connectivity", "rgb_channels",
+    "channel_cmap", "channel_sum", "connectivity", "conv_shapes", "filter_bank", "group_connectivity",
+    "rgb_channels",
     # draw
     "bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit", "text_color",
     "text_width",

@@ -1,5 +1,6 @@
-"""Figures for multi-channel convolution: tensor shapes as 3-D blocks, a filter
-bank, the channels of a colour image, and which channels ``groups`` connects.
+"""Figures for multi-channel convolution: tensor shapes as 3-D blocks, the sum
+over channels inside one filter, a filter bank, the channels of a colour
+image, and which channels ``groups`` connects.
 
 (The grid of feature maps is :func:`convlab.viz.grids.feature_maps`.)
 """
@@ -15,13 +16,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from .._validate import positive_int, real_array, shape_tuple
-from ..conv import conv2d
+from ..conv import conv2d, correlate
 from ..shapes import conv_output_shape
 from .draw import _index, _one_each, _real, bare, heatmap, number, panel_grid, text_width
 from .grids import draw_kernel
-from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
+from .style import FONT_LARGE, FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
 
-__all__ = ["channel_cmap", "connectivity", "conv_shapes", "filter_bank", "group_connectivity", "rgb_channels"]
+__all__ = ["channel_cmap", "channel_sum", "connectivity", "conv_shapes", "filter_bank", "group_connectivity",
+           "rgb_channels"]
 
 _DEPTH = (0.55, 0.35)  # screen offset of one channel along the depth axis
 
@@ -148,6 +150,96 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     bare(ax, frame=False)
     return fig
 
+
+
+def channel_sum(x, w, bias: float = 0.0, *, cell: float = 0.36) -> Figure:
+    """One filter at work: every input channel correlated with its own slice, the maps added, plus the bias.
+
+    Row ``c`` shows input channel ``c``, the filter's slice ``c`` and their
+    single-channel correlation (:func:`convlab.correlate`, valid); the last
+    column is the filter's output, :func:`convlab.conv2d` of the whole input
+    with the whole filter and the bias, which is the sum of the rows' maps
+    plus the bias. Every value is written in its cell.
+
+    Parameters
+    ----------
+    x : array_like
+        Real input, shape ``(C_in, H, W)``.
+    w : array_like
+        Real filter, shape ``(C_in, kh, kw)``: one slice per input channel.
+    bias : float
+        The filter's bias.
+    cell : float
+        Side of one cell in inches (the values are written at the book's
+        smallest text size).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Row by row, the axes of channel ``c``'s input, ``⋆``, slice, ``=``
+        and map, then those of the text that adds them and of the output;
+        the output is ``fig.axes[-1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.channels import channel_sum
+    >>> fig = channel_sum(np.arange(18.0).reshape(2, 3, 3), np.ones((2, 2, 2)), bias=1.0)
+    >>> len(fig.axes), [t.get_text() for t in fig.axes[-1].texts][:2]
+    (12, ['53', '61'])
+    """
+    xs = real_array("x", x, 3)
+    ws = real_array("w", w, 3)
+    if ws.shape[0] != xs.shape[0]:
+        raise ValueError(f"w must have one slice per input channel, w.shape[0] = C_in = {xs.shape[0]}; "
+                         f"got w of shape {ws.shape}")
+    if isinstance(bias, (bool, np.bool_)) or not isinstance(bias, numbers.Real):
+        raise TypeError(f"bias must be a real number; got {bias!r} of type {type(bias).__name__}")
+    cell = _real("cell", cell, 0.0)
+    c_in, h, wd = xs.shape
+    _, kh, kw = ws.shape
+    if kh > h or kw > wd:
+        raise ValueError(f"the slices {(kh, kw)} must fit in the input channels {(h, wd)}")
+    maps = np.stack([correlate(xs[c], ws[c]) for c in range(c_in)])
+    y = conv2d(xs[np.newaxis], ws[np.newaxis], np.array([float(bias)]))[0, 0]
+    ho, wo = y.shape
+    op, total = 0.32, 1.25                              # inches of the operator columns
+    title = 0.32
+    row_h = max(h, kh, ho) * cell + title
+    widths = [wd * cell, op, kw * cell, op, wo * cell, total, wo * cell]
+    fig = figure(sum(widths) + 0.2, c_in * row_h + 0.15)
+    grid = fig.add_gridspec(c_in, 7, width_ratios=widths)
+    limit = float(np.max(np.abs(np.concatenate([maps.ravel(), y.ravel()])))) or 1.0
+    w_limit = float(np.max(np.abs(ws))) or 1.0
+    x_max = float(np.max(xs)) if np.max(xs) > 0 else 1.0
+    x_min = min(0.0, float(np.min(xs)))
+    axes = []
+
+    def operator(ax, text, size=FONT_LARGE):
+        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=size, transform=ax.transAxes)
+        bare(ax, frame=False)
+
+    for c in range(c_in):
+        ax_x = fig.add_subplot(grid[c, 0])
+        heatmap(ax_x, xs[c], signed=False, cmap="Blues", vmin=x_min, vmax=x_max + (x_max - x_min),
+                annotate=True)
+        ax_x.set_title(f"channel {c + 1}", fontsize=FONT_NORMAL)
+        operator(fig.add_subplot(grid[c, 1]), "\N{STAR OPERATOR}", 2 * FONT_LARGE)
+        ax_w = fig.add_subplot(grid[c, 2])
+        heatmap(ax_w, ws[c], limit=w_limit, annotate=True)
+        ax_w.set_title(f"slice {c + 1}", fontsize=FONT_NORMAL)
+        operator(fig.add_subplot(grid[c, 3]), "=")
+        ax_m = fig.add_subplot(grid[c, 4])
+        heatmap(ax_m, maps[c], limit=limit, annotate=True)
+        ax_m.set_title(f"map {c + 1}", fontsize=FONT_NORMAL)
+        axes += [ax_x, ax_w, ax_m]
+    operator(fig.add_subplot(grid[:, 5]), f"add the\n{c_in} maps\nand the\nbias {number(float(bias))}\n=")
+    ax_y = fig.add_subplot(grid[:, 6])
+    heatmap(ax_y, y, limit=limit, annotate=True)
+    ax_y.set_title("output", fontsize=FONT_NORMAL)
+    for ax in axes + [ax_y]:
+        bare(ax)
+    return fig
 
 
 def filter_bank(w, *, filter_names: Sequence[str] | None = None,

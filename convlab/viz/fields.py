@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .. import receptive
 from .._validate import int_tuple, positive_int, real_array, shape_tuple
-from .draw import _index, _real, bare, cell, heatmap
+from .draw import _index, _one_each, _real, bare, cell, heatmap
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 
@@ -84,7 +84,7 @@ def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
 
 
 def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[int] | None = None,
-                    width: float = 4.5) -> Figure:
+                    labels: Sequence[str] | None = None, width: float = 4.5) -> Figure:
     """Squares on an image: the receptive field after each layer of a 2-D stack.
 
     The layers act identically on both axes; each square has the side
@@ -102,6 +102,9 @@ def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[in
         Row and column of the unit whose fields are drawn.
     levels : sequence of int, optional
         The layers to draw (1 is the first layer; default: all).
+    labels : sequence of str, optional
+        One name per drawn level for the legend (e.g. ``"conv3_3"``);
+        ``"layer 5"`` and so on by default.
     width : float
         Figure width in inches.
 
@@ -127,16 +130,18 @@ def fields_on_image(image, layers, center: Sequence[int], *, levels: Sequence[in
     for i, level in enumerate(levels):
         if positive_int(f"levels[{i}]", level) >= len(fields):
             raise ValueError(f"levels must be layer numbers in 1..{len(fields) - 1}; got {levels!r}")
+    names = [f"layer {level}" for level in levels] if labels is None else \
+        [str(v) for v in _one_each("labels", labels, len(levels), (), "level")]
     width = _real("width", width, 0.0)
     fig = figure(width, width * img.shape[0] / img.shape[1] + 0.3)
     ax = fig.add_subplot()
     heatmap(ax, img, signed=False, vmin=0, vmax=1)
     cmap = colormaps["plasma"]
-    for i, level in enumerate(levels):
+    for i, (level, name) in enumerate(zip(levels, names)):
         size = fields[level].size
         square = cell(ax, col, row, size=(size, size), edge=cmap(0.15 + 0.7 * i / max(1, len(levels) - 1)),
                       lw=1.6)
-        square.set_label(f"layer {level}: {size}x{size}")
+        square.set_label(f"{name}: {size}x{size}")
     ax.legend(loc="upper left", fontsize=FONT_SMALL, framealpha=0.85)
     bare(ax)
     return fig

@@ -37,7 +37,7 @@ import math
 
 from . import config
 from .calibration import Rates
-from .methods import im2col
+from .methods import fft, im2col
 from .methods.fft import fast_lengths, next_fast_len
 
 #: The literal method, measured: one Python-level multiply-add and its indexing.
@@ -74,7 +74,9 @@ def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, 
     return {
         "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
         "im2col": im2col_seconds(n_batch, w_shape, groups, out_spatial, stride, itemsize, real, rates),
-        "fft": fft_seconds(padded, w_shape, n_batch, groups, dilation, itemsize, real, rates),
+        "fft": fft_seconds(padded, w_shape, n_batch, groups, dilation, itemsize, real, rates,
+                           lengths=fft.lengths_for(x_shape[2:], padding, _spans(w_shape, dilation), stride,
+                                                   out_spatial)[0]),
     }
 
 
@@ -221,10 +223,17 @@ def block_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, di
     return _best_block(n, span, *_counts_1d(w_shape, n_batch, groups), itemsize, real, rates)
 
 
+def _spans(w_shape, dilation) -> tuple[int, ...]:
+    return tuple(d * (k - 1) + 1 for k, d in zip(w_shape[2:], dilation))
+
+
 def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int, groups: int,
-                dilation: tuple[int, ...], itemsize: int, real: bool, rates: Rates) -> float:
+                dilation: tuple[int, ...], itemsize: int, real: bool, rates: Rates, *,
+                lengths: tuple[int, ...] | None = None) -> float:
     """Estimated seconds of :func:`convlab.methods.fft.compute` for an input padded
-    to ``padded`` (spatial); in 1-D with the best overlap-add block.
+    to ``padded`` (spatial); in 1-D with the best overlap-add block. ``lengths``
+    are the transform lengths when they are not those of the padded input
+    (zero padding kept virtual: :func:`convlab.methods.fft.lengths_for`).
 
     Examples
     --------
@@ -241,7 +250,7 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
         length = _best_block(padded[0], span[0], signals, outputs, kernels, products, itemsize, real, rates)
         return fft_1d_seconds(length, padded[0], span[0], signals, outputs, kernels, products, itemsize,
                               real, rates)
-    lengths = tuple(next_fast_len(p) for p in padded)
+    lengths = lengths or tuple(next_fast_len(p) for p in padded)
     n = math.prod(lengths)
     freq = n // lengths[-1] * (lengths[-1] // 2 + 1) if real else n
     pruned = 0.5 * (1.0 + math.prod(s / ell for s, ell in zip(span[:-1], lengths[:-1])))

@@ -154,7 +154,7 @@ def test_overlap_add_every_block_length_equals_one_fft(n, span, stride):
     xp = rng.standard_normal((2, 3, n))
     wd = rng.standard_normal((4, 3, span))
     n_out = (n - span) // stride + 1
-    whole = fft_method._whole(xp, wd, (stride,), 1, (n_out,), True)
+    whole = fft_method._whole(xp, wd, (stride,), 1, (n_out,), True, (fft_method.next_fast_len(n),), (span - 1,))
     lengths = [length for length in fft_method.fast_lengths(2 * span - 1, 4 * n)] or [2 * span]
     bound = error_bound(xp, wd)
     for length in lengths:
@@ -274,3 +274,24 @@ def test_cost_model_of_strided_and_depthwise_layers():
     two = cost.transform_seconds((60, 60), 1, 8, True, calibration.DEFAULT)
     assert two > 60 * cost.FFT_ROW_SECONDS * 2          # 60 rows on each of two axes
     assert one < two
+
+
+@given(st.integers(1, 40), st.integers(1, 9), st.integers(1, 3), st.integers(1, 3), st.integers(0, 12),
+       st.integers(0, 12), st.integers(0, 2**32 - 1))
+def test_virtual_zero_padding_of_the_fft_equals_padding_a_copy(n, k, stride, dilation, lo, hi, seed):
+    """The whole-signal FFT with zero padding kept virtual (shorter transforms) equals the loop,
+    whether the padding is narrower than the kernel (virtual) or wider (a padded copy)."""
+    rng = np.random.default_rng(seed)
+    span = dilation * (k - 1) + 1
+    if span > n + lo + hi:
+        return
+    x, w = rng.standard_normal((2, 3, n, 5)), rng.standard_normal((2, 3, k, 3))
+    options = dict(stride=(stride, 1), padding=((lo, hi), (2, 0)), dilation=(dilation, 1))
+    got = convlab.conv2d(x, w, method="fft", **options)
+    want = convlab.conv2d(x, w, method="im2col", **options)
+    assert np.max(np.abs(got - want)) <= 1e-12 * error_bound(x, w) * 10
+
+
+def test_full_mode_transforms_are_shorter():
+    lengths, virtual = fft_method.lengths_for((512, 512), ((30, 30),) * 2, (31, 31), (1, 1), (542, 542))
+    assert virtual and lengths == (560, 560)           # not next_fast_len(572) = 576

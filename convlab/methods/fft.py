@@ -9,8 +9,10 @@ further zero padding is required. ``L`` is rounded up to a fast FFT length
 (a product of 2, 3, 5 and 7).
 
 Real inputs use ``rfftn`` (float32 stays float32: numpy's FFT computes in
-single precision); channels are summed in the frequency domain with one
-batched matrix product over all frequencies; stride subsamples the result.
+single precision; :func:`convlab._engine.compute_dtype` hands small
+single-precision problems over in double precision); channels are summed
+in the frequency domain with one batched matrix product over all
+frequencies; stride subsamples the result.
 
 Long 1-D signals use **overlap-add**: the signal is cut into blocks of
 ``B`` samples, each block is convolved with the kernel by an FFT of a
@@ -188,17 +190,51 @@ def inverse(spec, lengths, keeps, real):
     return out[(Ellipsis, keeps[-1])]
 
 
+def lengths_for(spatial, padding, span, stride, out_spatial, zeros: bool = True):
+    """FFT lengths of a whole-signal correlation, and whether zero padding stays virtual.
+
+    A circular correlation of length ``L`` of the *unpadded* input ``x``
+    (``n`` cells) with the flipped kernel (span ``S``) holds output ``i`` at
+    index ``S - 1 - before + i*stride`` without wrap-around when ``L >=
+    n + before`` and ``L >= (out - 1)*stride - before + S``: zero padding
+    then costs nothing, and the transform is shorter than one of the padded
+    input (full mode: ``n + S - 1`` instead of ``n + 2(S - 1)``). That needs
+    ``before <= S - 1`` on every axis (else the start would wrap) and zero
+    padding; otherwise the padded input is transformed whole (``L >= P``).
+
+    Examples
+    --------
+    >>> from convlab.methods.fft import lengths_for
+    >>> lengths_for((512, 512), ((30, 30), (30, 30)), (31, 31), (1, 1), (542, 542))   # full mode
+    ((560, 560), True)
+    >>> lengths_for((512,), ((40, 40),), (31,), (1,), (552,))      # padding wider than the kernel
+    ((600,), False)
+    """
+    virtual = zeros and all(lo <= s - 1 for (lo, _), s in zip(padding, span))
+    if not virtual:
+        return tuple(next_fast_len(n + lo + hi) for n, (lo, hi) in zip(spatial, padding)), False
+    return tuple(next_fast_len(max(n + lo, (o - 1) * st - lo + s, s))
+                 for n, (lo, _), s, st, o in zip(spatial, padding, span, stride, out_spatial)), True
+
+
 def compute(x, w, geometry, plan=None):
-    """See :mod:`convlab.methods`; overlap-add when ``plan.block_length`` is set (1-D)."""
+    """See :mod:`convlab.methods`; overlap-add when ``plan.block_length`` is set (1-D),
+    else one transform per axis with zero padding kept virtual (:func:`lengths_for`)."""
     stride, groups, out_spatial = geometry.stride, geometry.groups, geometry.out_spatial
     nd = w.ndim - 2
-    xp = pad(x, geometry.padding, geometry.padding_mode)
     wd = np.flip(dilate(w, geometry.dilation), axis=tuple(range(2, 2 + nd)))
-    real = not (np.iscomplexobj(xp) or np.iscomplexobj(w))
+    real = not (np.iscomplexobj(x) or np.iscomplexobj(w))
     length = plan.block_length if plan is not None else None
     if nd == 1 and length is not None:
+        xp = pad(x, geometry.padding, geometry.padding_mode)
         return _overlap_add(xp, wd, stride[0], groups, out_spatial[0], length, real)
-    return _whole(xp, wd, stride, groups, out_spatial, real)
+    lengths, virtual = lengths_for(x.shape[2:], geometry.padding, wd.shape[2:], stride, out_spatial,
+                                   geometry.padding_mode == "zeros")
+    if virtual:
+        starts = tuple(s - 1 - lo for s, (lo, _) in zip(wd.shape[2:], geometry.padding))
+        return _whole(x, wd, stride, groups, out_spatial, real, lengths, starts)
+    xp = pad(x, geometry.padding, geometry.padding_mode)
+    return _whole(xp, wd, stride, groups, out_spatial, real, lengths, tuple(s - 1 for s in wd.shape[2:]))
 
 
 def _scaled(wd, n):
@@ -207,17 +243,16 @@ def _scaled(wd, n):
     return wd * np.asarray(math.sqrt(n), dtype=wd.real.dtype)
 
 
-def _whole(xp, wd, stride, groups, out_spatial, real):
-    """One FFT of fast length ``L >= P`` per axis over the whole (padded) input."""
+def _whole(xp, wd, stride, groups, out_spatial, real, lengths, starts):
+    """One FFT of the given ``lengths`` per axis over the whole input; output ``i`` of each
+    axis sits at ``starts + i*stride`` of the inverse (see :func:`lengths_for`)."""
     n_batch, c_out = xp.shape[0], wd.shape[0]
-    span = wd.shape[2:]
-    lengths = tuple(next_fast_len(p) for p in xp.shape[2:])
     spec_x = forward(xp, lengths, real)                                 # (N, C_in, *F)
     spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real)    # (C_out, C_in_g, *F)
     freq = spec_x.shape[2:]
     spec_y = _channel_sum(spec_x.reshape(spec_x.shape[:2] + (-1,)),
                           spec_w.reshape(spec_w.shape[:2] + (-1,)), groups)
-    keeps = tuple(slice(k - 1, k - 1 + (o - 1) * s + 1, s) for k, o, s in zip(span, out_spatial, stride))
+    keeps = tuple(slice(a, a + (o - 1) * s + 1, s) for a, o, s in zip(starts, out_spatial, stride))
     return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real)
 
 

@@ -3,7 +3,9 @@
 Two families share one engine:
 
 * :func:`correlate` / :func:`convolve` -- single-channel N-d signals with
-  numpy/scipy semantics (modes ``valid``, ``same``, ``full``).
+  numpy/scipy semantics (modes ``valid``, ``same``, ``full``), over every
+  axis or, with ``axes=``, over some axes and broadcast over the others, as
+  ``scipy.signal.fftconvolve`` does.
 * :func:`conv1d`, :func:`conv2d`, :func:`conv3d`, :func:`convnd` -- the
   deep-learning layer, with ``torch.nn.functional`` semantics: batches,
   channels, stride, padding, dilation, groups and bias.
@@ -16,6 +18,16 @@ Dtype rules (identical for every method): integer inputs give exact
 could not hold the sums); floating and complex inputs give
 ``np.result_type`` of the inputs (float16 is computed in float32); object
 arrays (SymPy expressions) give object arrays (``loop`` and ``im2col`` only).
+
+Empty signals, one rule for every mode and method: an axis of ``x`` with no
+cell gives an axis of the result with no cell, in ``valid``, ``same`` and
+``full`` alike (an empty signal has no sample for the kernel to overlap, so
+there is no position to report; ``full``'s ``n + k - 1`` counts overlaps of
+a signal that has at least one). The other axes keep their sizes. An empty
+kernel is an error. NumPy refuses an empty signal in every mode, and
+``scipy.signal.convolve`` in ``full`` and ``valid`` while it returns an
+empty array in ``same``; ``scipy.signal.fftconvolve`` returns an empty
+array of shape ``(0,)`` whatever the operands' shapes.
 """
 
 from __future__ import annotations
@@ -41,7 +53,8 @@ def _spatial_axes(problem: Problem) -> tuple[int, ...]:
 def _cross_correlate(problem: Problem) -> np.ndarray:
     """The one definition everything else is built on (no conjugation)."""
     return run(problem)
-def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = "auto") -> np.ndarray:
+def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = "auto",
+              axes: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Cross-correlate two N-d arrays, as ``scipy.signal.correlate`` does.
 
     ``z[i] = sum_j x[i + j] * conj(w[j])`` over the positions allowed by
@@ -52,51 +65,88 @@ def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = 
     ----------
     x, w : array_like
         Signal and kernel with the same number of dimensions (at least 1).
+        ``w`` must not be empty; ``x`` may be (see Notes).
     mode : {"valid", "same", "full"}
-        ``valid``: only where ``w`` fits inside ``x`` (size ``n - k + 1``; it is
-        an error if ``w`` is larger). ``full``: every overlap (``n + k - 1``).
-        ``same``: size ``n``, centred on ``full`` exactly as scipy does (for an
-        even kernel the extra zero goes *before* the signal).
+        On each axis correlated over, with ``n`` cells in ``x`` and ``k`` in
+        ``w``: ``valid``, only where ``w`` fits inside ``x`` (``n - k + 1``
+        cells; it is an error if ``w`` is larger); ``full``, every overlap
+        (``n + k - 1``); ``same``, ``n`` cells, centred on ``full`` exactly
+        as scipy does (for an even kernel the extra zero goes *before* the
+        signal).
     method : {"auto", "loop", "im2col", "fft"}
         How to compute it; all give the same result up to rounding.
+    axes : int or tuple of ints, optional
+        The axes to correlate over (default: all), as in
+        ``scipy.signal.fftconvolve``. On every other axis ``x`` and ``w``
+        must have equal sizes or size 1 in one of them, and broadcast: each
+        row of a batch ``x`` of shape ``(B, n)`` is correlated with a kernel
+        of shape ``(1, k)``, or with its own row of a ``(B, k)`` kernel. The
+        broadcast axes keep their broadcast size in every mode (in
+        ``same`` scipy crops them to ``x``'s size, keeping only the middle
+        rows of a batch of kernels).
 
     Returns
     -------
     numpy.ndarray
+        The broadcast shape on the other axes, ``mode``'s sizes on ``axes``.
+
+    Notes
+    -----
+    An empty signal gives an empty result in every mode: an axis of ``x``
+    with ``n = 0`` cells gives 0 cells in ``valid``, ``same`` and ``full``
+    alike, whatever the kernel (there is no sample for the kernel to
+    overlap), by every method; the other axes keep the sizes above. numpy
+    refuses an empty signal, and scipy answers differently per mode and
+    function; see :mod:`convlab.conv`.
 
     Examples
     --------
-    >>> import convlab
+    >>> import numpy as np, convlab
     >>> convlab.correlate([1, 2, 3, 4], [1, 0, -1])
     array([-2, -2])
     >>> convlab.correlate([1, 2, 3, 4], [1, 0, -1], mode="same")
     array([-2, -2, -2,  3])
+    >>> convlab.correlate(np.arange(8).reshape(2, 4), [[1, -1]], axes=1)   # every row
+    array([[-1, -1, -1],
+           [-1, -1, -1]])
+    >>> convlab.correlate([], [1, 2], "full")                       # an empty signal: empty in every mode
+    array([], dtype=float64)
+    >>> convlab.correlate(np.ones((0, 3)), np.ones((2, 2)), "full").shape
+    (0, 4)
     """
-    problem = prepare_correlate(x, w, mode, method)
+    problem, layout = prepare_correlate(x, w, mode, method, axes)
     if np.iscomplexobj(problem.w) or problem.w.dtype == object:
         problem = problem._replace(w=np.conj(problem.w))
-    return _cross_correlate(problem)[0, 0]
+    return layout.restore(_cross_correlate(problem))
 
 
-def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "auto") -> np.ndarray:
+def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "auto",
+             axes: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Convolve two N-d arrays, as ``scipy.signal.convolve`` does.
 
     ``y[i] = sum_j x[i - j] * w[j]``, computed -- by definition -- as the
-    cross-correlation of ``x`` with the flipped kernel ``w[::-1]`` (no
-    conjugation). Parameters are those of :func:`correlate`; the default mode
-    is ``"full"``.
+    cross-correlation of ``x`` with the kernel flipped on every axis in
+    ``axes`` (no conjugation). Parameters, the broadcasting of the axes not
+    in ``axes`` (``scipy.signal.fftconvolve``'s rule) and the empty-signal
+    rule (an empty axis of ``x`` gives an empty axis of the result in every
+    mode) are those of :func:`correlate`; the default mode is ``"full"``.
 
     Examples
     --------
-    >>> import convlab
+    >>> import numpy as np, convlab
     >>> convlab.convolve([1, 2, 3], [1, 1])
     array([1, 3, 5, 3])
     >>> convlab.convolve([1, 2, 3], [0, 1, 0.5], mode="same")
     array([1. , 2.5, 4. ])
+    >>> convlab.convolve(np.eye(2, dtype=int), [[1, 1], [1, -1]], axes=-1)  # row i with kernel row i
+    array([[ 1,  1,  0],
+           [ 0,  1, -1]])
+    >>> convlab.convolve([], [7]).shape, convlab.convolve([], [7, 8], "valid").shape
+    ((0,), (0,))
     """
-    problem = prepare_correlate(x, w, mode, method)
+    problem, layout = prepare_correlate(x, w, mode, method, axes)
     flipped = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
-    return _cross_correlate(flipped)[0, 0]
+    return layout.restore(_cross_correlate(flipped))
 
 
 def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,

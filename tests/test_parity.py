@@ -1,0 +1,282 @@
+"""Parity with SciPy and PyTorch where their users would look first.
+
+* Empty signals: one rule for every mode, method and number of dimensions
+  (an empty axis of ``x`` gives an empty axis of the result), beside what
+  numpy and scipy do.
+* ``axes=`` of ``correlate``/``convolve`` against ``scipy.signal.fftconvolve``
+  and ``oaconvolve`` (hypothesis over shapes, axes, modes and dtypes), the
+  broadcasting of the other axes, and how they become a convnd problem.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from support import record, require
+from tolerance import tolerance
+
+import convlab
+from convlab._validate import prepare_correlate
+
+scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
+
+METHODS = ("auto", *convlab.METHODS)
+MODES = ("valid", "same", "full")
+
+
+def random_array(rng, shape, dtype):
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        return rng.integers(-9, 10, size=shape).astype(dtype)
+    if dtype.kind == "c":
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def mode_size(n: int, k: int, mode: str) -> int:
+    """The empty-signal rule: no cell from an empty axis, else the mode's formula."""
+    if n == 0:
+        return 0
+    return {"valid": n - k + 1, "same": n, "full": n + k - 1}[mode]
+
+
+# --------------------------------------------------------------------------
+# empty signals
+# --------------------------------------------------------------------------
+
+EMPTY_CASES = [
+    ((0,), (1,)), ((0,), (2,)), ((0,), (5,)),
+    ((0, 4), (2, 2)), ((3, 0), (2, 2)), ((0, 0), (1, 3)),
+    ((2, 0, 3), (1, 2, 2)), ((0, 5, 4), (3, 1, 2)),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("op", ["correlate", "convolve"])
+@pytest.mark.parametrize("x_shape,w_shape", EMPTY_CASES)
+def test_an_empty_signal_gives_an_empty_result_in_every_mode(op, mode, method, x_shape, w_shape):
+    expected = tuple(mode_size(n, k, mode) for n, k in zip(x_shape, w_shape))
+    for dtype, result in [(np.float64, np.float64), (np.float32, np.float32), (np.int32, np.int64),
+                          (np.complex128, np.complex128)]:
+        y = getattr(convlab, op)(np.zeros(x_shape, dtype), np.ones(w_shape, dtype), mode, method=method)
+        assert y.shape == expected and y.dtype == result and y.size == 0
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_issues_examples_agree(method):
+    """convolve([], [7]) raised in 'full', convolve([], [7, 8]) gave [0.], correlate 'same' gave []."""
+    for mode in MODES:
+        assert convlab.convolve([], [7], mode, method=method).shape == (0,)
+        assert convlab.convolve([], [7, 8], mode, method=method).shape == (0,)
+        assert convlab.correlate([], [7], mode, method=method).shape == (0,)
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("x_shape,w_shape", EMPTY_CASES)
+def test_empty_signals_beside_scipy(x_shape, w_shape):
+    """scipy.signal.convolve returns the same empty shape in 'same' (it raises in
+    'full'); fftconvolve returns an empty array in every mode (of shape (0,))."""
+    x, w = np.zeros(x_shape), np.ones(w_shape)
+    np.testing.assert_array_equal(convlab.convolve(x, w, "same"), scipy_signal.convolve(x, w, "same"))
+    for mode in MODES:
+        assert scipy_signal.fftconvolve(x, w, mode).size == convlab.convolve(x, w, mode).size == 0
+
+
+def test_an_empty_signal_still_checks_its_other_axes():
+    """Emptiness is no excuse for a kernel that does not fit a non-empty axis in 'valid'."""
+    with pytest.raises(ValueError, match=r"kernel too large: mode='valid' .* on axis 1 w has size 5 but x has size 4"):
+        convlab.correlate(np.zeros((0, 4)), np.ones((2, 5)))
+    assert convlab.correlate(np.zeros((0, 4)), np.ones((2, 5)), "full").shape == (0, 8)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("x", [np.zeros(0), np.ones(3)])
+def test_an_empty_kernel_is_an_error_in_every_mode(mode, x):
+    with pytest.raises(ValueError, match=r"w must not be empty; got shape \(0,\)"):
+        convlab.convolve(x, np.ones(0), mode)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("mode", MODES)
+def test_empty_signals_with_axes(method, mode):
+    w_row = np.ones((1, 3))
+    assert convlab.convolve(np.zeros((0, 5)), w_row, mode, axes=1, method=method).shape == (0, mode_size(5, 3, mode))
+    assert convlab.convolve(np.zeros((4, 0)), w_row, mode, axes=1, method=method).shape == (4, 0)
+    assert convlab.convolve(np.zeros((4, 0)), np.ones((4, 3)), mode, axes=-1, method=method).shape == (4, 0)
+    assert convlab.convolve(np.zeros((1, 0)), np.ones((4, 3)), mode, axes=1, method=method).shape == (4, 0)
+
+
+# --------------------------------------------------------------------------
+# axes=
+# --------------------------------------------------------------------------
+
+@st.composite
+def axes_problems(draw):
+    ndim = draw(st.integers(1, 3))
+    mode = draw(st.sampled_from(MODES))
+    conv = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
+    x_shape, w_shape = [], []
+    for a in range(ndim):
+        if a in conv:
+            n = draw(st.integers(1, 9))
+            k = draw(st.integers(1, n)) if mode == "valid" else draw(st.integers(1, 9))
+        else:
+            kind = draw(st.sampled_from(["equal", "x alone", "w alone"]))
+            size = draw(st.integers(0 if kind == "x alone" else 1, 3))
+            n, k = {"equal": (size, size), "x alone": (size, 1), "w alone": (1, size)}[kind]
+        x_shape.append(n)
+        w_shape.append(k)
+    negative = draw(st.booleans())
+    axes = tuple(a - ndim if negative else a for a in conv)
+    if len(axes) == 1 and draw(st.booleans()):
+        axes = axes[0]
+    dtype = draw(st.sampled_from(["float64", "float32", "int64", "complex128"]))
+    return tuple(x_shape), tuple(w_shape), sorted(conv), axes, mode, dtype, draw(st.integers(0, 2**32 - 1))
+
+
+def signal_bound(x, w, conv_axes) -> float:
+    """max|x| * the largest sum|w| over the convolved axes at one batch index."""
+    if x.size == 0:
+        return 0.0
+    fan = np.abs(w).astype(np.float64).sum(axis=tuple(conv_axes)).max()
+    return float(np.abs(x).max()) * float(fan)
+
+
+def assert_close_to_oracle(got, want, method, dtype, oracle, bound, fan_in, length):
+    assert got.shape == want.shape
+    if np.dtype(dtype).kind in "iu":
+        assert got.dtype == np.int64
+        np.testing.assert_array_equal(got, np.rint(want.real).astype(np.int64))
+        return
+    err = float(np.max(np.abs(got - want), initial=0.0))
+    record(method, dtype, oracle, err, bound)
+    # the oracle is itself an FFT, in double precision: its own error is allowed for too;
+    # auto may run either method
+    ours = max(tolerance(m, dtype, bound, fan_in, length) for m in ({"auto": ("fft", "im2col")}.get(method) or (method,)))
+    tol = ours + tolerance("fft", np.float64, bound, fan_in, length)
+    assert err <= tol, (err, tol, bound)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("oracle", ["fftconvolve", "oaconvolve"])
+@given(problem=axes_problems())
+def test_axes_match_scipy(oracle, method, problem):
+    x_shape, w_shape, conv, axes, mode, dtype, seed = problem
+    rng = np.random.default_rng(seed)
+    x, w = random_array(rng, x_shape, dtype), random_array(rng, w_shape, dtype)
+    wide = np.complex128 if np.dtype(dtype).kind == "c" else np.float64
+    reference = getattr(scipy_signal, oracle)
+    conv_got = convlab.convolve(x, w, mode, axes=axes, method=method)
+    corr_got = convlab.correlate(x, w, mode, axes=axes, method=method)
+    expected = tuple(mode_size(n, k, mode) if a in conv else max(n, k) * (n != 0 and k != 0)
+                     for a, (n, k) in enumerate(zip(x_shape, w_shape)))
+    for got in (conv_got, corr_got):
+        assert got.shape == expected
+        assert got.dtype == (np.int64 if np.dtype(dtype).kind in "iu" else np.dtype(dtype))
+    if x.size == 0:                      # scipy returns shape (0,) for an empty operand
+        return
+    # scipy's 'same' crops every axis to x's size, the broadcast ones too (keeping w's middle
+    # batch row); convlab broadcasts them, so x is broadcast first for the oracle
+    xb = np.broadcast_to(x, tuple(n if a in conv else max(n, k) for a, (n, k) in enumerate(zip(x_shape, w_shape))))
+    conv_want = reference(xb.astype(wide), w.astype(wide), mode, axes=axes)
+    # correlation is convolution with the kernel flipped on the convolved axes and conjugated
+    corr_want = reference(xb.astype(wide), np.conj(np.flip(w, axis=tuple(conv))).astype(wide), mode, axes=axes)
+    bound = signal_bound(x, w, conv)
+    fan_in = math.prod(w_shape[a] for a in conv)
+    length = math.prod(x_shape[a] + w_shape[a] - 1 for a in conv)
+    assert_close_to_oracle(conv_got, conv_want, method, dtype, oracle, bound, fan_in, length)
+    assert_close_to_oracle(corr_got, corr_want, method, dtype, oracle, bound, fan_in, length)
+
+
+def test_same_broadcasts_the_other_axes_where_scipy_crops_them():
+    """A documented difference: with w's batch axis larger than x's, scipy's 'same'
+    keeps x's size there (w's middle row only); convlab keeps every row."""
+    x, w = np.arange(5.0).reshape(1, 5), np.array([[1.0, 1.0], [1.0, -1.0], [0.0, 2.0]])
+    got = convlab.convolve(x, w, "same", axes=1)
+    assert got.shape == (3, 5)
+    np.testing.assert_allclose(scipy_signal.fftconvolve(x, w, "same", axes=1), got[1:2], atol=1e-12)
+    for row, k in zip(got, w):
+        np.testing.assert_array_equal(row, convlab.convolve(x[0], k, "same"))
+
+
+def test_axes_none_is_every_axis_and_order_does_not_matter():
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((4, 5, 6)), rng.standard_normal((2, 3, 2))
+    every = convlab.convolve(x, w)
+    for axes in [(0, 1, 2), (2, 0, 1), (-1, -3, 1)]:
+        np.testing.assert_array_equal(convlab.convolve(x, w, axes=axes), every)
+
+
+def test_filtering_every_row_of_a_batch():
+    """The common case: one kernel for every row, or a kernel per row."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((6, 50))
+    w = rng.standard_normal((1, 7))
+    for mode in MODES:
+        rows = np.stack([convlab.convolve(row, w[0], mode) for row in x])
+        np.testing.assert_allclose(convlab.convolve(x, w, mode, axes=1), rows, atol=1e-12)
+        own = rng.standard_normal((6, 7))
+        rows = np.stack([convlab.correlate(row, k, mode) for row, k in zip(x, own)])
+        np.testing.assert_allclose(convlab.correlate(x, own, mode, axes=-1), rows, atol=1e-12)
+
+
+@pytest.mark.parametrize("x_shape,w_shape,axes,x_problem,w_problem,groups", [
+    ((8, 50), (1, 5), 1, (8, 1, 50), (1, 1, 5), 1),               # x's rows: the batch
+    ((8, 50), (8, 5), 1, (1, 8, 50), (8, 1, 5), 8),               # a kernel per row: groups
+    ((1, 50), (8, 5), 1, (1, 1, 50), (8, 1, 5), 1),               # w's rows: output channels
+    ((50, 8), (5, 1), 0, (8, 1, 50), (1, 1, 5), 1),               # the batch last
+    ((3, 4, 20, 1), (1, 4, 6, 2), (2,), (3, 4, 20), (8, 1, 6), 4),  # all three at once
+])
+def test_batch_axes_become_the_batch_groups_and_channels(x_shape, w_shape, axes, x_problem, w_problem, groups):
+    """axes= runs as one convnd problem (no Python loop over rows): x's batch axes are
+    its batch N, the axes both share its groups, w's its output channels."""
+    problem, layout = prepare_correlate(np.ones(x_shape), np.ones(w_shape), "full", "im2col", axes)
+    assert problem.x.shape == x_problem and problem.w.shape == w_problem
+    assert problem.geometry.groups == groups
+    assert np.prod(layout.shape) == math.prod(problem.geometry.out_spatial) * x_problem[0] * w_problem[0]
+
+
+# ---- bad axes: one test per bad input -------------------------------------------------
+
+def test_axes_out_of_range():
+    with pytest.raises(ValueError, match=r"axes must be ints in -2\.\.1 for arrays of 2 dimensions; got \(0, 2\), which holds 2"):
+        convlab.convolve(np.ones((2, 3)), np.ones((1, 2)), axes=(0, 2))
+
+
+def test_axes_repeated():
+    with pytest.raises(ValueError, match=r"axes must name distinct axes; got \(1, -1\), which names axis 1 twice"):
+        convlab.correlate(np.ones((2, 3)), np.ones((1, 2)), axes=(1, -1))
+
+
+def test_axes_not_ints():
+    with pytest.raises(TypeError, match=r"axes must be None, an int or a non-empty tuple of distinct ints; got 1\.0, which holds 1\.0 of type float"):
+        convlab.convolve(np.ones((2, 3)), np.ones((1, 2)), axes=1.0)
+    with pytest.raises(TypeError, match=r"got \(0, True\), which holds True of type bool"):
+        convlab.convolve(np.ones((2, 3)), np.ones((1, 2)), axes=(0, True))
+
+
+def test_axes_empty():
+    with pytest.raises(ValueError, match=r"axes must be None, an int or a non-empty tuple of distinct ints: at least one axis to convolve over; got \(\)"):
+        convlab.convolve(np.ones((2, 3)), np.ones((1, 2)), axes=())
+
+
+def test_axes_other_axes_not_broadcastable():
+    with pytest.raises(ValueError, match=r"x and w must have equal sizes, or size 1 in one of them, on every axis not in "
+                                         r"axes=\(1,\) .* got x of shape \(3, 5\) and w of shape \(2, 2\), sizes 3 and 2 on axis 0"):
+        convlab.convolve(np.ones((3, 5)), np.ones((2, 2)), axes=1)
+
+
+def test_axes_need_the_same_number_of_dimensions():
+    """As in scipy.signal.fftconvolve: no broadcasting of missing axes."""
+    with pytest.raises(ValueError, match=r"x and w must have the same number of dimensions"):
+        convlab.convolve(np.ones((3, 5)), np.ones(2), axes=1)
+
+
+def test_axes_valid_kernel_too_large_names_the_callers_axis():
+    with pytest.raises(ValueError, match=r"kernel too large: mode='valid' .* on axis 2 w has size 4 but x has size 3"):
+        convlab.correlate(np.ones((2, 5, 3)), np.ones((2, 1, 4)), axes=2)

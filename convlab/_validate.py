@@ -36,7 +36,7 @@ import numpy as np
 
 from .methods import METHODS
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular", "symmetric")
 MODES = ("valid", "same", "full")
 PADDING_STRINGS = ("valid", "same", "full")
 METHOD_NAMES = ("auto",) + METHODS
@@ -471,12 +471,26 @@ def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,
     ``groups`` is already validated. Repeated calls with the same plain
     arguments are answered from a cache.
 
+    Padding that is not zeros needs an input axis with at least one cell;
+    ``"reflect"`` also needs padding at most ``n - 1`` on an axis of ``n``
+    cells (torch's limit: the edge sample is not repeated, so there are
+    ``n - 1`` cells to mirror). ``"circular"``, ``"symmetric"`` and
+    ``"replicate"`` admit any width, wrapping, mirroring or repeating as
+    often as needed, as ``numpy.pad`` does with ``"wrap"``, ``"symmetric"``
+    and ``"edge"`` (torch's circular refuses to wrap more than once).
+
     Examples
     --------
     >>> from convlab._validate import geometry
     >>> g = geometry((32, 32), (3, 3), 2, 1, 1)
     >>> g.padding, g.out_spatial
     (((1, 1), (1, 1)), (16, 16))
+    >>> geometry((3,), (1,), 1, 7, 1, "circular").out_spatial      # wraps more than once
+    (17,)
+    >>> geometry((3,), (1,), 1, 3, 1, "reflect")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: padding_mode='reflect' needs padding at most 2 on spatial axis 0 of size 3; got (3, 3) ...
     """
     key = (spatial, kernel, stride, padding, dilation, padding_mode, groups)
     if (type(stride) is int and type(padding) is int and type(dilation) is int) or _plain(key):
@@ -492,11 +506,19 @@ def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) 
     pads = padding_pairs(padding, nd, kernel, dilation, stride)
     if padding_mode != "zeros":
         for axis, (n, (lo, hi)) in enumerate(zip(spatial, pads)):
-            limit = n - 1 if padding_mode == "reflect" else n
-            if max(lo, hi) > limit or (n == 0 and max(lo, hi) > 0):
+            if n == 0 and max(lo, hi) > 0:
                 raise ValueError(
-                    f"padding_mode={padding_mode!r} needs padding at most {limit} on spatial "
-                    f"axis {axis} of size {n}; got {(lo, hi)}"
+                    f"padding_mode={padding_mode!r} needs an input with at least one cell on "
+                    f"spatial axis {axis} to pad it from; got size 0 with padding {(lo, hi)} "
+                    f"(only padding_mode='zeros' pads an empty axis)"
+                )
+            # reflect mirrors about the edge sample without repeating it: n - 1 cells to
+            # mirror, torch's limit (the other modes repeat their pattern as numpy.pad does)
+            if padding_mode == "reflect" and max(lo, hi) > n - 1:
+                raise ValueError(
+                    f"padding_mode={padding_mode!r} needs padding at most {n - 1} on spatial "
+                    f"axis {axis} of size {n}; got {(lo, hi)} ('symmetric', 'circular' and "
+                    f"'replicate' admit any width)"
                 )
     out = []
     for axis, (n, kk, (lo, hi), s, d) in enumerate(zip(spatial, kernel, pads, stride, dilation)):

@@ -179,8 +179,21 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
         ``"full"`` pads ``dilation*(k-1)`` on both sides.
     groups : int
         Splits the channels into ``groups`` independent convolutions.
-    padding_mode : {"zeros", "reflect", "replicate", "circular"}
-        What the padding holds.
+    padding_mode : {"zeros", "reflect", "replicate", "circular", "symmetric"}
+        What the padding holds, as ``numpy.pad``'s modes ``constant``,
+        ``reflect``, ``edge``, ``wrap`` and ``symmetric`` make it: on a row
+        ``a b c d`` padded by 2, ``0 0|a b c d|0 0``, ``c b|a b c d|c b``,
+        ``a a|a b c d|d d``, ``c d|a b c d|a b`` and ``b a|a b c d|d c``.
+        ``reflect`` (torch's and ``numpy.pad``'s, ``scipy.ndimage``'s
+        ``mirror``) does not repeat the edge sample and needs padding at
+        most ``n - 1`` on an axis of ``n`` cells; ``symmetric`` repeats it
+        (``scipy.signal.convolve2d``'s ``boundary="symm"``, and, beware,
+        ``scipy.ndimage``'s ``reflect``; torch has no such mode).
+        ``circular`` (``convolve2d``'s ``boundary="wrap"``) and ``symmetric``
+        admit any width and repeat their pattern when the padding is wider
+        than the input, as ``numpy.pad`` does; torch's ``circular`` refuses
+        to wrap more than once. ``replicate`` admits any width, as in torch.
+        Every mode but ``zeros`` needs at least one cell to pad from.
     method : {"auto", "loop", "im2col", "fft"}
 
     Returns

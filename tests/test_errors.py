@@ -180,14 +180,28 @@ def test_same_with_stride():
         conv2(padding="same", stride=(1, 2))
 
 
-@pytest.mark.parametrize("mode,limit", [("reflect", 7), ("circular", 8), ("replicate", 8)])
-def test_padding_mode_limits(mode, limit):
-    with pytest.raises(ValueError, match=rf"padding_mode='{mode}' needs padding at most {limit} on spatial axis 0"):
-        conv1(padding=9 if mode != "reflect" else 8, padding_mode=mode, w=np.ones((4, 2, 1)))
+def test_reflect_padding_limit(method):
+    with pytest.raises(ValueError, match=r"padding_mode='reflect' needs padding at most 7 on spatial axis 0 "
+                                         r"of size 8; got \(8, 8\) \('symmetric', 'circular' and 'replicate' admit"):
+        conv1(padding=8, padding_mode="reflect", w=np.ones((4, 2, 1)), method=method)
+
+
+@pytest.mark.parametrize("mode", ["circular", "replicate", "symmetric"])
+def test_padding_wider_than_the_input_is_allowed(mode):
+    """numpy.pad's wrap, edge and symmetric repeat as often as needed; so do these."""
+    assert conv1(padding=9, padding_mode=mode, w=np.ones((4, 2, 1))).shape == (1, 4, 26)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "symmetric"])
+def test_padding_an_empty_axis_needs_zeros(mode, method):
+    with pytest.raises(ValueError, match=rf"padding_mode='{mode}' needs an input with at least one cell on "
+                                         r"spatial axis 0 to pad it from; got size 0 with padding \(1, 1\)"):
+        conv1(x=np.ones((1, 2, 0)), padding=1, padding_mode=mode, w=np.ones((4, 2, 1)), method=method)
 
 
 def test_bad_padding_mode():
-    with pytest.raises(ValueError, match=r"padding_mode must be one of \('zeros', 'reflect', 'replicate', 'circular'\); got 'mirror'"):
+    with pytest.raises(ValueError, match=r"padding_mode must be one of \('zeros', 'reflect', 'replicate', 'circular', "
+                                         r"'symmetric'\); got 'mirror'"):
         conv1(padding_mode="mirror")
 
 

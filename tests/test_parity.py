@@ -6,6 +6,11 @@
 * ``axes=`` of ``correlate``/``convolve`` against ``scipy.signal.fftconvolve``
   and ``oaconvolve`` (hypothesis over shapes, axes, modes and dtypes), the
   broadcasting of the other axes, and how they become a convnd problem.
+* Boundaries: ``padding_mode`` ``symmetric``, ``circular``, ``replicate``
+  and ``reflect``, wider than the input where numpy allows it, against
+  ``numpy.pad`` and a valid correlation written with numpy alone, against
+  ``scipy.signal.convolve2d(boundary="symm"/"wrap")``, and against torch
+  for the modes torch has.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import record, require
+from numpy.lib.stride_tricks import sliding_window_view
+from support import error_bound, record, require
 from tolerance import tolerance
 
 import convlab
 from convlab._validate import prepare_correlate
 
-scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
+scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve and boundaries")
 
 METHODS = ("auto", *convlab.METHODS)
 MODES = ("valid", "same", "full")
@@ -280,3 +286,117 @@ def test_axes_need_the_same_number_of_dimensions():
 def test_axes_valid_kernel_too_large_names_the_callers_axis():
     with pytest.raises(ValueError, match=r"kernel too large: mode='valid' .* on axis 2 w has size 4 but x has size 3"):
         convlab.correlate(np.ones((2, 5, 3)), np.ones((2, 1, 4)), axes=2)
+
+
+# --------------------------------------------------------------------------
+# boundaries: padding_mode
+# --------------------------------------------------------------------------
+
+NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap",
+              "symmetric": "symmetric"}
+
+
+def valid_correlation(xp, w, stride, dilation, groups):
+    """The unpadded convnd, with numpy alone: strided windows and one einsum."""
+    nd = w.ndim - 2
+    spatial = tuple(range(2, 2 + nd))
+    span = tuple(d * (k - 1) + 1 for k, d in zip(w.shape[2:], dilation))
+    win = sliding_window_view(xp, span, axis=spatial)                # (N, C, *positions, *span)
+    win = win[(Ellipsis, *(slice(None, None, d) for d in dilation))]  # the taps
+    win = win[(slice(None), slice(None), *(slice(None, None, s) for s in stride))]
+    n_batch, c_in = xp.shape[:2]
+    out = win.shape[2:2 + nd]
+    c_out, c_g = w.shape[:2]
+    cols = win.reshape(n_batch, groups, c_g, math.prod(out), -1)
+    wg = w.reshape(groups, c_out // groups, c_g, -1)
+    return np.einsum("ngcpk,gock->ngop", cols, wg).reshape(n_batch, c_out, *out)
+
+
+@st.composite
+def boundary_problems(draw):
+    nd = draw(st.integers(1, 3))
+    mode = draw(st.sampled_from(["reflect", "replicate", "circular", "symmetric"]))
+    groups = draw(st.integers(1, 2))
+    sizes = tuple(draw(st.integers(1, {1: 7, 2: 4, 3: 3}[nd])) for _ in range(nd))
+    most = [n - 1 if mode == "reflect" else 3 * n for n in sizes]
+    pads = tuple((draw(st.integers(0, m)), draw(st.integers(0, m))) for m in most)
+    k = []
+    for n, (lo, hi) in zip(sizes, pads):
+        k.append(draw(st.integers(1, min(3, n + lo + hi))))
+    stride = tuple(draw(st.integers(1, 2)) for _ in range(nd))
+    dtype = draw(st.sampled_from(["float64", "int64", "complex128"]))
+    return nd, mode, groups, sizes, pads, tuple(k), stride, dtype, draw(st.integers(0, 2**32 - 1))
+
+
+@pytest.mark.parametrize("method", convlab.METHODS)
+@given(p=boundary_problems())
+def test_padding_modes_match_numpy_pad_then_a_valid_correlation(method, p):
+    nd, mode, groups, sizes, pads, k, stride, dtype, seed = p
+    rng = np.random.default_rng(seed)
+    x = random_array(rng, (2, 2 * groups, *sizes), dtype)
+    w = random_array(rng, (2 * groups, 2, *k), dtype)
+    want = valid_correlation(np.pad(x, ((0, 0), (0, 0), *pads), mode=NUMPY_MODE[mode]), w, stride, (1,) * nd,
+                             groups)
+    got = convlab.convnd(x, w, padding=pads, stride=stride, groups=groups, padding_mode=mode, method=method)
+    assert got.shape == want.shape
+    if np.dtype(dtype).kind in "iu":
+        np.testing.assert_array_equal(got, want)
+        return
+    bound = error_bound(x, w)
+    length = math.prod(n + lo + hi for n, (lo, hi) in zip(sizes, pads))
+    err = float(np.max(np.abs(got - want), initial=0.0))
+    record(method, dtype, "numpy.pad", err, bound)
+    assert err <= tolerance(method, dtype, bound, w[0].size, length)
+
+
+@pytest.mark.parametrize("method", convlab.METHODS)
+@pytest.mark.parametrize("boundary,padding_mode", [("symm", "symmetric"), ("wrap", "circular")])
+@pytest.mark.parametrize("mode", ["full", "same"])
+@pytest.mark.parametrize("x_shape,k_shape", [((5, 6), (3, 3)), ((4, 5), (2, 4)), ((2, 3), (5, 6)), ((1, 1), (4, 3)),
+                                             ((3, 2), (7, 8))])
+def test_symmetric_and_circular_match_scipy_convolve2d(method, boundary, padding_mode, mode, x_shape, k_shape):
+    """scipy.signal.convolve2d's boundary="symm"/"wrap", kernels wider than the image included."""
+    rng = np.random.default_rng(11)
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(k_shape)
+    want = scipy_signal.convolve2d(x, w, mode=mode, boundary=boundary)
+    if mode == "full":
+        pads = tuple((k - 1, k - 1) for k in k_shape)
+    else:                     # scipy's centring of 'same' (the extra cell of an even kernel before)
+        pads = tuple((k - 1 - (k - 1) // 2, (k - 1) // 2) for k in k_shape)
+    got = convlab.conv2d(x[None, None], np.flip(w)[None, None], padding=pads, padding_mode=padding_mode,
+                         method=method)[0, 0]
+    bound = error_bound(x, w)
+    assert got.shape == want.shape
+    assert np.max(np.abs(got - want)) <= tolerance(method, np.float64, bound, w.size, got.size) + 4e-16 * bound
+
+
+@pytest.mark.parametrize("method", convlab.METHODS)
+def test_modes_torch_has_match_torch(method):
+    """replicate at any width, circular up to one wrap, reflect up to n - 1: torch's F.pad."""
+    torch = require("torch", "torch is the oracle for its padding modes")
+    F = torch.nn.functional
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((2, 3, 4, 5))
+    w = rng.standard_normal((2, 3, 2, 3))
+    for mode, pads in [("replicate", ((7, 1), (2, 9))), ("circular", ((4, 4), (5, 3))), ("reflect", ((3, 0), (1, 4)))]:
+        flat = [v for pair in reversed(pads) for v in pair]
+        want = F.conv2d(F.pad(torch.tensor(x), flat, mode=mode), torch.tensor(w)).numpy()
+        got = convlab.conv2d(x, w, padding=pads, padding_mode=mode, method=method)
+        np.testing.assert_allclose(got, want, atol=1e-12 * error_bound(x, w))
+
+
+def test_circular_wider_than_the_input_where_torch_refuses():
+    """The documented difference: numpy's wrap (and convlab) wrap again, torch refuses."""
+    torch = require("torch", "torch is the oracle for its padding modes")
+    x = np.arange(3.0).reshape(1, 1, 3)
+    with pytest.raises(RuntimeError, match="wrapping around more than once"):
+        torch.nn.functional.pad(torch.tensor(x), (4, 4), mode="circular")
+    got = convlab.conv1d(x, np.ones((1, 1, 1)), padding=4, padding_mode="circular")[0, 0]
+    np.testing.assert_array_equal(got, np.pad(x[0, 0], 4, mode="wrap"))
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "circular"])
+def test_unfold_takes_the_new_boundaries(mode):
+    x = np.arange(1.0, 4.0).reshape(1, 1, 3)
+    cols = convlab.unfold(x, (1,), padding=5, padding_mode=mode)
+    np.testing.assert_array_equal(cols[0, 0], np.pad(x[0, 0], 5, mode=NUMPY_MODE[mode]))

@@ -248,3 +248,41 @@ def test_feature_maps_wrap_into_rows():
 def test_feature_maps_bad_arguments(maps, kwargs, error, match):
     with pytest.raises(error, match=match):
         feature_maps(maps, **kwargs)
+
+
+def test_stride_phases_are_the_strided_outputs_of_shifted_inputs():
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    import convlab
+    from convlab.viz import FONT_SMALL, PAGE_WIDTH, PALETTE
+    from convlab.viz.grids import stride_phases
+
+    rng = np.random.default_rng(0)
+    x, w = rng.integers(-3, 4, size=(7, 8)), rng.integers(-2, 3, size=(2, 3))
+    for s in (2, 3):
+        fig = stride_phases(x, w, stride=s)
+        assert len(fig.axes) == 1 + s * s
+        full = convlab.conv2d(x[None, None], w[None, None])[0, 0]
+        assert [t.get_text() for t in fig.axes[0].texts] == [str(v).replace("-", "−") for v in full.ravel()]
+        for ax, (r, c) in zip(fig.axes[1:], [(r, c) for r in range(s) for c in range(s)]):
+            layer = convlab.conv2d(x[None, None, r:, c:], w[None, None], stride=s)[0, 0]
+            assert [t.get_text() for t in ax.texts] == [str(v).replace("-", "−") for v in layer.ravel()]
+            assert layer.shape == full[r::s, c::s].shape
+        # what the layer returns is drawn in the output's colour, in both places
+        assert to_hex(fig.axes[1].patches[0].get_facecolor()[:3]) == PALETTE["output"].lower()
+        assert to_hex(fig.axes[0].patches[0].get_facecolor()[:3]) == PALETTE["output"].lower()
+        assert fig.get_size_inches()[0] <= PAGE_WIDTH
+        fig.canvas.draw()
+        assert all(t.get_fontsize() >= FONT_SMALL for t in fig.findobj(Text) if t.get_text().strip())
+
+
+def test_stride_phases_argument_errors():
+    from convlab.viz.grids import stride_phases
+
+    with pytest.raises(ValueError, match="stride must be 2, 3 or 4; got 1"):
+        stride_phases(np.ones((5, 5)), np.ones((2, 2)), stride=1)
+    with pytest.raises(ValueError, match=r"w of shape \(5, 5\) does not fit x of shape \(5, 5\) shifted by 1"):
+        stride_phases(np.ones((5, 5)), np.ones((5, 5)))
+    with pytest.raises(ValueError, match="x must be"):
+        stride_phases(np.ones(5), np.ones((2, 2)))

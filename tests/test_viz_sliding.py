@@ -202,3 +202,41 @@ def test_argument_errors():
         matrix_figure(sympy.eye(3), row=3)
     with pytest.raises(TypeError, match="m must be a real numeric array"):
         matrix_figure(np.eye(2) * 1j)
+
+
+def test_frequency_response_is_the_gain_convlab_applies_to_a_sinusoid():
+    from matplotlib.text import Text
+
+    from convlab.viz import FONT_SMALL, PAGE_WIDTH
+    from convlab.viz.sliding import frequency_response_figure
+
+    kernels = {"box 9": np.ones(9) / 9, "difference": np.array([-1.0, 1.0])}
+    fig = frequency_response_figure(kernels, rate=80.0, n_points=640)
+    lines = fig.axes[0].get_lines()[:2]
+    assert [line.get_label() for line in lines] == list(kernels)
+    assert [to_hex(line.get_color()) for line in lines] == colors(2, skip=[PALETTE["input"]])
+    f, gains = lines[0].get_xdata(), [line.get_ydata() for line in lines]
+    assert f[0] == 0 and f[-1] == 40.0
+    t = np.arange(4000)
+    for index in (0, 37, 100, 250):                           # 0 Hz, a side lobe, 12.5 Hz, 31.25 Hz
+        sine = np.cos(2 * np.pi * f[index] / 80.0 * t)
+        for w, gain in zip(kernels.values(), gains):
+            out = convlab.correlate(sine, w)
+            amplitude = np.abs(out).max() if index == 0 else np.sqrt(2) * out.std()
+            assert amplitude == pytest.approx(gain[index], abs=2e-3)
+    assert fig.get_size_inches()[0] <= PAGE_WIDTH
+    fig.canvas.draw()
+    assert all(t.get_fontsize() >= FONT_SMALL for t in fig.findobj(Text) if t.get_text().strip())
+
+
+def test_frequency_response_argument_errors():
+    from convlab.viz.sliding import frequency_response_figure
+
+    with pytest.raises(TypeError, match="kernels must be a mapping"):
+        frequency_response_figure([W])
+    with pytest.raises(ValueError, match="kernels must hold at least one"):
+        frequency_response_figure({})
+    with pytest.raises(ValueError, match=r"n_points must be at least the longest kernel's length \(3\); got 2"):
+        frequency_response_figure({"w": W}, n_points=2)
+    with pytest.raises(ValueError, match="rate must be > 0"):
+        frequency_response_figure({"w": W}, rate=0)

@@ -2,8 +2,9 @@
 
 One module per subject, each importable as ``convlab.viz.<module>``:
 
-* :mod:`~convlab.viz.sliding` -- the 1-D sliding window, filtered signals, convolution matrices;
-* :mod:`~convlab.viz.grids` -- 2-D index maps, kernels and the grid of feature maps;
+* :mod:`~convlab.viz.sliding` -- the 1-D sliding window, filtered signals, frequency responses,
+  convolution matrices;
+* :mod:`~convlab.viz.grids` -- 2-D index maps, kernels, the grid of feature maps, stride phases;
 * :mod:`~convlab.viz.flip` -- where convolution and cross-correlation differ;
 * :mod:`~convlab.viz.channels` -- multi-channel shapes, the sum over channels, filter banks, groups;
 * :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
@@ -35,10 +36,18 @@ from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_lim
 from .explorer import IndexExplorer, index_explorer
 from .fields import dense_matrix, fields_on_image, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
-from .grids import animate_index_map, draw_index_map, draw_kernel, feature_maps, index_map_figure
+from .grids import (
+    animate_index_map,
+    draw_index_map,
+    draw_kernel,
+    feature_maps,
+    index_map_figure,
+    stride_phases,
+)
 from .sliding import (
     draw_window,
     filtered_figure,
+    frequency_response_figure,
     matrix_figure,
     sliding_window_animation,
     sliding_window_figure,
@@ -76,9 +85,10 @@ __all__ = [
     # flip
     "compare_kernels", "flip_comparison", "pairing_diagram",
     # grids
-    "animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure",
+    "animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure", "stride_phases",
     # sliding
-    "draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation", "sliding_window_figure",
+    "draw_window", "filtered_figure", "frequency_response_figure", "matrix_figure",
+    "sliding_window_animation", "sliding_window_figure",
     # style
     "CYCLE", "FONT_LARGE", "FONT_NORMAL", "FONT_SMALL", "PAGE_WIDTH", "PALETTE", "SIGNED_CMAP", "colors",
     "figure", "signed_cmap",

@@ -16,13 +16,15 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
+from .. import conv
 from .._validate import flag, positive_int, real_array
 from ..indexing import IndexMap
 from .animation import HTMLAnimation, animate
-from .draw import _one_each, _real, bare, cell, heatmap, panel_grid, symmetric_limit
-from .style import FONT_NORMAL, PAGE_WIDTH, PALETTE, figure
+from .draw import _one_each, _real, bare, cell, heatmap, number, panel_grid, symmetric_limit
+from .style import FONT_NORMAL, PAGE_WIDTH, PALETTE, colors, figure
 
-__all__ = ["animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure"]
+__all__ = ["animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure",
+           "stride_phases"]
 
 _GAP = 1.5   # empty cells between the input grid and the output grid
 
@@ -348,4 +350,86 @@ def feature_maps(maps, *, titles: Sequence[str] | None = None, kernels: Sequence
             top.set_title(titles[i], fontsize=FONT_NORMAL)
     if suptitle:
         fig.suptitle(suptitle, fontsize=FONT_NORMAL + 1)
+    return fig
+
+
+def stride_phases(x, w, stride: int = 2, *, fmt: str = "{:.3g}", width: float = 6.8) -> Figure:
+    """What a strided layer keeps: one of the ``stride**2`` sampling phases of the stride-1 map.
+
+    The first panel is ``conv2d(x, w)`` at stride 1, every output cell
+    filled in the colour of its *phase* ``(row mod s, column mod s)``. The
+    others are ``conv2d`` at stride ``s`` of the input shifted up and left
+    by ``(r, c)`` pixels (``x[r:, c:]``, titled "shift (r, c)"), one per phase: the unshifted one,
+    in the output's green, is what the layer returns; a shift of the input
+    by one pixel makes the layer return another phase instead. Every map is
+    computed by convlab, and the figure refuses to draw unless each strided
+    map is exactly its phase of the stride-1 map.
+
+    Parameters
+    ----------
+    x, w : array_like
+        A real 2-D image and kernel (one channel), the kernel no larger than
+        the image minus ``stride - 1`` pixels along each axis.
+    stride : int
+        The stride ``s`` along both axes (2 to 4).
+    fmt : str
+        Format of the values written in the cells that are not integral.
+    width : float
+        Figure width in inches; every cell has the same size in all panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``1 + stride**2`` axes: the stride-1 map, then the phases in
+        row-major order, ``(0, 0)`` first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.grids import stride_phases
+    >>> fig = stride_phases(np.arange(25.0).reshape(5, 5), np.ones((2, 2)))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['stride 1', 'stride 2', 'shift (0, 1)', 'shift (1, 0)', 'shift (1, 1)']
+    >>> [t.get_text() for t in fig.axes[1].texts]
+    ['12', '20', '52', '60']
+    """
+    img, ker = real_array("x", x, 2), real_array("w", w, 2)
+    s = positive_int("stride", stride)
+    if not 2 <= s <= 4:
+        raise ValueError(f"stride must be 2, 3 or 4; got {s}")
+    if any(k > n - (s - 1) for k, n in zip(ker.shape, img.shape)):
+        raise ValueError(f"w of shape {ker.shape} does not fit x of shape {img.shape} shifted by "
+                         f"{s - 1} pixels; use a larger x or a smaller w")
+    full = conv.conv2d(img[None, None], ker[None, None])[0, 0]
+    phases = [(r, c) for r in range(s) for c in range(s)]
+    maps = []
+    for r, c in phases:
+        strided = conv.conv2d(img[None, None, r:, c:], ker[None, None], stride=s)[0, 0]
+        if strided.shape != full[r::s, c::s].shape or not np.allclose(strided, full[r::s, c::s]):
+            raise RuntimeError("a strided output is not a phase of the stride-1 output: "
+                               "please report this as a bug")
+        maps.append(strided)
+    palette = [PALETTE["output"], *colors(len(phases) - 1, skip=[PALETTE["output"]])]
+    colour_of = dict(zip(phases, palette))
+    panels = [("stride 1", full, None)] + [
+        (f"stride {s}" if (r, c) == (0, 0) else f"shift ({r}, {c})", m, (r, c))
+        for (r, c), m in zip(phases, maps)]
+    h = full.shape[0]
+    ratios = [max(values.shape[1], 3.6) + 0.6 for _, values, _ in panels]    # room for the titles
+    fig = figure(_real("width", width, 0.0), 1.0)
+    axes = fig.subplots(1, len(panels), width_ratios=ratios)
+    cell_inches = 0.9 * fig.get_figwidth() / sum(ratios)
+    fig.set_figheight(cell_inches * h + 0.55)
+    for ax, ratio, (title, values, phase) in zip(axes, ratios, panels):
+        for (i, j), v in np.ndenumerate(values):
+            key = (i % s, j % s) if phase is None else phase
+            cell(ax, j, i, face=colour_of[key], alpha=0.85 if key == (0, 0) else 0.45,
+                 text=number(v, fmt), color="black")
+        room = (ratio - values.shape[1]) / 2
+        ax.set_xlim(-0.5 - room, values.shape[1] - 0.5 + room)
+        ax.set_ylim(h - 0.4, -0.6)
+        ax.set_aspect("equal")
+        bare(ax, frame=False)
+        muted = phase not in (None, (0, 0))
+        ax.set_title(title, fontsize=FONT_NORMAL, color=PALETTE["muted"] if muted else "black")
     return fig

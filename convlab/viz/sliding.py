@@ -31,8 +31,8 @@ from .animation import HTMLAnimation, animate
 from .draw import _index, _real, bare, cell, heatmap, legend, number, panel_grid, text_width
 from .style import FONT_NORMAL, FONT_SMALL, PALETTE, colors, figure
 
-__all__ = ["draw_window", "filtered_figure", "matrix_figure", "sliding_window_animation",
-           "sliding_window_figure"]
+__all__ = ["draw_window", "filtered_figure", "frequency_response_figure", "matrix_figure",
+           "sliding_window_animation", "sliding_window_figure"]
 
 _CELL = 0.42  # inches per cell in the window pictures
 _ROWS = {"x": 3.0, "w": 2.0, "xw": 1.0, "y": -0.35}
@@ -422,4 +422,69 @@ def matrix_figure(m, *, row: int | None = None, annotate: bool | None = None, fm
     ax.set_title(title or f"{a.shape[0]}×{a.shape[1]} matrix, {int(np.count_nonzero(a))} non-zeros",
                  fontsize=FONT_NORMAL)
     fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=FONT_SMALL)
+    return fig
+
+
+def frequency_response_figure(kernels: Mapping[str, ArrayLike], *, rate: float = 1.0, n_points: int = 1024,
+                              xlabel: str | None = None, width: float = 6.8, height: float = 2.6) -> Figure:
+    """How strongly each kernel passes a sinusoid of each frequency: ``|H(f)|`` against ``f``.
+
+    A kernel ``w`` turns the sinusoid of frequency ``f`` (in cycles per
+    sample) into the same sinusoid scaled by ``|H(f)|``, where
+    ``H(f) = sum_a w_a exp(-2 pi i f a)``; the curve is that gain from 0 to
+    half the sampling rate, evaluated on ``n_points`` frequencies (the
+    discrete Fourier transform of the zero-padded kernel). Colours follow
+    :func:`filtered_figure`, so a kernel has the same colour in both.
+
+    Parameters
+    ----------
+    kernels : mapping of str to array_like
+        Legend label -> real 1-D kernel.
+    rate : float
+        Samples per unit of time: the axis runs from 0 to ``rate / 2``.
+    n_points : int
+        Frequencies evaluated (at least the longest kernel's length).
+    xlabel : str, optional
+        By default ``"frequency (cycles per sample)"``, or
+        ``"frequency (cycles per unit of time)"`` if ``rate != 1``.
+    width, height : float
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, a line per kernel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.sliding import frequency_response_figure
+    >>> fig = frequency_response_figure({"box 4": np.ones(4) / 4}, n_points=8)
+    >>> line = fig.axes[0].get_lines()[0]
+    >>> line.get_xdata().tolist(), np.round(line.get_ydata(), 3).tolist()
+    ([0.0, 0.125, 0.25, 0.375, 0.5], [1.0, 0.653, 0.0, 0.271, 0.0])
+    """
+    if not isinstance(kernels, Mapping):
+        raise TypeError(f"kernels must be a mapping of label -> kernel; got {type(kernels).__name__}")
+    if not kernels:
+        raise ValueError("kernels must hold at least one label -> kernel; got an empty mapping")
+    arrays = {str(label): real_array(f"kernel {label!r}", w, 1) for label, w in kernels.items()}
+    rate = _real("rate", rate, 0.0)
+    n_points = positive_int("n_points", n_points)
+    longest = max(a.size for a in arrays.values())
+    if n_points < longest:
+        raise ValueError(f"n_points must be at least the longest kernel's length ({longest}); got {n_points}")
+    fig = figure(_real("width", width, 0.0), _real("height", height, 0.0))
+    ax = fig.add_subplot()
+    frequencies = np.fft.rfftfreq(n_points) * rate
+    for (label, w), color in zip(arrays.items(), colors(len(arrays), skip=[PALETTE["input"]])):
+        ax.plot(frequencies, np.abs(np.fft.rfft(w, n_points)), color=color, lw=1.4, label=label)
+    ax.axhline(0, color=PALETTE["muted"], lw=0.5, alpha=0.5)
+    ax.set_xlim(0, rate / 2)
+    ax.set_ylim(bottom=0)
+    ax.tick_params(labelsize=FONT_SMALL)
+    ax.set_xlabel(xlabel or ("frequency (cycles per sample)" if rate == 1 else
+                             "frequency (cycles per unit of time)"), fontsize=FONT_NORMAL)
+    ax.set_ylabel("gain |H(f)|", fontsize=FONT_NORMAL)
+    legend(fig)
     return fig

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 class Case:
     """One convolution: ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_out, C_in, *k)``.
 
-    ``kind`` is what is timed: ``"conv"`` (``convnd``) or ``"transposed"``
+    ``kind`` is what is timed: ``"conv"`` (``convnd``), ``"transposed"``
     (``conv_transposend``, whose ``w`` is ``(C_in, C_out, *k)``, with
-    ``stride`` and ``output_padding``).
+    ``stride`` and ``output_padding``), or the gradients of the layer
+    ``convnd(x, w)``: ``"input grad"`` and ``"weight grad"`` (``convlab.grad``).
     """
 
     name: str
@@ -61,4 +62,8 @@ TRANSPOSED = [
          "transposed", 2, 1),
 ]
 
-CASES = DEEP + IMAGES + SIGNALS + TRANSPOSED
+# the backward pass of the deep layers: their input and weight gradients
+GRADS = [Case(f"{c.name} {kind}", c.x_shape, c.w_shape, c.padding, "grad", kind)
+         for c in DEEP for kind in ("input grad", "weight grad")]
+
+CASES = DEEP + IMAGES + SIGNALS + TRANSPOSED + GRADS

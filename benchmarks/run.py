@@ -82,6 +82,8 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
     GEMM's flop count, and auto's explanation."""
     if case.kind == "transposed":
         return transposed_candidates(case, dtype, args, torch)
+    if case.kind in ("input grad", "weight grad"):
+        return grad_candidates(case, dtype, args, torch)
     x, w = make_inputs(case, dtype)
     pad = case.padding
     cands: dict[str, object] = {}
@@ -155,6 +157,49 @@ def transposed_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, li
     a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
     cands["numpy GEMM"] = lambda: a @ b
     return cands, notes, 2.0 * m * k * n, str(choice)
+
+
+def grad_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, list[str], float, str]:
+    """:func:`candidates` of a layer's input or weight gradient (``convlab.grad``), beside torch's
+    backward for it (``torch.nn.grad``, which runs ``convolution_backward``); auto's explanation is
+    that of the transposed convolution or correlation the gradient runs."""
+    from convlab import grad
+
+    x, w = make_inputs(case, dtype)
+    pad = case.padding
+    out = convlab.conv_output_shape(x.shape, w.shape, padding=pad)
+    dy = np.random.default_rng(2).standard_normal((case.x_shape[0], case.w_shape[0], *out)).astype(dtype)
+    nd = case.nd
+    if case.kind == "input grad":
+        fn = getattr(grad, f"conv{nd}d_input")
+        args_ = (x.shape, w, dy)
+        a, b, kw = grad._input_operands(*args_, nd, 1, pad, 1, 1, "auto")
+        problem, _ = prepare_transposed(a, b, None, nd, kw["stride"], kw["padding"], kw["output_padding"],
+                                        kw["dilation"], kw["groups"], "auto")
+        choice = resolve(problem)
+    else:
+        fn = getattr(grad, f"conv{nd}d_weight")
+        args_ = (x, w.shape, dy)
+        a, b, kw, _ = grad._weight_operands(*args_, nd, 1, pad, 1, 1, "auto")
+        kw.pop("method")
+        choice = convlab.explain_method(a, b, **kw)
+    cands: dict[str, object] = {}
+    notes: list[str] = []
+    for method in ("im2col", "fft"):
+        if choice.estimates[method] > args.skip_above:
+            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
+            continue
+        cands[method] = lambda m=method: fn(*args_, padding=pad, method=m)
+    cands["auto"] = lambda: fn(*args_, padding=pad)
+    if torch is not None:
+        tx, tw, tdy = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(dy)
+        if case.kind == "input grad":
+            backward = getattr(torch.nn.grad, f"conv{nd}d_input")
+            cands["torch"] = lambda: backward(x.shape, tw, tdy, padding=pad)
+        else:
+            backward = getattr(torch.nn.grad, f"conv{nd}d_weight")
+            cands["torch"] = lambda: backward(tx, w.shape, tdy, padding=pad)
+    return cands, notes, math.nan, str(choice)
 
 
 def multiply_adds(case: Case) -> int:
@@ -288,6 +333,10 @@ def target_rows(rows: list[Row], memory: dict | None,
             limit_t = 1.0 if r.dtype == "float64" else 2.5
             add(f"im2col / torch conv_transpose, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}",
                 vs_torch <= limit_t)
+        if r.group == "grad":           # backward: what auto runs, at least torch's speed in float64
+            vs_torch = ratio(r.times.get("auto", math.nan), r.times.get("torch", math.nan))
+            limit_t = 1.0 if r.dtype == "float64" else 2.5
+            add(f"auto / torch backward, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
     if memory:
         t = memory["times"]
         cost = ratio(t["chunked (default)"], t["unchunked (1.7 GiB)"])

@@ -87,7 +87,9 @@ def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, 
 def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
                    stride: tuple[int, ...], itemsize: int, real: bool, rates: Rates) -> float:
     """Estimated seconds of :func:`convlab.methods.im2col.compute`: copying the
-    column matrix, then the GEMMs (complex products cost four real ones).
+    column matrix (in runs along output rows or, for a large kernel over few
+    outputs, kernel rows: :func:`convlab.methods.im2col.gather_runs`), then
+    the GEMMs (complex products cost four real ones).
 
     Examples
     --------
@@ -105,7 +107,7 @@ def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spat
     bytes_ = elements * itemsize * (1 if real else 2)
     copy = 0.0
     if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
-        run = out_spatial[-1] if out_spatial else 1      # numpy's inner loop: one output row, any stride
+        run = im2col.gather_runs(kernel, out_spatial)[0]   # numpy's inner loop: one row, any stride
         copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])

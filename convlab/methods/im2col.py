@@ -208,6 +208,25 @@ def gather_zero_padded(x, cols, batch, chans, kernel, stride, dilation, padding,
 MAX_VIRTUAL_STEPS = 512
 MIN_VIRTUAL_ROW = 32
 
+def gather_runs(kernel, out_spatial) -> tuple[int, bool]:
+    """The runs the gather copies, one numpy inner loop each: ``(length, along kernel taps)``.
+
+    The column matrix is usually gathered with the output positions last,
+    so each copied run is an output row (strided by the stride). For a large
+    kernel over few outputs (the weight gradient of a layer, a correlation
+    of two long signals) the kernel's rows are the longer runs: the matrix is
+    then gathered transposed, taps last, and the GEMM reads it transposed.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import gather_runs
+    >>> gather_runs((3, 3), (56, 56)), gather_runs((56, 56), (3, 3))
+    ((56, False), (56, True))
+    """
+    by_positions, by_taps = out_spatial[-1], kernel[-1]
+    return (by_taps, True) if by_taps > by_positions else (by_positions, False)
+
+
 # A column matrix this small is gathered and multiplied in one step, with none of the
 # chunking's bookkeeping (which costs more than the arithmetic of a tiny convolution).
 SMALL_BYTES = 64 * 2**10
@@ -242,11 +261,12 @@ def compute(x, w, geometry, plan=None):
     y = np.empty((n_batch, c_out, *out_spatial), dtype=dtype)
     w_mat = np.ascontiguousarray(w.reshape(groups, c_out_g, depth))
     no_copy = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
+    by_taps = not no_copy and gather_runs(kernel, out_spatial)[1]
     samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize,
                                       min(config.current("im2col_max_bytes"), WORK_BYTES))
     chunks = list(_chunks(n_batch, out_spatial, samples, axis, width))
     virtual = padding is not None and any(lo or hi for lo, hi in padding)
-    if virtual and (no_copy or out_spatial[-1] < MIN_VIRTUAL_ROW
+    if virtual and (no_copy or by_taps or out_spatial[-1] < MIN_VIRTUAL_ROW
                     or groups * len(chunks) * math.prod(kernel) > MAX_VIRTUAL_STEPS):
         xp, virtual = pad(xp, padding, "zeros"), False
     patches = None if virtual else patch_view(xp, kernel, stride, dilation, out_spatial)
@@ -262,10 +282,19 @@ def compute(x, w, geometry, plan=None):
                 np.matmul(w_mat[g], src.reshape(nb, depth, -1), out=_flat(target, (nb, c_out_g, -1)))
                 continue
             ranges = _ranges(where, out_spatial)
-            shape = (nb, c_in_g, *kernel, *(stop - start for start, stop, kept in ranges if kept))
+            kept = tuple(stop - start for start, stop, keep in ranges if keep)
+            shape = (nb, c_in_g, *kernel, *kept)
             size = math.prod(shape)
             if buf is None:                                   # the first chunk is the largest
                 buf = np.empty(size, dtype=dtype)
+            if by_taps:              # gathered taps last, (positions, depth): the GEMM reads it transposed
+                cols = buf[:size].reshape(nb, *kept, c_in_g, *kernel)
+                part = patches[(batch, chans, *([slice(None)] * len(kernel)), *where)]
+                nk = len(kernel)
+                np.copyto(cols, part.transpose(0, *range(2 + nk, part.ndim), 1, *range(2, 2 + nk)))
+                np.matmul(w_mat[g], cols.reshape(nb, -1, depth).transpose(0, 2, 1),
+                          out=_flat(target, (nb, c_out_g, -1)))
+                continue
             cols = buf[:size].reshape(shape)
             if virtual:
                 gather_zero_padded(xp, cols, batch, chans, kernel, stride, dilation, padding, ranges)

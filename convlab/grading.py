@@ -23,6 +23,8 @@ from types import CodeType
 
 import numpy as np
 
+import convlab
+
 from . import conv, shapes
 from ._validate import choice, function
 
@@ -181,8 +183,6 @@ class _Watch:
             if name == "convlab":
                 self.everything = True
                 continue
-            import convlab
-
             public = not name.startswith("_") and name not in convlab.LAZY_MODULES
             code = getattr(getattr(convlab, name, None) if public else None, "__code__", None)
             if not isinstance(code, CodeType):

@@ -39,6 +39,7 @@ import math
 import numpy as np
 
 from .._padding import pad
+from .._validate import Geometry
 
 
 @functools.lru_cache(maxsize=4096)
@@ -327,8 +328,6 @@ def transposed_as_correlation(spatial, kernel, geometry):
     >>> src, dst, padded, fwd.out_spatial                    # x lands at 1, 3, 5, 7 of 10 cells
     ((slice(0, 4, None),), (slice(1, 8, 2),), (10,), (8,))
     """
-    from .._validate import Geometry
-
     src, dst, padded = [], [], []
     for n, kk, s, d, (lo, _), out in zip(spatial, kernel, geometry.stride, geometry.dilation,
                                          geometry.padding, geometry.out_spatial):

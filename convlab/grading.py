@@ -25,7 +25,7 @@ import numpy as np
 
 import convlab
 
-from . import conv, shapes
+from . import conv, grad, pooling, shapes
 from ._validate import choice, function
 
 Case = tuple[str, tuple]
@@ -69,6 +69,52 @@ def _size_cases(rng: np.random.Generator, n_random: int, **_) -> Iterator[Case]:
         yield f"random #{i + 1}: n={n}, k={k}", (n, k)
 
 
+_GEOMETRY = ("stride", "padding", "dilation", "groups")
+
+
+def _gradient_cases(rng: np.random.Generator, n_random: int, nd: int = 1, wrt: str = "weight",
+                    **options) -> Iterator[Case]:
+    """Layer cases with a random output gradient of the right shape for the options.
+
+    ``wrt="weight"`` yields ``(x, weight_size, grad_output)``, ``wrt="input"``
+    ``(input_size, w, grad_output)``: ``torch.nn.grad``'s argument orders.
+    """
+    layer = conv.conv1d if nd == 1 else conv.conv2d
+    geometry = {k: v for k, v in options.items() if k in _GEOMETRY}
+    one = (1, 1, 3) if nd == 1 else (1, 1, 3, 3)
+    hand = [("kernel as large as the input: one output per channel",
+             (rng.standard_normal(one), rng.standard_normal(one)))]
+    hand.append(("integers", (rng.integers(-3, 4, (2, 2, *(6,) * nd)),
+                              rng.integers(-2, 3, (3, 2, *(2,) * nd)))))
+    for label, (x, w) in [*hand, *_layer_cases(rng, n_random, nd=nd, groups=options.get("groups", 1))]:
+        try:
+            out_shape = layer(x, w, **geometry).shape
+        except ValueError:
+            continue                                   # not a valid layer for these options
+        dy = rng.integers(-3, 4, out_shape) if x.dtype.kind == "i" else rng.standard_normal(out_shape)
+        yield label, ((x, w.shape, dy) if wrt == "weight" else (x.shape, w, dy))
+
+
+def _pool_cases(rng: np.random.Generator, n_random: int, kernel_size=None, **options) -> Iterator[Case]:
+    """``(grad_output, x)`` for a 2-D max pooling with ``kernel_size`` and the other options."""
+    if kernel_size is None:
+        raise TypeError("the task 'max_pool2d_backward' needs the pooling's kernel_size, "
+                        "e.g. convlab.check(fn, 'max_pool2d_backward', kernel_size=2)")
+    opts = {k: v for k, v in options.items() if k in ("stride", "padding", "dilation", "ceil_mode")}
+    ties = np.array([[[[1.0, 3.0, 3.0, 0.0], [3.0, 2.0, 1.0, 3.0],
+                       [0.0, 3.0, 3.0, 1.0], [2.0, 1.0, 3.0, 3.0]]]])
+    cases = [("ties: the first maximum of a window wins", ties)]
+    for i in range(n_random):
+        shape = (int(rng.integers(1, 3)), int(rng.integers(1, 4)), *(int(v) for v in rng.integers(2, 9, 2)))
+        cases.append((f"random #{i + 1}: x{shape}", rng.standard_normal(shape)))
+    for label, x in cases:
+        try:
+            out_shape = pooling.max_pool2d(x, kernel_size, **opts).shape
+        except ValueError:
+            continue                                   # window larger than this input
+        yield label, (rng.standard_normal(out_shape), x)
+
+
 @dataclass(frozen=True)
 class Task:
     reference: Callable
@@ -90,6 +136,13 @@ TASKS: dict[str, Task] = {
     "conv1d_single": Task(_single(conv.conv1d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=1)),
     "conv2d_single": Task(_single(conv.conv2d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=2)),
     "output_size": Task(shapes.output_size, _size_cases),
+    "conv1d_weight": Task(grad.conv1d_weight, lambda rng, n, **kw: _gradient_cases(rng, n, nd=1, **kw)),
+    "conv2d_weight": Task(grad.conv2d_weight, lambda rng, n, **kw: _gradient_cases(rng, n, nd=2, **kw)),
+    "conv1d_input": Task(grad.conv1d_input,
+                         lambda rng, n, **kw: _gradient_cases(rng, n, nd=1, wrt="input", **kw)),
+    "conv2d_input": Task(grad.conv2d_input,
+                         lambda rng, n, **kw: _gradient_cases(rng, n, nd=2, wrt="input", **kw)),
+    "max_pool2d_backward": Task(pooling.max_pool2d_backward, _pool_cases),
 }
 _CASE_OPTIONS = ("ndim",)  # options that shape the cases, not the reference call
 
@@ -224,13 +277,24 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
     fn : callable
         The reader's function. It is called with the case's positional
         arguments (``(x, w)`` for convolutions, ``(n, k)`` for
-        ``output_size``) and, if ``pass_options``, the ``options`` too.
-    task : {"correlate", "convolve", "conv1d", "conv2d", "conv1d_single", "conv2d_single", "output_size"}
-        Which convlab function is the reference. ``conv1d_single`` and
-        ``conv2d_single`` are those layers on one signal or image without
-        batch and channel axes: ``fn(x, w)`` gets a 1-D (2-D) ``x`` and
-        ``w`` and must return what ``conv1d(x[None, None], w[None, None])[0, 0]``
-        returns (``conv2d`` likewise).
+        ``output_size``, see ``task`` for the gradients) and, if
+        ``pass_options``, the ``options`` too.
+    task : str
+        Which convlab function is the reference: ``"correlate"``,
+        ``"convolve"``, ``"conv1d"``, ``"conv2d"``, ``"conv1d_single"``,
+        ``"conv2d_single"``, ``"output_size"``, the gradients
+        ``"conv1d_weight"``, ``"conv2d_weight"``, ``"conv1d_input"``,
+        ``"conv2d_input"`` (:mod:`convlab.grad`) or ``"max_pool2d_backward"``.
+        ``conv1d_single`` and ``conv2d_single`` are those layers on one
+        signal or image without batch and channel axes: ``fn(x, w)`` gets a
+        1-D (2-D) ``x`` and ``w`` and must return what
+        ``conv1d(x[None, None], w[None, None])[0, 0]`` returns (``conv2d``
+        likewise). The gradient tasks call ``fn`` with ``torch.nn.grad``'s
+        arguments, ``(x, weight_size, grad_output)`` for a weight gradient
+        and ``(input_size, w, grad_output)`` for an input gradient, with a
+        ``grad_output`` of the layer's output shape for the options;
+        ``max_pool2d_backward`` calls ``fn(grad_output, x)`` and needs
+        ``kernel_size`` among the options.
     n_random, seed : int
         How many random cases, and the seed that makes them reproducible.
     rtol, atol : float

@@ -88,7 +88,8 @@ def test_same_seed_same_cases():
 
 def test_bad_task_and_fn():
     with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'conv1d_single', "
-                       r"'conv2d_single', 'output_size'\); got 'fft'"):
+                       r"'conv2d_single', 'output_size', 'conv1d_weight', 'conv2d_weight', 'conv1d_input', "
+                       r"'conv2d_input', 'max_pool2d_backward'\); got 'fft'"):
         convlab.check(valid_correlate, "fft")
     with pytest.raises(TypeError, match="fn must be callable; got 3"):
         convlab.check(3, "correlate")
@@ -194,3 +195,116 @@ def test_bad_forbid():
         convlab.check(valid_correlate, "correlate", forbid=["viz"])
     with pytest.raises(TypeError, match="forbid must be a str or a sequence of str; got 3"):
         convlab.check(valid_correlate, "correlate", forbid=3)
+
+
+# --------------------------------------------------------------------------
+# gradient tasks (chapter 8): torch.nn.grad's argument orders, and max pooling's backward
+# --------------------------------------------------------------------------
+
+def _weight_grad_by_taps(x, weight_size, grad_output, stride=1, padding=0, dilation=1):
+    """dL/dw[o, c, a] = sum_{n, i} dy[n, o, i] x_padded[n, c, i*stride + a*dilation], NumPy only."""
+    xp = np.pad(x, [(0, 0), (0, 0), (padding, padding)])
+    n_out = grad_output.shape[-1]
+    dw = np.zeros(weight_size)
+    for a in range(weight_size[-1]):
+        window = xp[:, :, a * dilation: a * dilation + (n_out - 1) * stride + 1: stride]
+        dw[:, :, a] = np.einsum("noi,nci->oc", grad_output, window)
+    return dw
+
+
+def _input_grad_by_scatter(input_size, w, grad_output, stride=1, padding=0, dilation=1):
+    n_batch, c_in, n = input_size
+    dxp = np.zeros((n_batch, c_in, n + 2 * padding))
+    for i in range(grad_output.shape[-1]):
+        for a in range(w.shape[-1]):
+            dxp[:, :, i * stride + a * dilation] += np.einsum("no,oc->nc", grad_output[:, :, i], w[:, :, a])
+    return dxp[:, :, padding: padding + n]
+
+
+GEOMETRIES = [dict(stride=s, padding=p, dilation=d) for s in (1, 2, 3) for p in (0, 1) for d in (1, 2)]
+
+
+def test_weight_gradient_task_grades_numpy_solutions_over_strides_paddings_dilations():
+    result = convlab.check(_weight_grad_by_taps, "conv1d_weight", pass_options=True, over=GEOMETRIES,
+                           forbid="convlab")
+    assert result.ok and result.combinations == 12 and result.total > 12 * 15
+    # a stride forgotten is caught, and only where the stride is not 1
+    def no_stride(x, weight_size, grad_output, stride=1, padding=0, dilation=1):
+        return _weight_grad_by_taps(x, weight_size, grad_output, 1, padding, dilation)
+
+    result = convlab.check(no_stride, "conv1d_weight", pass_options=True, over=GEOMETRIES)
+    assert not result.ok
+    assert {f.label.split(",")[0] for f in result.failures} == {"stride=2", "stride=3"}
+
+
+def test_gradient_tasks_pass_convlab_grad_and_forbid_catches_it():
+    from convlab import grad
+
+    for task, fn in [("conv1d_weight", grad.conv1d_weight), ("conv2d_weight", grad.conv2d_weight),
+                     ("conv1d_input", grad.conv1d_input), ("conv2d_input", grad.conv2d_input)]:
+        assert convlab.check(fn, task, stride=2, padding=1, pass_options=True).ok, task
+        assert convlab.check(fn, task, groups=2, pass_options=True).ok, task
+        cheat = convlab.check(fn, task, forbid="convlab")
+        assert not cheat.ok and "which this exercise forbids" in cheat.failures[0].why
+    assert convlab.check(_input_grad_by_scatter, "conv1d_input", pass_options=True, over=GEOMETRIES).ok
+
+
+def test_gradient_cases_have_the_right_shapes_and_an_integer_case():
+    seen = []
+
+    def spy(x, weight_size, grad_output, **_):
+        seen.append((x.shape, weight_size, grad_output.shape, x.dtype.kind))
+        return np.zeros(weight_size)
+
+    convlab.check(spy, "conv2d_weight", stride=2, pass_options=True)
+    for x_shape, w_shape, dy_shape, _ in seen:
+        assert dy_shape == convlab.conv2d(np.zeros(x_shape), np.zeros(w_shape), stride=2).shape
+    assert any(kind == "i" for *_, kind in seen)
+
+
+def _max_pool_backward_loops(grad_output, x, kernel_size, stride=None, last=False):
+    stride = kernel_size if stride is None else stride
+    dx = np.zeros(x.shape)
+    for n, c, i, j in np.ndindex(grad_output.shape):
+        window = x[n, c, i * stride: i * stride + kernel_size, j * stride: j * stride + kernel_size]
+        flat = window.size - 1 - np.argmax(window.ravel()[::-1]) if last else np.argmax(window)
+        r, q = np.unravel_index(flat, window.shape)
+        dx[n, c, i * stride + r, j * stride + q] += grad_output[n, c, i, j]
+    return dx
+
+
+POOLS = [dict(kernel_size=2, stride=2), dict(kernel_size=3, stride=2), dict(kernel_size=3, stride=1)]
+
+
+def test_max_pool_backward_task_catches_assignment_only_where_windows_overlap():
+    assert convlab.check(_max_pool_backward_loops, "max_pool2d_backward", pass_options=True, over=POOLS).ok
+
+    def assigns(grad_output, x, kernel_size, stride=None):
+        stride = kernel_size if stride is None else stride
+        dx = np.zeros(x.shape)
+        for n, c, i, j in np.ndindex(grad_output.shape):
+            window = x[n, c, i * stride: i * stride + kernel_size, j * stride: j * stride + kernel_size]
+            r, q = np.unravel_index(np.argmax(window), window.shape)
+            dx[n, c, i * stride + r, j * stride + q] = grad_output[n, c, i, j]      # = instead of +=
+        return dx
+
+    result = convlab.check(assigns, "max_pool2d_backward", pass_options=True, over=POOLS)
+    assert not result.ok
+    assert {f.label.split(":")[0] for f in result.failures} <= {"kernel_size=3, stride=2",
+                                                                 "kernel_size=3, stride=1"}
+    assert convlab.check(assigns, "max_pool2d_backward", kernel_size=2, pass_options=True).ok
+
+
+def test_max_pool_backward_task_needs_a_kernel_size_and_has_ties():
+    with pytest.raises(TypeError, match="needs the pooling's kernel_size"):
+        convlab.check(_max_pool_backward_loops, "max_pool2d_backward")
+    labels = []
+    convlab.check(lambda dy, x: labels.append(x.shape) or np.zeros(x.shape), "max_pool2d_backward",
+                  kernel_size=2)
+    assert labels[0] == (1, 1, 4, 4)
+
+    def last_maximum(grad_output, x, kernel_size):
+        return _max_pool_backward_loops(grad_output, x, kernel_size, last=True)
+
+    result = convlab.check(last_maximum, "max_pool2d_backward", kernel_size=2, pass_options=True)
+    assert [f.label for f in result.failures] == ["ties: the first maximum of a window wins"]

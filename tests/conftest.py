@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 
+import pytest
 from hypothesis import HealthCheck, settings
-from support import LEDGER
+from support import CHROMIUM_FLAGS, LEDGER, need, require
 
 # The default profile keeps `make test` quick; HYPOTHESIS_PROFILE=thorough digs deeper.
 settings.register_profile("default", max_examples=60, deadline=None,
@@ -14,6 +16,20 @@ settings.register_profile("default", max_examples=60, deadline=None,
 settings.register_profile("thorough", max_examples=600, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per test module: Playwright's sync
+    API runs an event loop, which must be gone before another module starts its own (or
+    calls asyncio.run)."""
+    chromium = shutil.which("chromium") or os.environ.get("CHROMIUM")
+    need(chromium is not None, "Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = require("playwright.sync_api", "playwright drives the browser")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -14,6 +14,19 @@ import pytest
 IN_CI = bool(os.environ.get("CI"))
 
 
+#: Chromium's flags on this offline machine (background networking would be refused, noisily).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def need(condition: bool, why: str) -> None:
+    """Skip unless ``condition``; in CI, fail instead (CI installs everything)."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{why} (required in CI; .ci/run installs it)", pytrace=False)
+        pytest.skip(why)
+
+
 def require(module: str, why: str):
     """Import an optional test dependency; skip without it, but fail in CI."""
     try:

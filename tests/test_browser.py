@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import subprocess
 import sys
@@ -20,22 +19,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import IN_CI, require
+from support import need
 from test_book import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 MATHJAX_CACHE = ROOT / ".cache" / "mathjax"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _need(condition: bool, why: str) -> None:
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"{why} (required in CI; .ci/run installs it)", pytrace=False)
-        pytest.skip(why)
 
 
 def _sources_mtime() -> float:
@@ -59,7 +49,7 @@ def mathjax() -> Path:
     es5 = MATHJAX_CACHE / "node_modules" / "mathjax" / "es5"
     if not (es5 / "tex-mml-chtml.js").exists():
         npm = shutil.which("npm")
-        _need(npm is not None, "npm is needed to fetch a local copy of mathjax@3")
+        need(npm is not None, "npm is needed to fetch a local copy of mathjax@3")
         MATHJAX_CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(MATHJAX_CACHE),
                         "mathjax@3"], check=True, timeout=300)
@@ -79,17 +69,6 @@ def server(built_book):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser(mathjax):
-    chromium = shutil.which("chromium") or os.environ.get("CHROMIUM")
-    _need(chromium is not None, "Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = require("playwright.sync_api", "playwright drives the browser")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -5,20 +5,15 @@ the cells convlab's index map says feed the output cell under the pointer."""
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
 
 import numpy as np
 import pytest
-from support import IN_CI, require
 
 import convlab
 from convlab import indexing
 from convlab.viz.explorer import IndexExplorer, index_explorer
 
 SETTINGS = dict(kernel_sizes=(1, 2, 3), strides=(1, 2), paddings=(0, 1), dilations=(1, 2))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -80,25 +75,17 @@ def test_still_and_bad_arguments(explorer):
 
 
 @pytest.fixture(scope="module")
-def page(explorer, tmp_path_factory):
-    chromium = shutil.which("chromium") or os.environ.get("CHROMIUM")
-    if chromium is None:
-        if IN_CI:
-            pytest.fail("Debian's chromium is required in CI (.ci/run installs it)", pytrace=False)
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = require("playwright.sync_api", "playwright drives the browser")
+def page(browser, explorer, tmp_path_factory):
     html = tmp_path_factory.mktemp("explorer") / "explorer.html"
     html.write_text(f"<!doctype html><html><body>{explorer.html}</body></html>")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        pg = browser.new_page()
-        errors = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-        pg.goto(html.as_uri())
-        pg.errors = errors
-        yield pg
-        browser.close()
+    pg = browser.new_page()
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    pg.goto(html.as_uri())
+    pg.errors = errors
+    yield pg
+    pg.close()
 
 
 def _set(page, uid, **picks):

@@ -9,6 +9,7 @@ One module per subject, each importable as ``convlab.viz.<module>``:
 * :mod:`~convlab.viz.channels` -- multi-channel shapes, the sum over channels, filter banks, groups;
 * :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
 * :mod:`~convlab.viz.algorithms` -- im2col, spectra, measured times and errors;
+* :mod:`~convlab.viz.learning` -- the backward pass, gradient checks, pooling, a trained CNN;
 * :mod:`~convlab.viz.animation` -- animations as self-contained HTML;
 * :mod:`~convlab.viz.explorer` -- an index-map explorer that runs in the page;
 * :mod:`~convlab.viz.draw` and :mod:`~convlab.viz.style` -- the drawing layer and
@@ -20,7 +21,7 @@ functions return a matplotlib ``Figure`` (or an
 :class:`~convlab.viz.animation.HTMLAnimation`) and never call ``plt.show``.
 """
 
-from . import algorithms, animation, channels, draw, explorer, fields, flip, grids, sliding, style
+from . import algorithms, animation, channels, draw, explorer, fields, flip, grids, learning, sliding, style
 from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
 from .animation import HTMLAnimation, animate, still_frames
 from .channels import (
@@ -43,6 +44,19 @@ from .grids import (
     feature_maps,
     index_map_figure,
     stride_phases,
+)
+from .learning import (
+    activation_figure,
+    backward_map_figure,
+    backward_sources,
+    confusion_figure,
+    draw_backward_map,
+    filters_figure,
+    pool_gradient_figure,
+    shift_figure,
+    step_size_figure,
+    stride_gradient_figure,
+    training_figure,
 )
 from .sliding import (
     draw_window,
@@ -67,7 +81,8 @@ from .style import (
 
 __all__ = [
     # modules
-    "algorithms", "animation", "channels", "draw", "explorer", "fields", "flip", "grids", "sliding", "style",
+    "algorithms", "animation", "channels", "draw", "explorer", "fields", "flip", "grids", "learning",
+    "sliding", "style",
     # algorithms
     "accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure",
     # animation
@@ -86,6 +101,10 @@ __all__ = [
     "compare_kernels", "flip_comparison", "pairing_diagram",
     # grids
     "animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure", "stride_phases",
+    # learning
+    "activation_figure", "backward_map_figure", "backward_sources", "confusion_figure", "draw_backward_map",
+    "filters_figure", "pool_gradient_figure", "shift_figure", "step_size_figure", "stride_gradient_figure",
+    "training_figure",
     # sliding
     "draw_window", "filtered_figure", "frequency_response_figure", "matrix_figure",
     "sliding_window_animation", "sliding_window_figure",

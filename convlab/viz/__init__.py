@@ -10,6 +10,7 @@ One module per subject, each importable as ``convlab.viz.<module>``:
 * :mod:`~convlab.viz.fields` -- receptive fields and convolutions as dense matrices;
 * :mod:`~convlab.viz.algorithms` -- im2col, spectra, measured times and errors;
 * :mod:`~convlab.viz.learning` -- the backward pass, gradient checks, pooling, a trained CNN;
+* :mod:`~convlab.viz.transposed` -- transposed convolution: kernel copies, zero insertion, coverage;
 * :mod:`~convlab.viz.animation` -- animations as self-contained HTML;
 * :mod:`~convlab.viz.explorer` -- an index-map explorer that runs in the page;
 * :mod:`~convlab.viz.draw` and :mod:`~convlab.viz.style` -- the drawing layer and
@@ -21,7 +22,20 @@ functions return a matplotlib ``Figure`` (or an
 :class:`~convlab.viz.animation.HTMLAnimation`) and never call ``plt.show``.
 """
 
-from . import algorithms, animation, channels, draw, explorer, fields, flip, grids, learning, sliding, style
+from . import (
+    algorithms,
+    animation,
+    channels,
+    draw,
+    explorer,
+    fields,
+    flip,
+    grids,
+    learning,
+    sliding,
+    style,
+    transposed,
+)
 from .algorithms import accuracy_figure, circular_figure, column_matrix_figure, spectra_figure, sweep_figure
 from .animation import HTMLAnimation, animate, still_frames
 from .channels import (
@@ -78,11 +92,19 @@ from .style import (
     figure,
     signed_cmap,
 )
+from .transposed import (
+    coverage_figure,
+    draw_transposed_map,
+    scatter_animation,
+    scatter_figure,
+    transposed_map_figure,
+    zero_insertion_figure,
+)
 
 __all__ = [
     # modules
     "algorithms", "animation", "channels", "draw", "explorer", "fields", "flip", "grids", "learning",
-    "sliding", "style",
+    "sliding", "style", "transposed",
     # algorithms
     "accuracy_figure", "circular_figure", "column_matrix_figure", "spectra_figure", "sweep_figure",
     # animation
@@ -111,4 +133,7 @@ __all__ = [
     # style
     "CYCLE", "FONT_LARGE", "FONT_NORMAL", "FONT_SMALL", "PAGE_WIDTH", "PALETTE", "SIGNED_CMAP", "colors",
     "figure", "signed_cmap",
+    # transposed
+    "coverage_figure", "draw_transposed_map", "scatter_animation", "scatter_figure", "transposed_map_figure",
+    "zero_insertion_figure",
 ]

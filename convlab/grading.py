@@ -25,7 +25,7 @@ import numpy as np
 
 import convlab
 
-from . import conv, grad, pooling, shapes
+from . import conv, grad, pooling, shapes, transposed
 from ._validate import choice, function
 
 Case = tuple[str, tuple]
@@ -95,6 +95,34 @@ def _gradient_cases(rng: np.random.Generator, n_random: int, nd: int = 1, wrt: s
         yield label, ((x, w.shape, dy) if wrt == "weight" else (x.shape, w, dy))
 
 
+def _transposed_cases(rng: np.random.Generator, n_random: int, nd: int = 1, groups: int = 1,
+                      **_) -> Iterator[Case]:
+    """``(x, w)`` of a transposed convolution: ``x`` ``(N, C_in, *n)``, ``w`` ``(C_in, C_out/groups, *k)``."""
+    def spatial(size: int) -> tuple[int, ...]:
+        return (size,) * nd
+
+    if groups == 1:
+        yield "one input cell: the output is the kernel", (
+            np.ones((1, 1, *spatial(1))), np.arange(1.0, 3.0 ** nd + 1).reshape(1, 1, *spatial(3)))
+        yield "kernel of size 1", (np.arange(1.0, 1 + 4 ** nd).reshape(1, 1, *spatial(4)),
+                                   np.full((1, 1, *spatial(1)), -2.0))
+        yield "asymmetric kernel (the flip matters)", (
+            np.arange(4.0 ** nd).reshape(1, 1, *spatial(4)),
+            np.arange(1.0, 1 + 3 ** nd).reshape(1, 1, *spatial(3)) ** 2)
+        yield "more output channels than input channels", (rng.standard_normal((1, 2, *spatial(4))),
+                                                           rng.standard_normal((2, 3, *spatial(2))))
+        yield "integers", (rng.integers(-3, 4, (2, 2, *spatial(3))), rng.integers(-2, 3, (2, 1, *spatial(2))))
+    for i in range(n_random):
+        n_batch = int(rng.integers(1, 3))
+        c_in = groups * int(rng.integers(1, 4))
+        c_out = int(rng.integers(1, 4))
+        k = tuple(int(v) for v in rng.integers(1, 5, size=nd))
+        size = tuple(int(v) for v in rng.integers(1, 7, size=nd))
+        x = rng.standard_normal((n_batch, c_in, *size))
+        w = rng.standard_normal((c_in, c_out, *k))
+        yield f"random #{i + 1}: x{x.shape} w{w.shape}", (x, w)
+
+
 def _pool_cases(rng: np.random.Generator, n_random: int, kernel_size=None, **options) -> Iterator[Case]:
     """``(grad_output, x)`` for a 2-D max pooling with ``kernel_size`` and the other options."""
     if kernel_size is None:
@@ -143,6 +171,10 @@ TASKS: dict[str, Task] = {
     "conv2d_input": Task(grad.conv2d_input,
                          lambda rng, n, **kw: _gradient_cases(rng, n, nd=2, wrt="input", **kw)),
     "max_pool2d_backward": Task(pooling.max_pool2d_backward, _pool_cases),
+    "conv_transpose1d": Task(transposed.conv_transpose1d,
+                             lambda rng, n, **kw: _transposed_cases(rng, n, nd=1, **kw)),
+    "conv_transpose2d": Task(transposed.conv_transpose2d,
+                             lambda rng, n, **kw: _transposed_cases(rng, n, nd=2, **kw)),
 }
 _CASE_OPTIONS = ("ndim",)  # options that shape the cases, not the reference call
 
@@ -284,7 +316,10 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
         ``"convolve"``, ``"conv1d"``, ``"conv2d"``, ``"conv1d_single"``,
         ``"conv2d_single"``, ``"output_size"``, the gradients
         ``"conv1d_weight"``, ``"conv2d_weight"``, ``"conv1d_input"``,
-        ``"conv2d_input"`` (:mod:`convlab.grad`) or ``"max_pool2d_backward"``.
+        ``"conv2d_input"`` (:mod:`convlab.grad`), ``"max_pool2d_backward"``,
+        or the transposed convolutions ``"conv_transpose1d"`` and
+        ``"conv_transpose2d"`` (``fn(x, w)`` with ``w`` of shape
+        ``(C_in, C_out/groups, *k)``, as :func:`convlab.conv_transpose1d`).
         ``conv1d_single`` and ``conv2d_single`` are those layers on one
         signal or image without batch and channel axes: ``fn(x, w)`` gets a
         1-D (2-D) ``x`` and ``w`` and must return what

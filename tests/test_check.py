@@ -89,7 +89,8 @@ def test_same_seed_same_cases():
 def test_bad_task_and_fn():
     with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'conv1d_single', "
                        r"'conv2d_single', 'output_size', 'conv1d_weight', 'conv2d_weight', 'conv1d_input', "
-                       r"'conv2d_input', 'max_pool2d_backward'\); got 'fft'"):
+                       r"'conv2d_input', 'max_pool2d_backward', 'conv_transpose1d', 'conv_transpose2d'\); "
+                       r"got 'fft'"):
         convlab.check(valid_correlate, "fft")
     with pytest.raises(TypeError, match="fn must be callable; got 3"):
         convlab.check(3, "correlate")
@@ -308,3 +309,73 @@ def test_max_pool_backward_task_needs_a_kernel_size_and_has_ties():
 
     result = convlab.check(last_maximum, "max_pool2d_backward", kernel_size=2, pass_options=True)
     assert [f.label for f in result.failures] == ["ties: the first maximum of a window wins"]
+
+
+# --------------------------------------------------------------------------
+# transposed convolution: conv_transpose1d / conv_transpose2d
+# --------------------------------------------------------------------------
+
+TRANSPOSED = [dict(stride=s, padding=p, output_padding=q) for s in (1, 2, 3) for p in (0, 1) for q in range(s)]
+
+
+def _transpose_by_zero_insertion(x, w, stride=1, padding=0, output_padding=0, flip=True, extra_at="end"):
+    """NumPy only: stretch x with stride-1 zeros, pad k-1-p (plus output_padding), correlate with flip(w)."""
+    n_batch, c_in, n = x.shape
+    _, c_out, k = w.shape
+    stretched = np.zeros((n_batch, c_in, (n - 1) * stride + 1))
+    stretched[..., ::stride] = x
+    border = k - 1 - padding
+    after = output_padding if extra_at == "end" else 0
+    before = output_padding if extra_at == "start" else 0
+    padded = np.pad(stretched, ((0, 0), (0, 0), (max(border, 0) + before, max(border, 0) + after)))
+    if border < 0:                                   # more padding than k - 1: crop instead
+        padded = padded[..., -border:padded.shape[-1] + border]
+    kernel = w[..., ::-1] if flip else w                                 # (C_in, C_out, k)
+    n_out = padded.shape[-1] - k + 1
+    z = np.zeros((n_batch, c_out, n_out))
+    for i in range(n_out):
+        z[..., i] = np.einsum("bca,coa->bo", padded[..., i:i + k], kernel)
+    return z
+
+
+def test_transposed_task_passes_a_numpy_implementation_over_strides_paddings_output_paddings():
+    result = convlab.check(_transpose_by_zero_insertion, "conv_transpose1d", pass_options=True, over=TRANSPOSED,
+                           forbid="convlab")
+    assert result.ok and result.combinations == len(TRANSPOSED) and result.total > 20 * len(TRANSPOSED)
+    assert convlab.check(lambda x, w: convlab.conv_transpose2d(x, w, method="loop"), "conv_transpose2d").ok
+
+
+def test_transposed_task_catches_a_forgotten_flip_and_output_padding_at_the_wrong_end():
+    def unflipped(x, w, **options):
+        return _transpose_by_zero_insertion(x, w, flip=False, **options)
+
+    result = convlab.check(unflipped, "conv_transpose1d", pass_options=True, over=TRANSPOSED)
+    assert not result.ok and "wrong values" in result.failures[0].why
+    assert "asymmetric kernel (the flip matters)" in {f.label.split(": ")[-1] for f in result.failures}
+
+    def at_the_start(x, w, **options):
+        return _transpose_by_zero_insertion(x, w, extra_at="start", **options)
+
+    result = convlab.check(at_the_start, "conv_transpose1d", pass_options=True, over=TRANSPOSED)
+    failed = {f.label.split(":")[0] for f in result.failures}
+    assert failed and all("output_padding=0" not in label for label in failed)   # only output_padding > 0
+
+
+def test_transposed_task_weights_are_c_in_first_and_forbid_catches_convlab():
+    shapes = []
+
+    def spy(x, w):
+        shapes.append((x.shape, w.shape))
+        return convlab.conv_transpose1d(x, w)
+
+    assert convlab.check(spy, "conv_transpose1d").ok
+    assert all(xs[1] == ws[0] for xs, ws in shapes)                 # w is (C_in, C_out/groups, k)
+    assert shapes[0] == ((1, 1, 1), (1, 1, 3))                       # one input cell: the output is the kernel
+    result = convlab.check(spy, "conv_transpose1d", forbid="conv_transpose1d")
+    assert not result.ok and "conv_transpose1d" in result.failures[0].why
+    assert convlab.check(lambda x, w: convlab.conv_transpose1d(x, w, groups=2), "conv_transpose1d", groups=2).ok
+
+
+def test_transposed_task_skips_options_torch_refuses():
+    with pytest.raises(ValueError, match="no case is defined for task 'conv_transpose1d'"):
+        convlab.check(_transpose_by_zero_insertion, "conv_transpose1d", output_padding=1)    # needs stride > 1

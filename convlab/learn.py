@@ -158,20 +158,25 @@ class Conv2d(Layer):
         """The biases, ``(C_out,)``."""
         return self.params["bias"]
 
+    def _geometry(self) -> dict:
+        return dict(stride=self.stride, padding=self.padding, method=self.method)
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         """``conv2d(x, weight, bias)``; keeps ``x``."""
         self._x = _float_array("x", x, 4)
-        return conv2d(self._x, self.weight, self.bias, stride=self.stride, padding=self.padding,
-                      method=self.method)
+        w, b = self.weight, self.bias
+        return conv2d(self._x, w, b, **self._geometry())
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         """The three gradients of a convolution, each one call of :mod:`convlab.grad`."""
-        x = self._x
+        x, w = self._x, self.weight
         _before_forward(self, x)
-        geometry = dict(stride=self.stride, padding=self.padding, method=self.method)
-        self.grads = {"weight": grad.conv2d_weight(x, self.weight.shape, dy, **geometry),
-                      "bias": grad.bias_grad(dy)}
-        return grad.conv2d_input(x.shape, self.weight, dy, **geometry)
+        g = self._geometry()
+        self.grads = {
+            "weight": grad.conv2d_weight(x, w.shape, dy, **g),  # x ⋆ dy
+            "bias": grad.bias_grad(dy),                         # sum of dy
+        }
+        return grad.conv2d_input(x.shape, w, dy, **g)   # transposed conv.
 
     def __repr__(self) -> str:
         c_out, c_in, kh, kw = self.weight.shape
@@ -333,8 +338,9 @@ class Linear(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = _float_array("x", x, 2)
-        if x.shape[1] != self.params["weight"].shape[1]:
-            raise ValueError(f"x must have shape (N, {self.params['weight'].shape[1]}); got {x.shape}")
+        n_in = self.params["weight"].shape[1]
+        if x.shape[1] != n_in:
+            raise ValueError(f"x must have shape (N, {n_in}); got {x.shape}")
         self._x = x
         return x @ self.params["weight"].T + self.params["bias"]
 
@@ -511,7 +517,8 @@ def _labels(name: str, labels, n: int, n_classes: int | None = None) -> np.ndarr
     return arr.astype(np.int64, copy=False)
 
 
-def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarray]:
+def softmax_cross_entropy(logits: ArrayLike,
+                          labels: ArrayLike) -> tuple[float, np.ndarray]:
     """The mean cross-entropy of a softmax classifier, and its gradient with respect to the logits.
 
     With probabilities ``p = softmax(z)`` per sample, the loss is
@@ -590,19 +597,22 @@ class SGD:
         self.lr, self.momentum = float(lr), float(momentum)
         self.velocity: dict[str, np.ndarray] = {}
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def step(self, params: dict[str, np.ndarray],
+             grads: dict[str, np.ndarray]) -> None:
         """One update of every parameter in ``params`` by its gradient in ``grads``."""
         if set(params) != set(grads):
-            raise ValueError(f"grads must have the keys of params; got {sorted(grads)} for {sorted(params)}")
+            raise ValueError(f"grads must have the keys of params; got "
+                             f"{sorted(grads)} for {sorted(params)}")
         for name, p in params.items():
             g = grads[name]
             if g.shape != p.shape:
-                raise ValueError(f"grads[{name!r}] must have shape {p.shape}; got {g.shape}")
+                raise ValueError(f"grads[{name!r}] must have shape {p.shape}; "
+                                 f"got {g.shape}")
             if self.momentum:
                 v = self.velocity.get(name)
-                v = self.velocity[name] = g.copy() if v is None else self.momentum * v + g
-                g = v
-            p -= self.lr * g
+                v = g.copy() if v is None else self.momentum * v + g
+                self.velocity[name] = g = v
+            p -= self.lr * g                    # in place: the network sees it
 
 
 def batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:

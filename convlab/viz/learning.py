@@ -416,9 +416,11 @@ def step_size_figure(steps, errors: Mapping[str, Sequence[float]], *, width: flo
     return fig
 
 
-def shift_figure(shifts, changes: Mapping[str, Sequence[float]], *, width: float = 5.6,
+def shift_figure(shifts, changes: Mapping[str, Sequence[float]], *, width: float = 6.4,
                  height: float = 3.0, ylabel: str = "relative change") -> Figure:
     """How much each map changes when its input is shifted by ``t`` pixels, one line per map.
+
+    The legend stands to the right of the axes, clear of the lines.
 
     Parameters
     ----------
@@ -451,10 +453,11 @@ def shift_figure(shifts, changes: Mapping[str, Sequence[float]], *, width: float
     ax.set_xticks(t)
     ax.set_xlabel("shift t (pixels)", fontsize=FONT_NORMAL)
     ax.set_ylabel(ylabel, fontsize=FONT_NORMAL)
-    ax.set_ylim(bottom=0)
+    top = ax.get_ylim()[1]
+    ax.set_ylim(-0.03 * top, top)               # a curve at zero stays visible above the axis
     ax.tick_params(labelsize=FONT_SMALL)
     ax.grid(True, color=PALETTE["padding"], lw=0.5)
-    ax.legend(fontsize=FONT_SMALL, frameon=False, loc="best")
+    ax.legend(fontsize=FONT_SMALL, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return fig
 
 

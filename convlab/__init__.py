@@ -20,7 +20,7 @@ get_options, set_options, options
     Settings (the im2col memory cap), numpy-style.
 check
     Grades a reader's own implementation (used by the book's exercises).
-data, symbolic, indexing, receptive, viz, grading, timing, sweeps, grad
+data, symbolic, indexing, receptive, viz, grading, timing, sweeps, grad, learn
     Real sample signals, SymPy helpers, index maps, receptive-field
     arithmetic, figures and animations, the exercise grader, fair timings,
     the book's timing experiments, and the gradients of a convolution
@@ -64,7 +64,8 @@ from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
 
 #: Submodules loaded on first attribute access.
-LAZY_MODULES = ("data", "grad", "grading", "indexing", "receptive", "symbolic", "sweeps", "timing", "viz")
+LAZY_MODULES = ("data", "grad", "grading", "indexing", "learn", "receptive", "symbolic", "sweeps", "timing",
+                "viz")
 
 __all__ = [
     "METHODS",

@@ -21,6 +21,8 @@ import itertools
 import json
 from collections.abc import Sequence
 
+import matplotlib.pyplot as plt
+
 from .. import indexing
 from .._validate import positive_int, shape_tuple
 from .grids import draw_index_map
@@ -141,6 +143,7 @@ def _still(n: int, k: int, s: int, p: int, d: int) -> bytes:
                    title=f"k={k}, stride {s}, padding {p}, dilation {d}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)                 # the still is bytes now: no figure left for a notebook to show
     return buffer.getvalue()
 
 
@@ -216,7 +219,7 @@ _STYLE = """
 #%(uid)s .cx-cell { width: 1.5em; height: 1.5em; background: #e8eef6; }
 #%(uid)s .cx-out { background: #e6f2e8; cursor: pointer; }
 #%(uid)s .cx-pad { background: %(padding)s; }
-#%(uid)s .cx-read { background: %(input)s; }
+#%(uid)s .cx-read { background: %(kernel)s; }
 #%(uid)s .cx-focus { background: %(output)s; }
 """
 
@@ -232,7 +235,7 @@ def _page(uid: str, payload: str, choices: dict) -> str:
         buttons = "".join(f'<button type="button" data-param="{name}" data-value="{html.escape(str(v))}">'
                           f"{html.escape(str(v))}</button>" for v in values)
         rows.append(f'<div class="cx-row"><span class="cx-label">{_LABELS[name]}</span>{buttons}</div>')
-    colours = {"uid": uid, **{role: PALETTE[role] for role in ("input", "output", "padding")}}
+    colours = {"uid": uid, **{role: PALETTE[role] for role in ("kernel", "output", "padding")}}
     embedded = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div id="{uid}" class="cx-explorer"><style>{_STYLE % colours}</style>' + "".join(rows)
             + '<div class="cx-row"><span class="cx-size" data-out=""></span>'

@@ -138,7 +138,7 @@ def test_compare_kernels_draws_every_tap():
     assert ax.get_title() == "taps"
     heights = [p.get_height() for p in ax.patches]
     assert heights == [1, -2, 3, 3, -2, 1]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["$j=1$", "$j=2$", "$j=3$"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$a=1$", "$a=2$", "$a=3$"]
     assert [to_hex(p.get_facecolor()) for p in ax.patches] == [colors(2)[0]] * 3 + [colors(2)[1]] * 3
 
 
@@ -160,6 +160,6 @@ def test_compare_kernels_errors(kernels, exc, match):
 
 def test_compare_kernels_start():
     ax = compare_kernels({"w": [1, 2]}, start=0).axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["$j=0$", "$j=1$"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["$a=0$", "$a=1$"]
     with pytest.raises(ValueError, match="start must be 0 or 1; got 2"):
         compare_kernels({"w": [1, 2]}, start=2)

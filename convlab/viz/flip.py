@@ -209,7 +209,7 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     for c, ((label, w), color) in enumerate(zip(arrays.items(), colors(len(arrays)))):
         ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=color)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(taps, [f"$j={j + start}$" for j in taps])
+    ax.set_xticks(taps, [f"$a={a + start}$" for a in taps])
     ax.set_ylabel("weight")
     ax.legend(frameon=False, fontsize=FONT_SMALL, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:

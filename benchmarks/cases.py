@@ -12,7 +12,10 @@ class Case:
     ``kind`` is what is timed: ``"conv"`` (``convnd``), ``"transposed"``
     (``conv_transposend``, whose ``w`` is ``(C_in, C_out, *k)``, with
     ``stride`` and ``output_padding``), or the gradients of the layer
-    ``convnd(x, w)``: ``"input grad"`` and ``"weight grad"`` (``convlab.grad``).
+    ``convnd(x, w)``: ``"input grad"`` and ``"weight grad"`` (``convlab.grad``);
+    or ``"convolve"``: ``convlab.convolve(x, w, mode)`` of one signal and one
+    kernel in NumPy's ``mode`` ``"full"`` or ``"same"``, beside SciPy's
+    ``fftconvolve`` and ``oaconvolve`` in that mode.
     """
 
     name: str
@@ -23,6 +26,7 @@ class Case:
     kind: str = "conv"
     stride: int = 1
     output_padding: int = 0
+    mode: str = ""
 
     @property
     def nd(self) -> int:
@@ -66,4 +70,9 @@ TRANSPOSED = [
 GRADS = [Case(f"{c.name} {kind}", c.x_shape, c.w_shape, c.padding, "grad", kind)
          for c in DEEP for kind in ("input grad", "weight grad")]
 
-CASES = DEEP + IMAGES + SIGNALS + TRANSPOSED + GRADS
+# numpy's full and same modes of one image or signal (convlab.convolve), beside scipy's FFT convolutions
+MODES = [Case(f"{c.name} {mode}", c.x_shape, c.w_shape, 0, "mode", "convolve", mode=mode)
+         for c in IMAGES + SIGNALS if c.name in ("512x512 31x31", "1-D 1e6 k=1001", "1-D 1e5 k=31")
+         for mode in ("same", "full")]
+
+CASES = DEEP + IMAGES + SIGNALS + MODES + TRANSPOSED + GRADS

@@ -84,6 +84,8 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
         return transposed_candidates(case, dtype, args, torch)
     if case.kind in ("input grad", "weight grad"):
         return grad_candidates(case, dtype, args, torch)
+    if case.kind == "convolve":
+        return mode_candidates(case, dtype, args, signal)
     x, w = make_inputs(case, dtype)
     pad = case.padding
     cands: dict[str, object] = {}
@@ -130,6 +132,29 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
         cands["numpy GEMM"] = lambda: a @ b
         gemm_flops = 2.0 * m * k * n
     return cands, notes, gemm_flops, str(choice)
+
+
+def mode_candidates(case: Case, dtype: str, args, signal) -> tuple[dict, list[str], float, str]:
+    """:func:`candidates` of ``convlab.convolve`` in a NumPy mode, one signal and one kernel,
+    beside SciPy's FFT convolutions in that mode; auto's explanation is that of the
+    correlation ``convolve`` runs (its padding the mode's)."""
+    x, w = (a[(0,) * 2] for a in make_inputs(case, dtype))
+    span = w.shape[-1] - 1
+    padding = span if case.mode == "full" else ((span + 1) // 2, span // 2)
+    xb, wb = x[np.newaxis, np.newaxis], np.flip(w)[np.newaxis, np.newaxis].copy()
+    choice = convlab.explain_method(xb, wb, padding=padding)
+    cands: dict[str, object] = {}
+    notes: list[str] = []
+    for method in ("im2col", "fft"):
+        if choice.estimates[method] > args.skip_above:
+            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
+            continue
+        cands[method] = lambda m=method: convlab.convolve(x, w, case.mode, method=m)
+    cands["auto"] = lambda: convlab.convolve(x, w, case.mode)
+    if signal is not None:
+        cands["scipy fftconvolve"] = lambda: signal.fftconvolve(x, w, mode=case.mode)
+        cands["scipy oaconvolve"] = lambda: signal.oaconvolve(x, w, mode=case.mode)
+    return cands, notes, math.nan, str(choice)
 
 
 def transposed_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, list[str], float, str]:
@@ -353,6 +378,10 @@ def target_rows(rows: list[Row], memory: dict | None,
         if r.case == "1-D 1e6 k=1001":
             v = ratio(r.times.get("fft", math.nan), r.times.get("scipy oaconvolve", math.nan))
             add(f"fft / scipy oaconvolve, {r.case}, {r.dtype}", v, "<= 1.1", v <= 1.1)
+        if r.group == "mode":           # numpy's full and same modes: no slower than scipy's faster FFT
+            v = ratio(r.times.get("fft", math.nan), min(r.times.get("scipy fftconvolve", math.nan),
+                                                        r.times.get("scipy oaconvolve", math.nan)))
+            add(f"fft / faster of scipy fftconvolve, oaconvolve, {r.case}, {r.dtype}", v, "<= 1.0", v <= 1.0)
     worst = max(rows, key=lambda r: _nan0(ratio(r.times.get("auto", math.nan), r.best()[1])), default=None)
     if worst is not None:
         v = ratio(worst.times.get("auto", math.nan), worst.best()[1])

@@ -3,6 +3,10 @@
 * ``im2col_max_bytes`` caps the extra memory of the ``im2col`` method: the
   column matrix is built and multiplied in chunks no larger than this
   (default :data:`DEFAULT_IM2COL_MAX_BYTES`, 256 MiB).
+* ``workspace_bytes`` caps the scratch memory each thread keeps between
+  calls, so that large intermediates are not allocated (and their pages
+  faulted in) afresh every time (default :data:`DEFAULT_WORKSPACE_BYTES`,
+  64 MiB; 0 turns the reuse off): see :mod:`convlab.workspace`.
 * ``calibrate``: whether ``auto``'s cost model prices methods with this
   machine's speeds, measured once on first use (``True``), or with the
   speeds measured on the project's machines (``False``, the default, so
@@ -26,13 +30,15 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from ._validate import flag, positive_int
+from ._validate import flag, non_negative_int, positive_int
 
 DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
+DEFAULT_WORKSPACE_BYTES = 64 * 2**20
 
-_CHECKS = {"im2col_max_bytes": positive_int, "calibrate": flag}
+_CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag}
 _settings: dict[str, object] = {
     "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
+    "workspace_bytes": DEFAULT_WORKSPACE_BYTES,
     "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
 }
 
@@ -44,7 +50,7 @@ def get_options() -> dict[str, object]:
     --------
     >>> import convlab
     >>> sorted(convlab.get_options())
-    ['calibrate', 'im2col_max_bytes']
+    ['calibrate', 'im2col_max_bytes', 'workspace_bytes']
     """
     return dict(_settings)
 

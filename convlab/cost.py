@@ -76,7 +76,7 @@ def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, 
         "im2col": im2col_seconds(n_batch, w_shape, groups, out_spatial, stride, itemsize, real, rates),
         "fft": fft_seconds(padded, w_shape, n_batch, groups, dilation, itemsize, real, rates,
                            lengths=fft.lengths_for(x_shape[2:], padding, _spans(w_shape, dilation), stride,
-                                                   out_spatial)[0]),
+                                                   out_spatial, real=real)[0]),
     }
 
 
@@ -171,7 +171,7 @@ def fft_1d_seconds(length, n, span, signals, outputs, kernels, products, itemsiz
     pairs of spectra multiplied (and summed) per frequency.
     """
     if length is None:
-        length, blocks = next_fast_len(n), 1
+        length, blocks = next_fast_len(n, real), 1
     else:
         blocks = -(-n // (length - span + 1))
     freq = length // 2 + 1 if real else length
@@ -252,7 +252,8 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
         length = _best_block(padded[0], span[0], signals, outputs, kernels, products, itemsize, real, rates)
         return fft_1d_seconds(length, padded[0], span[0], signals, outputs, kernels, products, itemsize,
                               real, rates)
-    lengths = lengths or tuple(next_fast_len(p) for p in padded)
+    last = len(padded) - 1
+    lengths = lengths or tuple(next_fast_len(p, real and axis == last) for axis, p in enumerate(padded))
     n = math.prod(lengths)
     freq = n // lengths[-1] * (lengths[-1] // 2 + 1) if real else n
     pruned = 0.5 * (1.0 + math.prod(s / ell for s, ell in zip(span[:-1], lengths[:-1])))

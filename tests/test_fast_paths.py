@@ -294,4 +294,22 @@ def test_virtual_zero_padding_of_the_fft_equals_padding_a_copy(n, k, stride, dil
 
 def test_full_mode_transforms_are_shorter():
     lengths, virtual = fft_method.lengths_for((512, 512), ((30, 30),) * 2, (31, 31), (1, 1), (542, 542))
-    assert virtual and lengths == (560, 560)           # not next_fast_len(572) = 576
+    assert virtual and lengths == (560, 576)           # not next_fast_len(572) = 576 on the first axis;
+    # the last (real) axis is 5-smooth: numpy's rfft of 560 = 2**4 * 5 * 7 takes its slow generic pass
+
+
+def test_fast_lengths_are_the_smallest_smooth_numbers():
+    sfft = require("scipy.fft", "oracle for 5-smooth lengths")
+    smooth7 = [m for m in range(1, 2100) if _largest_factor(m) <= 7]
+    for n in range(1, 2000):
+        assert fft_method.next_fast_len(n, real=True) == sfft.next_fast_len(n, real=True), n
+        assert fft_method.next_fast_len(n) == min(m for m in smooth7 if m >= n), n
+
+
+def _largest_factor(m: int) -> int:
+    largest, p = 1, 2
+    while m > 1:
+        while m % p == 0:
+            m, largest = m // p, p
+        p += 1
+    return largest

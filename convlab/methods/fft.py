@@ -38,19 +38,29 @@ import math
 
 import numpy as np
 
+from .. import workspace
 from .._padding import pad
 from .._validate import Geometry
 
 
 @functools.lru_cache(maxsize=4096)
-def next_fast_len(n: int) -> int:
-    """Smallest ``2**a * 3**b * 5**c * 7**d >= n``.
+def next_fast_len(n: int, real: bool = False) -> int:
+    """Smallest ``2**a * 3**b * 5**c * 7**d >= n``; without the factor 7 when ``real``.
+
+    numpy's FFT (pocketfft) has dedicated butterflies for the factors 2, 3, 4,
+    5 and 7 of a complex transform, but a real transform (``rfft``) handles 7
+    by its generic, slower pass: a real row of 560 samples (``2**4 * 5 * 7``)
+    took twice as long as one of 576 (``2**6 * 3**2``) on the project's
+    machine. So the real axis of a real transform uses 5-smooth lengths (as
+    SciPy's ``next_fast_len(n, real=True)`` does).
 
     Examples
     --------
     >>> from convlab.methods.fft import next_fast_len
-    >>> [next_fast_len(n) for n in (1, 11, 97, 1000)]
-    [1, 12, 98, 1000]
+    >>> [next_fast_len(n) for n in (1, 11, 97, 1000, 542)]
+    [1, 12, 98, 1000, 560]
+    >>> next_fast_len(542, real=True)
+    576
     """
     if n <= 1:
         return 1
@@ -66,6 +76,8 @@ def next_fast_len(n: int) -> int:
                 best = min(best, p2)
                 p3 *= 3
             p5 *= 5
+        if real:
+            break
         p7 *= 7
     return best
 
@@ -109,43 +121,68 @@ def dilate(w, dilation):
     return out
 
 
-def _channel_sum(sx, sw, groups):
+def _channel_sum(sx, sw, groups, role=None):
     """``sy[n, o, f] = sum_c sx[n, g(o)*C_g + c, f] * sw[o, c, f]`` over flattened frequencies.
 
     ``sx`` is ``(N, C_in, F)``, ``sw`` is ``(C_out, C_g, F)``; one product
     for a single channel, else one batched matrix product whose batch is
     (frequency, group): ``(N, C_g) @ (C_g, C_out_g)`` at every frequency.
+    With a ``role``, intermediates and the result are :mod:`convlab.workspace` scratch.
     """
     n_batch, c_in, n_freq = sx.shape
     c_out, c_in_g = sw.shape[:2]
     c_out_g = c_out // groups
+    dtype = np.result_type(sx, sw)
     if c_in_g == 1 and c_out_g == 1:
-        return sx * sw[np.newaxis, :, 0, :]
+        out = _new(role, "prod", (n_batch, c_out, n_freq), dtype)
+        return np.multiply(sx, sw[np.newaxis, :, 0, :], out=out)
     if c_in_g == 1:                                   # depthwise-like: broadcast, no sum
         sxg = sx.reshape(n_batch, groups, 1, n_freq)
-        return (sxg * sw.reshape(1, groups, c_out_g, n_freq)).reshape(n_batch, c_out, n_freq)
-    a = np.ascontiguousarray(sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2))
-    b = np.ascontiguousarray(sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1))
-    prod = np.matmul(a, b)                                        # (F, G, N, C_out_g)
+        prod = np.multiply(sxg, sw.reshape(1, groups, c_out_g, n_freq),
+                           out=_new(role, "prod", (n_batch, groups, c_out_g, n_freq), dtype))
+        return prod.reshape(n_batch, c_out, n_freq)
+    a = _new(role, "a", (n_freq, groups, n_batch, c_in_g), sx.dtype)
+    a[...] = sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2)
+    b = _new(role, "b", (n_freq, groups, c_in_g, c_out_g), sw.dtype)
+    b[...] = sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1)
+    prod = np.matmul(a, b, out=_new(role, "prod", (n_freq, groups, n_batch, c_out_g), dtype))
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
 
 
-def _pad_axis(a, axis, length):
-    """``a`` zero-padded at the end of ``axis`` to ``length`` (itself if already that long)."""
-    if a.shape[axis] == length:
+def _new(role, part, shape, dtype, zero=False):
+    """A fresh array, or with a ``role`` the workspace's scratch for ``role:part``."""
+    if role is None:
+        return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+    return workspace.scratch(f"fft:{role}:{part}", shape, dtype, zero=zero)
+
+
+def _pad_axis(a, axis, length, out=None):
+    """``a`` zero-padded at the end of ``axis`` to ``length`` (itself if already that long),
+    into ``out`` when given."""
+    n = a.shape[axis]
+    if n == length:
         return a
-    out = np.zeros(a.shape[:axis] + (length,) + a.shape[axis + 1:], dtype=a.dtype)
-    out[(slice(None),) * axis + (slice(0, a.shape[axis]),)] = a
+    if out is None:
+        out = np.empty(a.shape[:axis] + (length,) + a.shape[axis + 1:], dtype=a.dtype)
+    head = (slice(None),) * axis
+    out[(*head, slice(0, n))] = a
+    out[(*head, slice(n, None))] = 0
     return out
 
 
-def forward(a, lengths, real):
+def _shape(a, axis, length):
+    return a.shape[:axis] + (length,) + a.shape[axis + 1:]
+
+
+def forward(a, lengths, real, role=None):
     """Spectrum of ``a`` over its last ``len(lengths)`` axes, zero-padded to ``lengths``.
 
     Axis by axis, last axis first (``rfft`` when ``real``), padding each axis
     just before its transform so that rows still all zero are never
     transformed (a small kernel in a big frame costs little). The scaling is
-    ``norm="ortho"``: ``1/sqrt(L)`` per axis.
+    ``norm="ortho"``: ``1/sqrt(L)`` per axis. With a ``role`` every
+    intermediate and the spectrum returned are :mod:`convlab.workspace`
+    scratch (valid until the next call with that role).
 
     numpy's FFT takes its vectorised multi-row path only when a row is not
     padded by the transform itself and the normalisation factor is a numpy
@@ -164,34 +201,51 @@ def forward(a, lengths, real):
     nd = len(lengths)
     first = a.ndim - nd
     last = a.ndim - 1
-    spec = _pad_axis(a, last, lengths[-1])
-    spec = np.fft.rfft(spec, axis=last, norm="ortho") if real else np.fft.fft(spec, axis=last, norm="ortho")
+    spec = _pad_axis(a, last, lengths[-1], _new(role, "pad", _shape(a, last, lengths[-1]), a.dtype))
+    cdtype = np.result_type(spec.dtype, np.complex64)
+    n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
+    transform = np.fft.rfft if real else np.fft.fft
+    spec = transform(spec, axis=last, norm="ortho", out=_new(role, "A", _shape(spec, last, n_freq), cdtype))
+    here = "A"                                   # the buffer the spectrum is in
     for axis in range(last - 1, first - 1, -1):
-        spec = np.fft.fft(_pad_axis(spec, axis, lengths[axis - first]), axis=axis, norm="ortho")
+        shape = _shape(spec, axis, lengths[axis - first])
+        other = "B" if here == "A" else "A"
+        if spec.shape[axis] == shape[axis]:      # transform from here into the other buffer
+            spec = np.fft.fft(spec, axis=axis, norm="ortho", out=_new(role, other, shape, cdtype))
+            here = other
+        else:                                    # pad into the other buffer, transform back into this one
+            padded = _pad_axis(spec, axis, shape[axis], _new(role, other, shape, cdtype))
+            spec = np.fft.fft(padded, axis=axis, norm="ortho", out=_new(role, here, shape, cdtype))
     return spec
 
 
-def inverse(spec, lengths, keeps, real):
+def inverse(spec, lengths, keeps, real, role=None, fresh=True):
     """Inverse of :func:`forward`, keeping only ``spec``'s indices ``keeps[i]`` on each axis.
 
     Each axis is transformed and immediately cut down to the slice ``keeps``
-    asks for, so later axes transform fewer rows.
+    asks for, so later axes transform fewer rows. With a ``role`` the
+    intermediates are :mod:`convlab.workspace` scratch and the result is a
+    fresh compact copy of the kept cells (scratch too unless ``fresh``).
     """
     nd = len(lengths)
     first = spec.ndim - nd
     last = spec.ndim - 1
     out = spec
-    for axis in range(first, last):
-        out = np.fft.ifft(out, axis=axis, norm="ortho")
+    for i, axis in enumerate(range(first, last)):
+        out = np.fft.ifft(out, axis=axis, norm="ortho", out=_new(role, "AB"[i % 2], out.shape, out.dtype))
         out = out[(slice(None),) * axis + (keeps[axis - first],)]
     if real:
-        out = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho")
+        shape = _shape(out, last, lengths[-1])
+        out = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho",
+                           out=_new(role, "real", shape, out.real.dtype))
     else:
-        out = np.fft.ifft(out, axis=last, norm="ortho")
-    return out[(Ellipsis, keeps[-1])]
+        buffer = _new(role, "AB"[(nd - 1) % 2], out.shape, out.dtype)
+        out = np.fft.ifft(out, axis=last, norm="ortho", out=buffer)
+    out = out[(Ellipsis, keeps[-1])]
+    return out.copy() if role is not None and fresh else out
 
 
-def lengths_for(spatial, padding, span, stride, out_spatial, zeros: bool = True):
+def lengths_for(spatial, padding, span, stride, out_spatial, zeros: bool = True, real: bool = True):
     """FFT lengths of a whole-signal correlation, and whether zero padding stays virtual.
 
     A circular correlation of length ``L`` of the *unpadded* input ``x``
@@ -202,20 +256,25 @@ def lengths_for(spatial, padding, span, stride, out_spatial, zeros: bool = True)
     input (full mode: ``n + S - 1`` instead of ``n + 2(S - 1)``). That needs
     ``before <= S - 1`` on every axis (else the start would wrap) and zero
     padding; otherwise the padded input is transformed whole (``L >= P``).
+    The last axis of a ``real`` transform gets a 5-smooth length
+    (:func:`next_fast_len`).
 
     Examples
     --------
     >>> from convlab.methods.fft import lengths_for
     >>> lengths_for((512, 512), ((30, 30), (30, 30)), (31, 31), (1, 1), (542, 542))   # full mode
-    ((560, 560), True)
+    ((560, 576), True)
     >>> lengths_for((512,), ((40, 40),), (31,), (1,), (552,))      # padding wider than the kernel
     ((600,), False)
     """
     virtual = zeros and all(lo <= s - 1 for (lo, _), s in zip(padding, span))
-    if not virtual:
-        return tuple(next_fast_len(n + lo + hi) for n, (lo, hi) in zip(spatial, padding)), False
-    return tuple(next_fast_len(max(n + lo, (o - 1) * st - lo + s, s))
-                 for n, (lo, _), s, st, o in zip(spatial, padding, span, stride, out_spatial)), True
+    if virtual:
+        needed = [max(n + lo, (o - 1) * st - lo + s, s)
+                  for n, (lo, _), s, st, o in zip(spatial, padding, span, stride, out_spatial)]
+    else:
+        needed = [n + lo + hi for n, (lo, hi) in zip(spatial, padding)]
+    last = len(needed) - 1
+    return tuple(next_fast_len(m, real=real and axis == last) for axis, m in enumerate(needed)), virtual
 
 
 def compute(x, w, geometry, plan=None):
@@ -230,7 +289,7 @@ def compute(x, w, geometry, plan=None):
         xp = pad(x, geometry.padding, geometry.padding_mode)
         return _overlap_add(xp, wd, stride[0], groups, out_spatial[0], length, real)
     lengths, virtual = lengths_for(x.shape[2:], geometry.padding, wd.shape[2:], stride, out_spatial,
-                                   geometry.padding_mode == "zeros")
+                                   geometry.padding_mode == "zeros", real)
     if virtual:
         starts = tuple(s - 1 - lo for s, (lo, _) in zip(wd.shape[2:], geometry.padding))
         return _whole(x, wd, stride, groups, out_spatial, real, lengths, starts)
@@ -248,13 +307,13 @@ def _whole(xp, wd, stride, groups, out_spatial, real, lengths, starts):
     """One FFT of the given ``lengths`` per axis over the whole input; output ``i`` of each
     axis sits at ``starts + i*stride`` of the inverse (see :func:`lengths_for`)."""
     n_batch, c_out = xp.shape[0], wd.shape[0]
-    spec_x = forward(xp, lengths, real)                                 # (N, C_in, *F)
-    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real)    # (C_out, C_in_g, *F)
+    spec_x = forward(xp, lengths, real, "x")                                 # (N, C_in, *F)
+    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real, "w")    # (C_out, C_in_g, *F)
     freq = spec_x.shape[2:]
     spec_y = _channel_sum(spec_x.reshape(spec_x.shape[:2] + (-1,)),
-                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups)
+                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups, "sum")
     keeps = tuple(slice(a, a + (o - 1) * s + 1, s) for a, o, s in zip(starts, out_spatial, stride))
-    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real)
+    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real, "y")
 
 
 def _overlap_add(xp, wd, stride, groups, n_out, length, real):
@@ -265,18 +324,19 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     last = span - 1 + (n_out - 1) * stride          # last index of the full convolution we need
     n_blocks = last // block + 1
     # each block zero-padded to the full FFT length up front (numpy's fast path)
-    blocks = np.zeros((n_batch, n_blocks, c_in, length), dtype=xp.dtype)
+    blocks = _new("oa", "blocks", (n_batch, n_blocks, c_in, length), xp.dtype, zero=True)
     used = min(size, n_blocks * block)
     whole, rest = divmod(used, block)
     blocks[:, :whole, :, :block] = xp[..., : whole * block].reshape(
         n_batch, c_in, whole, block).transpose(0, 2, 1, 3)
     if rest:
         blocks[:, whole, :, :rest] = xp[..., whole * block: used]
-    spec_x = forward(blocks, (length,), real)                        # (N, B, C_in, F)
-    spec_w = forward(_scaled(wd, length), (length,), real)           # (C_out, C_g, F)
+    spec_x = forward(blocks, (length,), real, "x")                   # (N, B, C_in, F)
+    spec_w = forward(_scaled(wd, length), (length,), real, "w")      # (C_out, C_g, F)
     n_freq = spec_x.shape[-1]
-    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups)
-    pieces = inverse(spec_y, (length,), (slice(None),), real).reshape(n_batch, n_blocks, c_out, length)
+    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups, "sum")
+    pieces = inverse(spec_y, (length,), (slice(None),), real, "y", fresh=False).reshape(
+        n_batch, n_blocks, c_out, length)
     out = np.empty((n_batch, c_out, n_blocks, block), dtype=pieces.dtype)
     heads = out.transpose(0, 2, 1, 3)                            # (N, B, C_out, block) view
     heads[...] = pieces[..., :block]                             # each block's own part

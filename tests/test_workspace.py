@@ -1,0 +1,88 @@
+"""Reused scratch memory (convlab.workspace): results never share it, the cap holds, and
+turning reuse off changes nothing but the memory kept."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import convlab
+from convlab import workspace
+
+
+def _problem(seed, shape=(1, 2, 70, 60)):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(shape), rng.standard_normal((3, shape[1], 9, 7))
+
+
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+def test_results_do_not_share_scratch(mode):
+    x, w = _problem(1)
+    padding = {"valid": 0, "same": "same", "full": (8, 6)}[mode]
+    first = convlab.conv2d(x, w, padding=padding, method="fft")
+    kept = first.copy()
+    second = convlab.conv2d(*_problem(2), padding=padding, method="fft")    # same shapes, same roles
+    np.testing.assert_array_equal(first, kept)
+    assert not np.shares_memory(first, second)
+    assert first.flags.owndata or first.base is None or first.base.size == first.size
+    want = convlab.conv2d(x, w, padding=padding, method="im2col")
+    np.testing.assert_allclose(first, want, rtol=0, atol=1e-12 * np.abs(want).max())
+
+
+def test_overlap_add_results_do_not_share_scratch():
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((2, 3, 20_000)), rng.standard_normal((4, 3, 101))
+    plan = convlab.explain_method(x, w, method="fft")
+    assert plan.block_length is not None                 # overlap-add, the path under test
+    first = convlab.conv1d(x, w, method="fft")
+    kept = first.copy()
+    convlab.conv1d(rng.standard_normal(x.shape), w, method="fft")
+    np.testing.assert_array_equal(first, kept)
+    np.testing.assert_allclose(first, convlab.conv1d(x, w, method="im2col"), atol=1e-11)
+
+
+def test_reuse_off_gives_the_same_numbers_and_keeps_nothing():
+    x, w = _problem(4)
+    reused = convlab.conv2d(x, w, padding=5, method="fft")
+    assert workspace.cached_bytes() > 0
+    with convlab.options(workspace_bytes=0):
+        fresh = convlab.conv2d(x, w, padding=5, method="fft")
+        assert workspace.cached_bytes() == 0
+    np.testing.assert_array_equal(reused, fresh)
+
+
+def test_the_cap_holds():
+    with convlab.options(workspace_bytes=200_000):
+        convlab.conv2d(*_problem(5, (1, 2, 200, 200)), method="fft")     # spectra of ~330 kB each
+        assert workspace.cached_bytes() <= 200_000
+        a = workspace.scratch("test:big", (100_000,), np.float64)       # 800 kB: fresh, not kept
+        assert a.shape == (100_000,) and workspace.cached_bytes() <= 200_000
+
+
+def test_each_thread_has_its_own():
+    x, w = _problem(6)
+    want = convlab.conv2d(x, w, method="fft")
+    results = []
+
+    def work(seed):
+        xs = _problem(seed)[0]
+        for _ in range(5):
+            results.append((seed, convlab.conv2d(xs, w, method="fft")))
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (6, 7)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for seed, got in results:
+        expected = want if seed == 6 else convlab.conv2d(_problem(7)[0], w, method="fft")
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_the_setting_is_checked():
+    with pytest.raises(ValueError, match="workspace_bytes"):
+        convlab.set_options(workspace_bytes=-1)
+    with pytest.raises(TypeError, match="workspace_bytes"):
+        convlab.set_options(workspace_bytes=1.5)

@@ -21,6 +21,10 @@ from pathlib import Path
 import pytest
 from support import need
 from test_book import toc_files
+from test_explorer import _footprint, _highlighted, _set
+
+import convlab
+from convlab import indexing
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -143,3 +147,85 @@ def test_page_renders(page, server, entry):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (entry.replace("/", "_") + ".png")), full_page=False)
     assert not page.problems, f"{entry}: {page.problems}"
+
+
+# --------------------------------------------------------------------------
+# The index explorers on the built pages of chapters 2 and 7 (issue 11): their controls show
+# convlab's output size, and pointing at an output cell lights exactly the cells that
+# convlab's index map says feed it. The helpers are those of the stand-alone explorer tests.
+
+# chapter -> (input side, transposed input side or None, settings to pick: mode, k, s, p, d);
+# the first pick has the widest grids of the chapter's explorer, the last ones do not fit
+EXPLORERS = {
+    "book/02_conv2d": (6, None, [
+        ("convolution", 1, 1, 2, 1), ("convolution", 2, 3, 0, 1), ("convolution", 3, 2, 0, 1),
+        ("convolution", 3, 1, 2, 3), ("convolution", 4, 2, 1, 2), ("convolution", 4, 1, 0, 3)]),
+    "book/07_transposed": (6, 3, [
+        ("transposed convolution", 4, 3, 0, 2), ("convolution", 4, 2, 1, 1), ("convolution", 3, 3, 2, 2),
+        ("transposed convolution", 3, 2, 1, 1), ("transposed convolution", 2, 3, 1, 1),
+        ("convolution", 4, 1, 0, 2), ("transposed convolution", 2, 1, 2, 1)]),
+}
+
+
+@pytest.fixture
+def chapter_page(browser, server):
+    """A page of the built book with nothing external loaded (the explorer needs nothing):
+    only JavaScript exceptions are collected, not the refused CDN requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+    pg.errors = errors
+    yield pg
+    context.close()
+
+
+def _output_side(n, n_t, mode, k, s, p, d) -> int:
+    transposed = mode != "convolution"
+    try:
+        return convlab.output_size(n_t if transposed else n, k, stride=s, padding=p, dilation=d,
+                                   transposed=transposed)
+    except ValueError:            # the kernel does not fit, or the padding crops every cell
+        return 0
+
+
+def _transposed_reads(n_t, k, s, p, d, out, o) -> list[int]:
+    tmap = indexing.transposed_index_map((n_t, n_t), (k, k), stride=s, padding=p, dilation=d)
+    return sorted({int(i[0]) * n_t + int(i[1]) for i, _tap in tmap.sources(divmod(o, out))})
+
+
+def _fits_the_column(page, uid) -> bool:
+    return page.evaluate("""uid => {
+        const root = document.getElementById(uid);
+        const column = root.closest("article") || document.querySelector("main");
+        const right = Math.max(...Array.from(root.querySelectorAll(".cx-cell, button"))
+                               .map(e => e.getBoundingClientRect().right));
+        return right <= column.getBoundingClientRect().right + 0.5;
+    }""", uid)
+
+
+@pytest.mark.parametrize("entry", sorted(EXPLORERS))
+def test_explorer_on_the_built_page(chapter_page, server, entry):
+    page, (n, n_t, picks) = chapter_page, EXPLORERS[entry]
+    page.goto(_url(server, entry), wait_until="load")
+    uids = page.eval_on_selector_all(".cx-explorer", "els => els.map(e => e.id)")
+    assert len(uids) == 1, f"{entry}: {len(uids)} explorers on the page"
+    uid = uids[0]
+    modes = page.eval_on_selector_all(f"#{uid} button[data-param='mode']", "els => els.map(e => e.dataset.value)")
+    assert modes == (["convolution", "transposed convolution"] if n_t else ["convolution"])
+    assert page.get_attribute(f"#{uid} .cx-size", "data-out") != "", f"{entry}: the explorer's script did not run"
+    for number, (mode, k, s, p, d) in enumerate(picks):
+        _set(page, uid, mode=mode, k=k, s=s, p=p, d=d)
+        out = _output_side(n, n_t, mode, k, s, p, d)
+        shown = int(page.get_attribute(f"#{uid} .cx-size", "data-out"))
+        assert shown == out, f"{entry}, {mode} k={k} s={s} p={p} d={d}: shows {shown}, convlab says {out}"
+        assert page.eval_on_selector_all(f"#{uid} .cx-right .cx-cell", "els => els.length") == out * out
+        if number == 0:
+            assert _fits_the_column(page, uid), f"{entry}: the explorer's widest state runs off the page"
+        for o in sorted({0, out * (out // 2) + out // 2, out * out - 1}) if out else ():
+            page.hover(f"#{uid} .cx-right .cx-cell[data-index='{o}']")
+            want = (_footprint(n, k, s, p, d, o) if mode == "convolution"
+                    else _transposed_reads(n_t, k, s, p, d, out, o))
+            assert _highlighted(page, uid) == want, f"{entry}, {mode} k={k} s={s} p={p} d={d}, output {o}"
+    assert not page.errors, f"{entry}: {page.errors}"

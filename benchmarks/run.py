@@ -352,6 +352,10 @@ def target_rows(rows: list[Row], memory: dict | None,
         add(f"im2col / torch, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
         add(f"im2col GEMM efficiency, {r.case}, {r.dtype}", gemm_eff, f">= {limit_g:.0%}",
             gemm_eff >= limit_g, "{:.0%}")
+        if r.dtype == "float32":        # what any im2col must pay: its GEMM alone, beside torch's whole layer
+            floor = ratio(r.times.get("numpy GEMM", math.nan), r.times.get("torch", math.nan))
+            out.append((f"(context) numpy GEMM alone / torch, {r.case}, {r.dtype}",
+                        f"{floor:.2f}" if math.isfinite(floor) else "n/a", "-", "-"))
     for r in rows:
         if r.group == "transposed":     # decoders: im2col at least torch's speed in float64
             vs_torch = ratio(r.times.get("im2col", math.nan), r.times.get("torch", math.nan))

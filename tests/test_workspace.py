@@ -47,7 +47,11 @@ def test_reuse_off_gives_the_same_numbers_and_keeps_nothing():
     x, w = _problem(4)
     reused = convlab.conv2d(x, w, padding=5, method="fft")
     assert workspace.cached_bytes() > 0
+    held = workspace.take((10,), np.float64)
+    workspace.give(held)
     with convlab.options(workspace_bytes=0):
+        again = workspace.take((10,), np.float64)     # the free buffer would fit: still a fresh one
+        assert not np.shares_memory(held, again)
         fresh = convlab.conv2d(x, w, padding=5, method="fft")
         assert workspace.cached_bytes() == 0
     np.testing.assert_array_equal(reused, fresh)
@@ -57,8 +61,34 @@ def test_the_cap_holds():
     with convlab.options(workspace_bytes=200_000):
         convlab.conv2d(*_problem(5, (1, 2, 200, 200)), method="fft")     # spectra of ~330 kB each
         assert workspace.cached_bytes() <= 200_000
-        a = workspace.scratch("test:big", (100_000,), np.float64)       # 800 kB: fresh, not kept
+        a = workspace.take((100_000,), np.float64)       # 800 kB: fresh, not kept
+        workspace.give(a)
         assert a.shape == (100_000,) and workspace.cached_bytes() <= 200_000
+
+
+def test_given_back_memory_is_lent_again_most_recent_first():
+    with convlab.options(workspace_bytes=2**20):
+        a, b = workspace.take((1000,), np.float64), workspace.take((1000,), np.float64)
+        assert not np.shares_memory(a, b)
+        workspace.give(a.reshape(10, 100)[::2], b)      # a view gives its buffer back too
+        c = workspace.take((500,), np.float64)
+        assert np.shares_memory(c, b)                   # b went back last
+        d = workspace.take((1000,), np.float64)
+        assert np.shares_memory(d, a)
+        workspace.give(c, d, np.ones(3))                # an array never lent is ignored
+        workspace.give(c)                               # and so is one given twice
+        e, f = workspace.take((10,), np.float64), workspace.take((10,), np.float64)
+        assert not np.shares_memory(e, f)
+        workspace.give(e, f)
+
+
+def test_a_lost_loan_is_collected():
+    with convlab.options(workspace_bytes=2**20):
+        before = workspace.cached_bytes()
+        a = workspace.take((10_000,), np.float64)
+        assert workspace.cached_bytes() >= before + a.nbytes
+        del a                                            # never given back (an exception, say)
+        assert workspace.cached_bytes() == before
 
 
 def test_each_thread_has_its_own():

@@ -121,39 +121,45 @@ def dilate(w, dilation):
     return out
 
 
-def _channel_sum(sx, sw, groups, role=None):
+def _channel_sum(sx, sw, groups, pooled=False):
     """``sy[n, o, f] = sum_c sx[n, g(o)*C_g + c, f] * sw[o, c, f]`` over flattened frequencies.
 
     ``sx`` is ``(N, C_in, F)``, ``sw`` is ``(C_out, C_g, F)``; one product
     for a single channel, else one batched matrix product whose batch is
     (frequency, group): ``(N, C_g) @ (C_g, C_out_g)`` at every frequency.
-    With a ``role``, intermediates and the result are :mod:`convlab.workspace` scratch.
+    When ``pooled``, intermediates and the result are lent by :mod:`convlab.workspace`.
     """
     n_batch, c_in, n_freq = sx.shape
     c_out, c_in_g = sw.shape[:2]
     c_out_g = c_out // groups
     dtype = np.result_type(sx, sw)
     if c_in_g == 1 and c_out_g == 1:
-        out = _new(role, "prod", (n_batch, c_out, n_freq), dtype)
+        out = _take(pooled, (n_batch, c_out, n_freq), dtype)
         return np.multiply(sx, sw[np.newaxis, :, 0, :], out=out)
     if c_in_g == 1:                                   # depthwise-like: broadcast, no sum
         sxg = sx.reshape(n_batch, groups, 1, n_freq)
         prod = np.multiply(sxg, sw.reshape(1, groups, c_out_g, n_freq),
-                           out=_new(role, "prod", (n_batch, groups, c_out_g, n_freq), dtype))
+                           out=_take(pooled, (n_batch, groups, c_out_g, n_freq), dtype))
         return prod.reshape(n_batch, c_out, n_freq)
-    a = _new(role, "a", (n_freq, groups, n_batch, c_in_g), sx.dtype)
+    a = _take(pooled, (n_freq, groups, n_batch, c_in_g), sx.dtype)
     a[...] = sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2)
-    b = _new(role, "b", (n_freq, groups, c_in_g, c_out_g), sw.dtype)
+    b = _take(pooled, (n_freq, groups, c_in_g, c_out_g), sw.dtype)
     b[...] = sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1)
-    prod = np.matmul(a, b, out=_new(role, "prod", (n_freq, groups, n_batch, c_out_g), dtype))
+    prod = np.matmul(a, b, out=_take(pooled, (n_freq, groups, n_batch, c_out_g), dtype))
+    _give(pooled, a, b)
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
 
 
-def _new(role, part, shape, dtype, zero=False):
-    """A fresh array, or with a ``role`` the workspace's scratch for ``role:part``."""
-    if role is None:
-        return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
-    return workspace.scratch(f"fft:{role}:{part}", shape, dtype, zero=zero)
+def _take(pooled, shape, dtype, zero=False):
+    """A fresh array, or when ``pooled`` one lent by :func:`convlab.workspace.take`."""
+    if pooled:
+        return workspace.take(shape, dtype, zero=zero)
+    return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+
+
+def _give(pooled, *arrays):
+    if pooled:
+        workspace.give(*arrays)
 
 
 def _pad_axis(a, axis, length, out=None):
@@ -174,15 +180,15 @@ def _shape(a, axis, length):
     return a.shape[:axis] + (length,) + a.shape[axis + 1:]
 
 
-def forward(a, lengths, real, role=None):
+def forward(a, lengths, real, pooled=False):
     """Spectrum of ``a`` over its last ``len(lengths)`` axes, zero-padded to ``lengths``.
 
     Axis by axis, last axis first (``rfft`` when ``real``), padding each axis
     just before its transform so that rows still all zero are never
     transformed (a small kernel in a big frame costs little). The scaling is
-    ``norm="ortho"``: ``1/sqrt(L)`` per axis. With a ``role`` every
-    intermediate and the spectrum returned are :mod:`convlab.workspace`
-    scratch (valid until the next call with that role).
+    ``norm="ortho"``: ``1/sqrt(L)`` per axis. When ``pooled``, every
+    intermediate and the spectrum returned are lent by
+    :mod:`convlab.workspace` (the caller gives the spectrum back).
 
     numpy's FFT takes its vectorised multi-row path only when a row is not
     padded by the transform itself and the normalisation factor is a numpy
@@ -201,48 +207,54 @@ def forward(a, lengths, real, role=None):
     nd = len(lengths)
     first = a.ndim - nd
     last = a.ndim - 1
-    spec = _pad_axis(a, last, lengths[-1], _new(role, "pad", _shape(a, last, lengths[-1]), a.dtype))
-    cdtype = np.result_type(spec.dtype, np.complex64)
+    rows = a
+    if a.shape[last] != lengths[-1]:
+        rows = _pad_axis(a, last, lengths[-1], _take(pooled, _shape(a, last, lengths[-1]), a.dtype))
+    cdtype = np.result_type(a.dtype, np.complex64)
     n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
     transform = np.fft.rfft if real else np.fft.fft
-    spec = transform(spec, axis=last, norm="ortho", out=_new(role, "A", _shape(spec, last, n_freq), cdtype))
-    here = "A"                                   # the buffer the spectrum is in
+    spec = transform(rows, axis=last, norm="ortho", out=_take(pooled, _shape(rows, last, n_freq), cdtype))
+    if rows is not a:
+        _give(pooled, rows)
     for axis in range(last - 1, first - 1, -1):
         shape = _shape(spec, axis, lengths[axis - first])
-        other = "B" if here == "A" else "A"
-        if spec.shape[axis] == shape[axis]:      # transform from here into the other buffer
-            spec = np.fft.fft(spec, axis=axis, norm="ortho", out=_new(role, other, shape, cdtype))
-            here = other
-        else:                                    # pad into the other buffer, transform back into this one
-            padded = _pad_axis(spec, axis, shape[axis], _new(role, other, shape, cdtype))
-            spec = np.fft.fft(padded, axis=axis, norm="ortho", out=_new(role, here, shape, cdtype))
+        source = spec
+        if spec.shape[axis] != shape[axis]:
+            source = _pad_axis(spec, axis, shape[axis], _take(pooled, shape, cdtype))
+            _give(pooled, spec)
+        spec = np.fft.fft(source, axis=axis, norm="ortho", out=_take(pooled, shape, cdtype))
+        _give(pooled, source)
     return spec
 
 
-def inverse(spec, lengths, keeps, real, role=None, fresh=True):
+def inverse(spec, lengths, keeps, real, pooled=False, lent=False):
     """Inverse of :func:`forward`, keeping only ``spec``'s indices ``keeps[i]`` on each axis.
 
     Each axis is transformed and immediately cut down to the slice ``keeps``
-    asks for, so later axes transform fewer rows. With a ``role`` the
-    intermediates are :mod:`convlab.workspace` scratch and the result is a
-    fresh compact copy of the kept cells (scratch too unless ``fresh``).
+    asks for, so later axes transform fewer rows. When ``pooled``, ``spec``
+    is given back to :mod:`convlab.workspace` along with every intermediate,
+    and the result is a fresh compact copy of the kept cells (unless
+    ``lent``: then a view of a lent array, which the caller gives back).
     """
     nd = len(lengths)
     first = spec.ndim - nd
     last = spec.ndim - 1
     out = spec
-    for i, axis in enumerate(range(first, last)):
-        out = np.fft.ifft(out, axis=axis, norm="ortho", out=_new(role, "AB"[i % 2], out.shape, out.dtype))
-        out = out[(slice(None),) * axis + (keeps[axis - first],)]
+    for axis in range(first, last):
+        done = np.fft.ifft(out, axis=axis, norm="ortho", out=_take(pooled, out.shape, out.dtype))
+        _give(pooled, out)
+        out = done[(slice(None),) * axis + (keeps[axis - first],)]
     if real:
-        shape = _shape(out, last, lengths[-1])
-        out = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho",
-                           out=_new(role, "real", shape, out.real.dtype))
+        done = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho",
+                            out=_take(pooled, _shape(out, last, lengths[-1]), out.real.dtype))
     else:
-        buffer = _new(role, "AB"[(nd - 1) % 2], out.shape, out.dtype)
-        out = np.fft.ifft(out, axis=last, norm="ortho", out=buffer)
-    out = out[(Ellipsis, keeps[-1])]
-    return out.copy() if role is not None and fresh else out
+        done = np.fft.ifft(out, axis=last, norm="ortho", out=_take(pooled, out.shape, out.dtype))
+    _give(pooled, out)
+    result = done[(Ellipsis, keeps[-1])]
+    if pooled and not lent:
+        result = result.copy()
+        _give(pooled, done)
+    return result
 
 
 def lengths_for(spatial, padding, span, stride, out_spatial, zeros: bool = True, real: bool = True):
@@ -307,13 +319,14 @@ def _whole(xp, wd, stride, groups, out_spatial, real, lengths, starts):
     """One FFT of the given ``lengths`` per axis over the whole input; output ``i`` of each
     axis sits at ``starts + i*stride`` of the inverse (see :func:`lengths_for`)."""
     n_batch, c_out = xp.shape[0], wd.shape[0]
-    spec_x = forward(xp, lengths, real, "x")                                 # (N, C_in, *F)
-    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real, "w")    # (C_out, C_in_g, *F)
+    spec_x = forward(xp, lengths, real, True)                                # (N, C_in, *F)
+    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real, True)   # (C_out, C_in_g, *F)
     freq = spec_x.shape[2:]
     spec_y = _channel_sum(spec_x.reshape(spec_x.shape[:2] + (-1,)),
-                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups, "sum")
+                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups, True)
+    workspace.give(spec_x, spec_w)
     keeps = tuple(slice(a, a + (o - 1) * s + 1, s) for a, o, s in zip(starts, out_spatial, stride))
-    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real, "y")
+    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real, True)
 
 
 def _overlap_add(xp, wd, stride, groups, n_out, length, real):
@@ -324,23 +337,26 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     last = span - 1 + (n_out - 1) * stride          # last index of the full convolution we need
     n_blocks = last // block + 1
     # each block zero-padded to the full FFT length up front (numpy's fast path)
-    blocks = _new("oa", "blocks", (n_batch, n_blocks, c_in, length), xp.dtype, zero=True)
+    blocks = workspace.take((n_batch, n_blocks, c_in, length), xp.dtype, zero=True)
     used = min(size, n_blocks * block)
     whole, rest = divmod(used, block)
     blocks[:, :whole, :, :block] = xp[..., : whole * block].reshape(
         n_batch, c_in, whole, block).transpose(0, 2, 1, 3)
     if rest:
         blocks[:, whole, :, :rest] = xp[..., whole * block: used]
-    spec_x = forward(blocks, (length,), real, "x")                   # (N, B, C_in, F)
-    spec_w = forward(_scaled(wd, length), (length,), real, "w")      # (C_out, C_g, F)
+    spec_x = forward(blocks, (length,), real, True)                  # (N, B, C_in, F)
+    workspace.give(blocks)
+    spec_w = forward(_scaled(wd, length), (length,), real, True)     # (C_out, C_g, F)
     n_freq = spec_x.shape[-1]
-    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups, "sum")
-    pieces = inverse(spec_y, (length,), (slice(None),), real, "y", fresh=False).reshape(
+    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups, True)
+    workspace.give(spec_x, spec_w)
+    pieces = inverse(spec_y, (length,), (slice(None),), real, True, lent=True).reshape(
         n_batch, n_blocks, c_out, length)
     out = np.empty((n_batch, c_out, n_blocks, block), dtype=pieces.dtype)
     heads = out.transpose(0, 2, 1, 3)                            # (N, B, C_out, block) view
     heads[...] = pieces[..., :block]                             # each block's own part
     heads[:, 1:, :, : span - 1] += pieces[:, :-1, :, block:]     # plus the previous block's tail
+    workspace.give(pieces)
     out = out.reshape(n_batch, c_out, n_blocks * block)
     return out[..., span - 1: last + 1: stride]
 

@@ -139,8 +139,7 @@ def mode_candidates(case: Case, dtype: str, args, signal) -> tuple[dict, list[st
     beside SciPy's FFT convolutions in that mode; auto's explanation is that of the
     correlation ``convolve`` runs (its padding the mode's)."""
     x, w = (a[(0,) * 2] for a in make_inputs(case, dtype))
-    span = w.shape[-1] - 1
-    padding = span if case.mode == "full" else ((span + 1) // 2, span // 2)
+    padding = tuple((k - 1, k - 1) if case.mode == "full" else (k // 2, (k - 1) // 2) for k in w.shape)
     xb, wb = x[np.newaxis, np.newaxis], np.flip(w)[np.newaxis, np.newaxis].copy()
     choice = convlab.explain_method(xb, wb, padding=padding)
     cands: dict[str, object] = {}

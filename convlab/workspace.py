@@ -9,10 +9,10 @@ reused memory and 5.7 ms from fresh). Each thread therefore keeps a small
 pool: :func:`take` lends an array, :func:`give` takes it back once it is
 dead, and the next :func:`take` hands out the buffer given back most
 recently that is large enough, which is also the one most likely to be
-in the cache, as a fresh allocation from a warm heap would be. The pool
-holds at most the setting ``workspace_bytes`` (:mod:`convlab.config`; 0
-turns it off, and then :func:`take` is ``np.empty``). Arrays returned to a
-caller are never lent ones.
+in the cache, as a fresh allocation from a warm heap would be. Between
+calls the pool keeps at most the setting ``workspace_bytes`` of given-back
+buffers (:mod:`convlab.config`; 0 keeps none, and then :func:`take` is
+``np.empty``). Arrays returned to a caller are never lent ones.
 
 Examples
 --------
@@ -46,15 +46,22 @@ _local = threading.local()
 
 
 class _Pool:
-    """One thread's buffers: ``free`` (given back, most recent last) and ``lent``
-    (out, held weakly: a buffer lost to an exception is simply collected)."""
+    """One thread's buffers: ``free`` (given back, most recent last, with the offset of
+    their aligned start) and ``lent`` (out now, held weakly: a buffer lost to an
+    exception is simply collected)."""
+
+    __slots__ = ("free", "free_bytes", "lent")
 
     def __init__(self) -> None:
-        self.free: list[np.ndarray] = []
+        self.free: list[tuple[np.ndarray, int]] = []
+        self.free_bytes = 0
         self.lent: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
 
-    def held(self) -> int:
-        return sum(b.nbytes for b in self.free) + sum(b.nbytes for b in self.lent.values())
+    def trim(self, limit: int) -> None:
+        """Let the least recently given back buffers go until at most ``limit`` bytes stay free."""
+        while self.free_bytes > limit:
+            buf, _ = self.free.pop(0)
+            self.free_bytes -= buf.nbytes
 
 
 def _pool() -> _Pool:
@@ -65,45 +72,43 @@ def _pool() -> _Pool:
 
 
 def cached_bytes() -> int:
-    """Bytes this thread's pool holds now, lent or free.
+    """Bytes this thread's pool holds now: kept free for the next call, or lent out.
 
     Examples
     --------
-    >>> import convlab
+    >>> import numpy as np
     >>> from convlab import workspace
-    >>> with convlab.options(workspace_bytes=0):
-    ...     workspace.cached_bytes()
-    0
+    >>> a = workspace.take((1000,), np.float64)
+    >>> workspace.cached_bytes() >= a.nbytes          # lent out now
+    True
+    >>> workspace.give(a)
     """
     pool = _pool()
-    if pool.held() > config.current("workspace_bytes"):
-        pool.free.clear()
-    return pool.held()
+    pool.trim(config.current("workspace_bytes"))
+    return pool.free_bytes + sum(b.nbytes for b in pool.lent.values())
 
 
 def take(shape: tuple[int, ...], dtype, *, zero: bool = False) -> np.ndarray:
-    """An array of ``shape`` and ``dtype`` (uninitialised unless ``zero``), lent from the
-    pool, or a fresh one when lending it would pass ``workspace_bytes``."""
+    """An array of ``shape`` and ``dtype`` (uninitialised unless ``zero``), on the buffer
+    given back most recently that is large enough, or on a new one."""
     dtype = np.dtype(dtype)
     nbytes = math.prod(shape) * dtype.itemsize
     limit = config.current("workspace_bytes")
-    pool = _pool()
-    buf = None
-    for i in range(len(pool.free) - 1, -1, -1):              # most recently given back first
-        if pool.free[i].nbytes - _ALIGN >= nbytes:
-            buf = pool.free.pop(i)
-            break
-    if buf is None:
-        while pool.free and pool.held() + nbytes + _ALIGN > limit:
-            pool.free.pop(0)                                  # the least recently used goes first
-        if pool.held() + nbytes + _ALIGN > limit:
-            return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
-        buf = np.empty(nbytes + _ALIGN, np.uint8)
-    elif pool.held() > limit:                                 # the limit was lowered since
-        pool.free.clear()
+    if not limit:
         return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+    pool = _pool()
+    if pool.free_bytes > limit:                                   # the limit was lowered since
+        pool.trim(limit)
+    free = pool.free
+    for i in range(len(free) - 1, -1, -1):                      # most recently given back first
+        if free[i][0].nbytes - free[i][1] >= nbytes:
+            buf, start = free.pop(i)
+            pool.free_bytes -= buf.nbytes
+            break
+    else:
+        buf = np.empty(nbytes + _ALIGN, np.uint8)
+        start = -buf.ctypes.data % _ALIGN
     pool.lent[id(buf)] = buf
-    start = -buf.ctypes.data % _ALIGN
     out = buf[start: start + nbytes].view(dtype).reshape(shape)
     if zero:
         out.fill(0)
@@ -112,12 +117,18 @@ def take(shape: tuple[int, ...], dtype, *, zero: bool = False) -> np.ndarray:
 
 def give(*arrays: np.ndarray) -> None:
     """Give lent arrays back (others, and arrays given twice, are ignored); none of them,
-    nor any view of them, may be used afterwards."""
+    nor any view of them, may be used afterwards. The pool keeps at most
+    ``workspace_bytes`` of them for the next :func:`take`."""
     pool = _pool()
+    limit = config.current("workspace_bytes")
     for a in arrays:
         base = a.base if isinstance(a, np.ndarray) else None
         while base is not None and pool.lent.get(id(base)) is not base:
             base = base.base
-        if base is not None:
-            del pool.lent[id(base)]
-            pool.free.append(base)
+        if base is None:
+            continue
+        del pool.lent[id(base)]
+        if base.nbytes <= limit:
+            pool.free.append((base, -base.ctypes.data % _ALIGN))
+            pool.free_bytes += base.nbytes
+            pool.trim(limit)

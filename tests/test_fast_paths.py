@@ -40,7 +40,7 @@ def test_plan_respects_the_cap_and_covers_every_output_once(n_batch, depth, out_
     samples, axis, width = im2col_method.chunk_plan(n_batch, depth, out_spatial, itemsize, max_bytes)
     column = depth * itemsize
     covered = np.zeros((n_batch, *out_spatial), dtype=int)
-    for batch, where in im2col_method._chunks(n_batch, out_spatial, samples, axis, width):
+    for batch, where in im2col_method.chunk_slices(n_batch, out_spatial, samples, axis, width):
         view = covered[(batch, *where)]
         view += 1
         # a chunk's column matrix stays under the cap unless a single column is already larger

@@ -118,8 +118,15 @@ def _even(total: int, most: int) -> int:
     return -(-total // -(-total // most)) if total else 1
 
 
-def _chunks(n_batch, out_spatial, samples, axis, width):
-    """Yield ``(sample slice, spatial index tuple)`` for every chunk of :func:`chunk_plan`."""
+def chunk_slices(n_batch, out_spatial, samples, axis, width):
+    """Yield ``(sample slice, spatial index tuple)`` for every chunk of :func:`chunk_plan`.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import chunk_slices
+    >>> [where for _, where in chunk_slices(1, (2, 5), 1, 1, 3)]      # rows, 3 columns at the most
+    [(0, slice(0, 3, None)), (0, slice(3, 5, None)), (1, slice(0, 3, None)), (1, slice(3, 5, None))]
+    """
     if axis == -1:
         for n0 in range(0, n_batch, samples):
             yield slice(n0, min(n0 + samples, n_batch)), ()
@@ -135,9 +142,17 @@ def _flat(a, shape):
     return np.reshape(a, shape, copy=False)
 
 
-def _ranges(where, out_spatial):
-    """Per spatial axis ``(start, stop, kept)``: the output indices a chunk covers, and
-    whether the axis survives in the chunk's arrays (an int index drops it)."""
+def chunk_ranges(where, out_spatial):
+    """Per spatial axis ``(start, stop, kept)``: the output indices a chunk of
+    :func:`chunk_slices` covers, and whether the axis survives in the chunk's
+    arrays (an int index drops it).
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import chunk_ranges
+    >>> chunk_ranges((1, slice(3, 5)), (2, 5, 4))
+    [(1, 2, False), (3, 5, True), (0, 4, True)]
+    """
     out = []
     for axis, size in enumerate(out_spatial):
         index = where[axis] if axis < len(where) else slice(0, size)
@@ -146,6 +161,45 @@ def _ranges(where, out_spatial):
         else:
             out.append((index, index + 1, False))
     return out
+
+
+def inside_taps(sizes, kernel, stride, dilation, padding, ranges):
+    """For each kernel offset ``j`` in window order, what it reads inside the input.
+
+    Yields ``(j, src, dst)``: of the chunk's outputs ``i`` (``ranges``, as
+    :func:`chunk_ranges` gives them), those whose tap ``j`` reads a cell of
+    the input (of spatial shape ``sizes``) rather than padding are
+    ``dst``, one slice per axis the chunk keeps, and the cells they read are
+    ``src``, one slice (an int on an axis the chunk drops) per spatial axis:
+    ``x[..., *src]`` lines up with ``chunk[..., *dst]``. ``src`` and ``dst``
+    are ``None`` when the tap reads padding only. The index arithmetic of
+    every tap-by-tap gather, without a loop over output positions.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import inside_taps
+    >>> for j, src, dst in inside_taps((4,), (3,), (1,), (1,), ((1, 1),), [(0, 4, True)]):
+    ...     print(j, src, dst)
+    (0,) [slice(0, 3, 1)] [slice(1, 4, None)]
+    (1,) [slice(0, 4, 1)] [slice(0, 4, None)]
+    (2,) [slice(1, 4, 1)] [slice(0, 3, None)]
+    """
+    for j in np.ndindex(*kernel):
+        src, dst = [], []
+        for (start, stop, kept), n, s, d, (before, _), tap in zip(ranges, sizes, stride, dilation,
+                                                                  padding, j):
+            offset = tap * d - before                          # input index = i*s + offset
+            first = max(start, -(offset // s))                 # first i with i*s + offset >= 0
+            last = min(stop, (n - 1 - offset) // s + 1)        # one past the last inside x
+            if first >= last:
+                src = dst = None
+                break
+            if kept:
+                src.append(slice(first * s + offset, (last - 1) * s + offset + 1, s))
+                dst.append(slice(first - start, last - start))
+            else:
+                src.append(first * s + offset)
+        yield j, src, dst
 
 
 def gather_zero_padded(x, cols, batch, chans, kernel, stride, dilation, padding, ranges):
@@ -169,35 +223,36 @@ def gather_zero_padded(x, cols, batch, chans, kernel, stride, dilation, padding,
            [1., 2., 3., 4.],
            [2., 3., 4., 0.]])
     """
-    sizes = x.shape[2:]
-    for j in np.ndindex(*kernel):
+    for j, src, dst in inside_taps(x.shape[2:], kernel, stride, dilation, padding, ranges):
         block = cols[(slice(None), slice(None), *j)]          # (nb, C_g, *kept chunk axes)
-        src, dst, zeros, empty = [batch, chans], [slice(None), slice(None)], [], False
-        for (start, stop, kept), n, s, d, (before, _), tap in zip(ranges, sizes, stride, dilation,
-                                                                  padding, j):
-            offset = tap * d - before                          # input index = i*s + offset
-            first = max(start, -(offset // s))                 # first i with i*s + offset >= 0
-            last = min(stop, (n - 1 - offset) // s + 1)        # one past the last inside x
-            if first >= last:
-                empty = True
-                break
-            if kept:
-                src.append(slice(first * s + offset, (last - 1) * s + offset + 1, s))
-                lo, hi = first - start, last - start
-                axis = len(dst)
-                if lo > 0:
-                    zeros.append((axis, slice(0, lo)))
-                if hi < stop - start:
-                    zeros.append((axis, slice(hi, None)))
-                dst.append(slice(lo, hi))
-            else:
-                src.append(first * s + offset)
-        if empty:
+        if src is None:
             block[...] = 0
             continue
-        for axis, part in zeros:
-            block[(slice(None),) * axis + (part,)] = 0
-        np.copyto(block[tuple(dst)], x[tuple(src)])
+        fill_outside(block, dst, 0)
+        np.copyto(block[(slice(None), slice(None), *dst)], x[(batch, chans, *src)])
+
+
+def fill_outside(block, dst, value) -> None:
+    """Set ``block`` to ``value`` outside ``block[..., *dst]`` (``dst``: one slice per
+    trailing axis, as :func:`inside_taps` gives them): at most two fills per axis.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.methods.im2col import fill_outside
+    >>> block = np.ones((1, 3, 4))
+    >>> fill_outside(block, [slice(1, 3), slice(0, 3)], 0)
+    >>> block[0]
+    array([[0., 0., 0., 0.],
+           [1., 1., 1., 0.],
+           [0., 0., 0., 0.]])
+    """
+    lead = block.ndim - len(dst)
+    for axis, part in enumerate(dst, lead):
+        if part.start > 0:
+            block[(slice(None),) * axis + (slice(0, part.start),)] = value
+        if part.stop < block.shape[axis]:
+            block[(slice(None),) * axis + (slice(part.stop, None),)] = value
 
 
 # Virtual zero padding saves the padded copy of the input (and the page faults of
@@ -264,7 +319,7 @@ def compute(x, w, geometry, plan=None):
     by_taps = not no_copy and gather_runs(kernel, out_spatial)[1]
     samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize,
                                       min(config.current("im2col_max_bytes"), WORK_BYTES))
-    chunks = list(_chunks(n_batch, out_spatial, samples, axis, width))
+    chunks = list(chunk_slices(n_batch, out_spatial, samples, axis, width))
     virtual = padding is not None and any(lo or hi for lo, hi in padding)
     if virtual and (no_copy or by_taps or out_spatial[-1] < MIN_VIRTUAL_ROW
                     or groups * len(chunks) * math.prod(kernel) > MAX_VIRTUAL_STEPS):
@@ -281,7 +336,7 @@ def compute(x, w, geometry, plan=None):
                 src = patches[(batch, chans, *([slice(None)] * len(kernel)), *where)]
                 np.matmul(w_mat[g], src.reshape(nb, depth, -1), out=_flat(target, (nb, c_out_g, -1)))
                 continue
-            ranges = _ranges(where, out_spatial)
+            ranges = chunk_ranges(where, out_spatial)
             kept = tuple(stop - start for start, stop, keep in ranges if keep)
             shape = (nb, c_in_g, *kernel, *kept)
             size = math.prod(shape)
@@ -416,14 +471,14 @@ def compute_transposed(x, w, geometry, plan=None):
     w_t = np.ascontiguousarray(w.reshape(groups, c_in_g, depth).transpose(0, 2, 1))
     samples, axis, width = chunk_plan(n_batch, depth, tuple(spatial), dtype.itemsize,
                                       min(config.current("im2col_max_bytes"), WORK_BYTES))
-    chunks = list(_chunks(n_batch, tuple(spatial), samples, axis, width))
+    chunks = list(chunk_slices(n_batch, tuple(spatial), samples, axis, width))
     buf = None
     for g in range(groups):
         chans = slice(g * c_in_g, (g + 1) * c_in_g)
         outs = slice(g * c_out_g, (g + 1) * c_out_g)
         for batch, where in chunks:
             nb = batch.stop - batch.start
-            ranges = _ranges(where, spatial)
+            ranges = chunk_ranges(where, spatial)
             kept = tuple(stop - start for start, stop, keep in ranges if keep)
             src = x[(batch, chans, *where)].reshape(nb, c_in_g, -1)
             size = nb * depth * math.prod(kept)

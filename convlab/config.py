@@ -2,7 +2,8 @@
 
 * ``im2col_max_bytes`` caps the extra memory of the ``im2col`` method: the
   column matrix is built and multiplied in chunks no larger than this
-  (default :data:`DEFAULT_IM2COL_MAX_BYTES`, 256 MiB).
+  (default :data:`DEFAULT_IM2COL_MAX_BYTES`, 256 MiB). Max pooling and its
+  gradient (:mod:`convlab.pooling`) keep their scratch under it too.
 * ``workspace_bytes`` caps the scratch memory each thread keeps between
   calls, so that large intermediates are not allocated (and their pages
   faulted in) afresh every time (default :data:`DEFAULT_WORKSPACE_BYTES`,

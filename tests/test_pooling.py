@@ -10,6 +10,9 @@
   indices and gradients must be torch's, not merely the values;
 * central finite differences in float64 for both gradients (tie-free input
   for max pooling), and average pooling as a strided box convolution;
+* memory: under a tiny ``im2col_max_bytes`` (many small chunks) every result
+  is bit-identical to the default's, and a large max pooling's traced peak
+  stays under the cap plus its result;
 * one test per bad input.
 
 Max pooling selects, so it must match torch exactly; sums (average pooling,
@@ -21,6 +24,7 @@ kernel (average pooling, gradients).
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -347,6 +351,87 @@ def test_ceil_mode_window_past_the_padding_is_clipped_as_in_torch():
         np.testing.assert_array_equal(y[0, 0], [1.5, 3.5, 5.0])
     y = convlab.avg_pool1d(x, 3, 2, padding=1, ceil_mode=True)   # windows [-1,1], [1,3], [3,5]: 5 is padding
     np.testing.assert_allclose(y, F.avg_pool1d(torch.from_numpy(x), 3, 2, 1, True).numpy())
+
+
+# --------------------------------------------------------------------------
+# memory: chunks under im2col_max_bytes
+# --------------------------------------------------------------------------
+
+SMALL_CAPS = st.sampled_from([1, 100, 1000, 2**14])
+
+
+def same_bits(got, want):
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tobytes() == want.tobytes()            # NaN payloads and the signs of zeros too
+
+
+@given(case=pool_cases("max"), cap=SMALL_CAPS, holes=st.integers(0, 3))
+def test_max_pool_in_small_chunks_is_bit_identical(case, cap, holes):
+    """Chunks of rows (a tiny cap) or of samples give the unchunked values, indices and gradients,
+    ties, NaN, infinities and signed zeros included."""
+    rng = np.random.default_rng(case["seed"])
+    x = make_input(case, rng)
+    if x.dtype.kind == "f":
+        flat = x.reshape(-1)
+        for value in (np.nan, -np.nan, -np.inf, np.inf, -0.0, 0.0):
+            flat[rng.integers(0, flat.size, size=holes)] = value
+    nd = case["nd"]
+    pool, back = getattr(convlab, f"max_pool{nd}d"), getattr(convlab, f"max_pool{nd}d_backward")
+    y, index = pool(x, *max_args(case), return_indices=True)
+    g = rng.standard_normal(y.shape).astype(float_dtype(x.dtype))
+    gx = back(g, x, *max_args(case))
+    with convlab.options(im2col_max_bytes=cap):
+        small_y, small_index = pool(x, *max_args(case), return_indices=True)
+        small_values = pool(x, *max_args(case))
+        small_gx = back(g, x, *max_args(case))
+    same_bits(small_y, y)
+    same_bits(small_values, y)
+    same_bits(small_index, index)
+    same_bits(small_gx, gx)
+
+
+@given(case=pool_cases("avg"), cap=SMALL_CAPS)
+def test_avg_pool_in_small_chunks_is_bit_identical(case, cap):
+    """Integer-valued input, whose window sums are exact: im2col's GEMM may round other
+    floats differently for a different chunk shape (within the im2col tolerance)."""
+    rng = np.random.default_rng(case["seed"])
+    x = rng.integers(-50, 51, size=case["shape"]).astype(case["dtype"])
+    nd = case["nd"]
+    pool, back = getattr(convlab, f"avg_pool{nd}d"), getattr(convlab, f"avg_pool{nd}d_backward")
+    y = pool(x, *avg_args(case))
+    g = rng.standard_normal(y.shape).astype(float_dtype(x.dtype))
+    gx = back(g, x, *avg_args(case))
+    with convlab.options(im2col_max_bytes=cap):
+        same_bits(pool(x, *avg_args(case)), y)
+        same_bits(back(g, x, *avg_args(case)), gx)
+
+
+CAP = 2**20
+# What the peak may hold beyond the cap and the result: the Python objects of the chunk loop
+# (index tuples and slices, array headers, generator frames; the interpreter's free lists keep
+# some of them), measured at 10-40 KiB over all chunks. Not a K-fold copy of anything: the
+# unchunked pooling's windows alone would be 9 x 8 MiB here.
+MARGIN = 128 * 2**10
+
+
+@pytest.mark.parametrize("run", ["values", "indices", "backward"])
+def test_large_max_pool_stays_under_the_cap(run):
+    x = np.random.default_rng(0).standard_normal((4, 16, 128, 128))        # 8 MiB
+    args = (3, 1, 1)                                  # 3x3, stride 1, padding 1: every cell in 9 windows
+    g = np.ones_like(x)
+    calls = {"values": lambda: convlab.max_pool2d(x, *args),
+             "indices": lambda: convlab.max_pool2d(x, *args, return_indices=True),
+             "backward": lambda: convlab.max_pool2d_backward(g, x, *args)}
+    with convlab.options(im2col_max_bytes=CAP):
+        calls[run]()                                  # caches and lazy imports filled before tracing
+        tracemalloc.start()
+        try:
+            out = calls[run]()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    result = sum(a.nbytes for a in (out if isinstance(out, tuple) else (out,)))
+    assert peak <= CAP + result + MARGIN, (peak - result) / 2**20
 
 
 # --------------------------------------------------------------------------

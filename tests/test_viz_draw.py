@@ -34,6 +34,7 @@ from convlab.viz import (  # noqa: E402
     legend,
     number,
     panel_grid,
+    same_scale,
     signed_cmap,
     symmetric_limit,
     text_color,
@@ -222,6 +223,19 @@ def test_panel_grid_passes_subplot_options():
 def test_panel_grid_bad_arguments(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         panel_grid(*args, **kwargs)
+
+
+def test_same_scale_gives_every_panel_the_largest_extent_and_keeps_directions():
+    _, axes = panel_grid(3)
+    axes[0].set_xlim(0, 4)
+    axes[0].set_ylim(3, -1)         # y down, as the cell pictures draw
+    axes[1].set_xlim(1, 2)
+    axes[1].set_ylim(0, 6)          # y up
+    axes[2].set_xlim(5, 3)          # x reversed
+    axes[2].set_ylim(1, 0)
+    same_scale(axes)
+    assert [ax.get_xlim() for ax in axes] == [(0, 4), (-0.5, 3.5), (6, 2)]
+    assert [ax.get_ylim() for ax in axes] == [(4, -2), (0, 6), (3.5, -2.5)]
 
 
 def test_one_legend_for_all_panels():

@@ -13,7 +13,8 @@ written, in which colour, and on which colormap:
   colormap with symmetric limits (:func:`symmetric_limit`);
 * :func:`bare` strips an axes of its ticks (and its frame);
 * :func:`panel_grid` makes a figure of equal panels and returns its axes,
-  and :func:`legend` gives them one legend.
+  :func:`same_scale` draws them all at one scale, and :func:`legend` gives
+  them one legend.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from matplotlib.textpath import TextToPath
 from .._validate import flag, non_negative_int, positive_int, real_array
 from .style import FONT_SMALL, PALETTE, SIGNED_CMAP, figure
 
-__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit",
+__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "same_scale", "symmetric_limit",
            "text_color", "text_width"]
 
 _TEXT_PATHS = TextToPath()
@@ -340,6 +341,33 @@ def panel_grid(n: int, ncols: int | None = None, *, panel_size: tuple[float, flo
         else:
             fig.delaxes(ax)
     return fig, (axes[:, 0] if stack is None else axes)
+
+
+def same_scale(axes: Sequence[Axes]) -> None:
+    """Give every axes the extent of the largest drawing among them, each kept centred.
+
+    For panels drawn in data units with an equal aspect (cells, grids): once
+    every panel spans as many units, a cell has the same size in all of them.
+    Each axis keeps its direction (an image's y axis stays pointing down).
+
+    Examples
+    --------
+    >>> from convlab.viz.draw import panel_grid, same_scale
+    >>> fig, axes = panel_grid(2)
+    >>> _ = axes[0].set_xlim(0, 4), axes[0].set_ylim(2, 0), axes[1].set_xlim(0, 2), axes[1].set_ylim(6, 0)
+    >>> same_scale(axes)
+    >>> [[float(v) for v in (*ax.get_xlim(), *ax.get_ylim())] for ax in axes]
+    [[0.0, 4.0, 4.0, -2.0], [-1.0, 3.0, 6.0, 0.0]]
+    """
+    axes = list(axes)
+    width = max(abs(ax.get_xlim()[1] - ax.get_xlim()[0]) for ax in axes)
+    height = max(abs(ax.get_ylim()[0] - ax.get_ylim()[1]) for ax in axes)
+    for ax in axes:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        sx, sy = (1.0 if x1 >= x0 else -1.0), (1.0 if y0 >= y1 else -1.0)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ax.set_xlim(cx - sx * width / 2, cx + sx * width / 2)
+        ax.set_ylim(cy + sy * height / 2, cy - sy * height / 2)
 
 
 def legend(fig: Figure, labels: Sequence[str] | None = None, *, rename=None,

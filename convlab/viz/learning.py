@@ -31,7 +31,18 @@ from matplotlib.figure import Figure
 from .. import conv, grad, pooling
 from .._validate import positive_int, real_array, shape_tuple
 from ..indexing import IndexMap
-from .draw import _index, _one_each, bare, cell, heatmap, legend, number, panel_grid, symmetric_limit
+from .draw import (
+    _index,
+    _one_each,
+    bare,
+    cell,
+    heatmap,
+    legend,
+    number,
+    panel_grid,
+    same_scale,
+    symmetric_limit,
+)
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
 
 __all__ = ["activation_figure", "backward_map_figure", "backward_sources", "confusion_figure",
@@ -230,12 +241,7 @@ def backward_map_figure(maps: Sequence[IndexMap], cells: Sequence | None = None,
     fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, c, t in zip(axes, maps, cells, titles):
         draw_backward_map(ax, m, c, title=t)
-    width = max(ax.get_xlim()[1] - ax.get_xlim()[0] for ax in axes)
-    height = max(ax.get_ylim()[0] - ax.get_ylim()[1] for ax in axes)
-    for ax in axes:
-        cx, cy = sum(ax.get_xlim()) / 2, sum(ax.get_ylim()) / 2
-        ax.set_xlim(cx - width / 2, cx + width / 2)
-        ax.set_ylim(cy + height / 2, cy - height / 2)
+    same_scale(axes)
     return fig
 
 

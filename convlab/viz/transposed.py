@@ -38,7 +38,7 @@ from .. import conv, transposed
 from .._validate import choice, positive_int, real_array
 from ..indexing import TransposedIndexMap, transposed_index_map
 from .animation import HTMLAnimation, animate
-from .draw import _index, _one_each, _real, bare, cell, heatmap, number, panel_grid
+from .draw import _index, _one_each, _real, bare, cell, heatmap, number, panel_grid, same_scale
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 __all__ = ["coverage_figure", "draw_transposed_map", "scatter_animation", "scatter_figure",
@@ -337,12 +337,7 @@ def transposed_map_figure(maps: Sequence[TransposedIndexMap], titles: Sequence[s
     fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, title, index, how in zip(axes, maps, titles, cells, readings):
         draw_transposed_map(ax, m, index, reading=how, title=title)
-    width = max(ax.get_xlim()[1] - ax.get_xlim()[0] for ax in axes)
-    height = max(ax.get_ylim()[0] - ax.get_ylim()[1] for ax in axes)
-    for ax in axes:
-        cx, cy = sum(ax.get_xlim()) / 2, sum(ax.get_ylim()) / 2
-        ax.set_xlim(cx - width / 2, cx + width / 2)
-        ax.set_ylim(cy + height / 2, cy - height / 2)
+    same_scale(axes)
     return fig
 
 

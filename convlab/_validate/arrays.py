@@ -1,0 +1,144 @@
+"""Array arguments and the dtype of results.
+
+:func:`as_array` (numeric or SymPy), :func:`real_array` (figures),
+:func:`result_dtype` (the dtype every method returns) and
+:func:`check_integer_range` (an exact int64 result must not overflow).
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+
+import numpy as np
+
+from .scalars import is_symbolic
+
+
+def _is_symbolic_scalar(value) -> bool:
+    return (isinstance(value, numbers.Number) and not isinstance(value, bool)) or is_symbolic(value)
+
+
+def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None:
+    """Return ``value`` as an ndarray of a supported dtype, never a copy.
+
+    Supported: signed/unsigned integers, floating, complex, and object arrays
+    whose elements are numbers or SymPy expressions (for symbolic use).
+    """
+    if type(value) is np.ndarray and value.dtype.kind in "iufc":
+        return value                                  # the common case, checked first
+    if value is None:
+        if allow_none:
+            return None
+        raise TypeError(f"{name} must be an array; got None")
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array; got a {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a rectangular (non-ragged) array; got a ragged sequence ({exc})"
+        ) from None
+    kind = arr.dtype.kind
+    if kind in "iufc":
+        return arr
+    if kind == "b":
+        raise TypeError(
+            f"{name} must have a numeric dtype (integer, floating or complex); got bool. "
+            f"Convert it first, e.g. {name}.astype(int)"
+        )
+    if kind == "O":
+        bad = next((v for v in arr.flat if not _is_symbolic_scalar(v)), None)
+        if bad is not None or (arr.size and arr.flat[0] is None):
+            raise TypeError(
+                f"{name} is an object array, which must hold only numbers or SymPy "
+                f"expressions; found an element of type {type(bad).__name__}"
+            )
+        return arr
+    raise TypeError(
+        f"{name} must have a numeric dtype (integer, floating or complex) or hold SymPy "
+        f"expressions; got dtype {arr.dtype}"
+    )
+
+
+def real_array(name: str, value, ndim: int | tuple[int, ...] | None = None, *,
+               allow_empty: bool = False) -> np.ndarray:
+    """``value`` as a real (integer or floating) ndarray with ``ndim`` axes.
+
+    ``TypeError`` for another dtype (bool, complex, object, strings), ``ValueError``
+    for the wrong number of axes or an empty array. Never copies.
+
+    Examples
+    --------
+    >>> from convlab._validate import real_array
+    >>> real_array("image", [[1, 2], [3, 4]], 2).shape
+    (2, 2)
+    >>> real_array("signal", [[1, 2]], 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: signal must be a non-empty 1-D array; got shape (1, 2)
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real numeric array; got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular (non-ragged) array; got a ragged sequence") from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a real numeric array (integer or floating); got dtype {arr.dtype}")
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if (dims is not None and arr.ndim not in dims) or (arr.size == 0 and not allow_empty):
+        shown = "" if dims is None else " or ".join(f"{d}-D" for d in dims) + " "
+        empty = "" if allow_empty else "non-empty "
+        raise ValueError(f"{name} must be a {empty}{shown}array; got shape {arr.shape}")
+    return arr
+
+
+def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
+    """The dtype every method returns for these inputs (``None`` entries are skipped).
+
+    * any object input -> ``object`` (SymPy expressions, Python numbers);
+    * integer inputs only -> ``int64`` (exact, accumulated in 64 bits);
+    * otherwise ``np.result_type`` of the inputs (float32 stays float32,
+      float32 with int64 gives float64, complex stays complex).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab._validate import result_dtype
+    >>> result_dtype(np.ones(2, np.int8), np.ones(2, np.int32)), result_dtype(np.ones(2, np.float32), None)
+    (dtype('int64'), dtype('float32'))
+    """
+    return _result_dtype(*(None if a is None else a.dtype for a in arrays))
+
+
+@functools.lru_cache(maxsize=256)
+def _result_dtype(*dtypes: np.dtype | None) -> np.dtype:
+    dtypes = [d for d in dtypes if d is not None]
+    kinds = {d.kind for d in dtypes}
+    if "O" in kinds:
+        return np.dtype(object)
+    if kinds <= set("iu"):
+        return np.dtype(np.int64)
+    return np.result_type(*dtypes)
+
+
+def max_abs(a: np.ndarray) -> int:
+    """``max |a|`` of an integer array as an exact Python int (0 when empty)."""
+    return max(abs(int(a.max())), abs(int(a.min()))) if a.size else 0
+
+
+def check_integer_range(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
+                        fan_in: int) -> None:
+    """Raise if an exact int64 result could overflow."""
+    if not (x.size and w.size):
+        return
+    bound = max_abs(x) * max_abs(w) * fan_in
+    if bias is not None:
+        bound += max_abs(bias)
+    if bound >= 2**63:
+        raise ValueError(
+            "integer inputs could overflow the int64 result: max|x| * max|w| * "
+            f"(C_in/groups * kernel size) = {bound} >= 2**63; cast x and w to float64, "
+            "or to object dtype for exact Python integers"
+        )

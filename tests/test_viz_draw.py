@@ -34,7 +34,6 @@ from convlab.viz import (  # noqa: E402
     legend,
     number,
     panel_grid,
-    same_scale,
     signed_cmap,
     symmetric_limit,
     text_color,
@@ -233,7 +232,7 @@ def test_same_scale_gives_every_panel_the_largest_extent_and_keeps_directions():
     axes[1].set_ylim(0, 6)          # y up
     axes[2].set_xlim(5, 3)          # x reversed
     axes[2].set_ylim(1, 0)
-    same_scale(axes)
+    viz.draw._same_scale(axes)
     assert [ax.get_xlim() for ax in axes] == [(0, 4), (-0.5, 3.5), (6, 2)]
     assert [ax.get_ylim() for ax in axes] == [(4, -2), (0, 6), (3.5, -2.5)]
 

@@ -47,18 +47,7 @@ from .channels import (
     group_connectivity,
     rgb_channels,
 )
-from .draw import (
-    bare,
-    cell,
-    heatmap,
-    legend,
-    number,
-    panel_grid,
-    same_scale,
-    symmetric_limit,
-    text_color,
-    text_width,
-)
+from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_limit, text_color, text_width
 from .explorer import IndexExplorer, index_explorer
 from .fields import dense_matrix, fields_on_image, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
@@ -124,8 +113,8 @@ __all__ = [
     "channel_cmap", "channel_sum", "connectivity", "conv_shapes", "filter_bank", "group_connectivity",
     "rgb_channels",
     # draw
-    "bare", "cell", "heatmap", "number", "panel_grid", "legend", "same_scale", "symmetric_limit",
-    "text_color", "text_width",
+    "bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit", "text_color",
+    "text_width",
     # explorer
     "IndexExplorer", "index_explorer",
     # fields

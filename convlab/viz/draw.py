@@ -13,8 +13,7 @@ written, in which colour, and on which colormap:
   colormap with symmetric limits (:func:`symmetric_limit`);
 * :func:`bare` strips an axes of its ticks (and its frame);
 * :func:`panel_grid` makes a figure of equal panels and returns its axes,
-  :func:`same_scale` draws them all at one scale, and :func:`legend` gives
-  them one legend.
+  and :func:`legend` gives them one legend.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from matplotlib.textpath import TextToPath
 from .._validate import flag, non_negative_int, positive_int, real_array
 from .style import FONT_SMALL, PALETTE, SIGNED_CMAP, figure
 
-__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "same_scale", "symmetric_limit",
+__all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit",
            "text_color", "text_width"]
 
 _TEXT_PATHS = TextToPath()
@@ -343,7 +342,7 @@ def panel_grid(n: int, ncols: int | None = None, *, panel_size: tuple[float, flo
     return fig, (axes[:, 0] if stack is None else axes)
 
 
-def same_scale(axes: Sequence[Axes]) -> None:
+def _same_scale(axes: Sequence[Axes]) -> None:
     """Give every axes the extent of the largest drawing among them, each kept centred.
 
     For panels drawn in data units with an equal aspect (cells, grids): once
@@ -352,10 +351,10 @@ def same_scale(axes: Sequence[Axes]) -> None:
 
     Examples
     --------
-    >>> from convlab.viz.draw import panel_grid, same_scale
+    >>> from convlab.viz.draw import _same_scale, panel_grid
     >>> fig, axes = panel_grid(2)
     >>> _ = axes[0].set_xlim(0, 4), axes[0].set_ylim(2, 0), axes[1].set_xlim(0, 2), axes[1].set_ylim(6, 0)
-    >>> same_scale(axes)
+    >>> _same_scale(axes)
     >>> [[float(v) for v in (*ax.get_xlim(), *ax.get_ylim())] for ax in axes]
     [[0.0, 4.0, 4.0, -2.0], [-1.0, 3.0, 6.0, 0.0]]
     """

@@ -20,7 +20,7 @@ from .. import conv
 from .._validate import flag, positive_int, real_array
 from ..indexing import IndexMap
 from .animation import HTMLAnimation, animate
-from .draw import _one_each, _real, bare, cell, heatmap, number, panel_grid, same_scale, symmetric_limit
+from .draw import _one_each, _real, _same_scale, bare, cell, heatmap, number, panel_grid, symmetric_limit
 from .style import FONT_NORMAL, PAGE_WIDTH, PALETTE, colors, figure
 
 __all__ = ["animate_index_map", "draw_index_map", "draw_kernel", "feature_maps", "index_map_figure",
@@ -148,7 +148,7 @@ def index_map_figure(maps: Sequence[IndexMap], titles: Sequence[str] | None = No
     fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, title, idx in zip(axes, maps, titles, out_indices):
         draw_index_map(ax, m, idx, title=title)
-    same_scale(axes)                # one cell size for every panel
+    _same_scale(axes)  # one cell size for every panel
     return fig
 
 

@@ -34,13 +34,13 @@ from ..indexing import IndexMap
 from .draw import (
     _index,
     _one_each,
+    _same_scale,
     bare,
     cell,
     heatmap,
     legend,
     number,
     panel_grid,
-    same_scale,
     symmetric_limit,
 )
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, colors, figure
@@ -241,7 +241,7 @@ def backward_map_figure(maps: Sequence[IndexMap], cells: Sequence | None = None,
     fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, c, t in zip(axes, maps, cells, titles):
         draw_backward_map(ax, m, c, title=t)
-    same_scale(axes)
+    _same_scale(axes)
     return fig
 
 

@@ -38,7 +38,7 @@ from .. import conv, transposed
 from .._validate import choice, positive_int, real_array
 from ..indexing import TransposedIndexMap, transposed_index_map
 from .animation import HTMLAnimation, animate
-from .draw import _index, _one_each, _real, bare, cell, heatmap, number, panel_grid, same_scale
+from .draw import _index, _one_each, _real, _same_scale, bare, cell, heatmap, number, panel_grid
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 __all__ = ["coverage_figure", "draw_transposed_map", "scatter_animation", "scatter_figure",
@@ -337,7 +337,7 @@ def transposed_map_figure(maps: Sequence[TransposedIndexMap], titles: Sequence[s
     fig, axes = panel_grid(n, ncols, panel_size=panel_size)
     for ax, m, title, index, how in zip(axes, maps, titles, cells, readings):
         draw_transposed_map(ax, m, index, reading=how, title=title)
-    same_scale(axes)
+    _same_scale(axes)
     return fig
 
 

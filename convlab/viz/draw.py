@@ -14,6 +14,11 @@ written, in which colour, and on which colormap:
 * :func:`bare` strips an axes of its ticks (and its frame);
 * :func:`panel_grid` makes a figure of equal panels and returns its axes,
   and :func:`legend` gives them one legend.
+
+Two chapters draw one 1-D picture, a correlation of a sequence stretched
+with zeros with the flipped kernel (the transposed convolution of chapter 7,
+the strided layer's input gradient of chapter 8): it is drawn once, by
+``_stretched_figure``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 
 from .._validate import flag, non_negative_int, positive_int, real_array
-from .style import FONT_SMALL, PALETTE, SIGNED_CMAP, figure
+from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, SIGNED_CMAP, figure
 
 __all__ = ["bare", "cell", "heatmap", "number", "panel_grid", "legend", "symmetric_limit",
            "text_color", "text_width"]
@@ -411,6 +416,85 @@ def legend(fig: Figure, labels: Sequence[str] | None = None, *, rename=None,
         return None
     return fig.legend([lines[label] for label in order], order, loc=loc, ncol=len(order),
                       fontsize=FONT_SMALL, frameon=False)
+
+
+def _factor(value, fmt: str) -> str:
+    """A value as a factor of a written product: negative ones in parentheses."""
+    text = number(value, fmt)
+    return f"({text})" if value < 0 else text
+
+
+def _stretched_figure(steps, top, positions, stretched, flipped, result, *, dilation: int = 1,
+                      faces: tuple[str, str], labels: tuple[str, str, str, str], name: str, what: str,
+                      fmt: str, box: tuple[float, float], left: float, margin: float,
+                      label_size: float, bracket_first: bool) -> Figure:
+    """A 1-D correlation of a stretched sequence with the flipped kernel, one panel per result cell.
+
+    Four rows per panel: ``top`` (its cells at ``positions`` of the
+    stretched row, an arrow down from each); ``stretched``, the added zeros
+    grey and the window of the panel's cell outlined in the kernel's colour;
+    ``flipped`` under that window; and ``result``, each cell under the centre
+    of its window, the panel's cell highlighted. The title writes the
+    panel's sum out (for kernels of up to 5 taps).
+
+    ``steps`` are the result cells to show (the middle one by default),
+    checked as ``what`` indices ("input", "output"); ``faces`` colours
+    ``top`` and ``result``; ``labels`` name the four rows (in
+    ``label_size`` points) and ``name`` the result in the title, whose
+    stretched factors are parenthesized when negative if ``bracket_first``
+    (kernel factors always are). ``box`` is a value's box in cells,
+    ``left`` the axes' left end and ``margin`` the cells of width added for
+    the labels.
+    """
+    n = len(result)
+    if steps is None:
+        steps = [(n - 1) // 2]
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
+        raise TypeError(f"steps must be a non-empty sequence of {what} indices; got {steps!r}")
+    steps = [_index("step", s, n, f"an {what} index") for s in steps]
+    k, length = len(flipped), len(stretched)
+    span = dilation * (k - 1)
+    size = 0.42                                  # inches per cell
+    y_top, y_stretched, y_kernel, y_result = 0.0, 1.6, 2.6, 3.8
+    top_face, result_face = faces
+    fig, axes = panel_grid(len(steps), 1, panel_size=(min(PAGE_WIDTH, size * (length + margin) + 0.3),
+                                                      size * 5.6 + 0.35))
+    note = dict(ha="center", fontsize=FONT_SMALL, color=PALETTE["muted"])
+    real = set(np.asarray(positions).tolist())
+    for ax, step in zip(axes, steps):
+        window = step + dilation * np.arange(k)
+        inside_window = set(window.tolist())
+        for i, pos in enumerate(positions):
+            cell(ax, pos, y_top, size=box, face=top_face, alpha=0.35, text=number(top[i], fmt), color="black")
+            ax.text(pos, y_top - 0.5, str(i), va="bottom", **note)
+            ax.annotate("", xy=(pos, y_stretched - 0.42), xytext=(pos, y_top + 0.42),
+                        arrowprops=dict(arrowstyle="->", color=PALETTE["muted"], lw=0.8))
+        for p in range(length):
+            is_real, inside = p in real, p in inside_window
+            face, alpha = (top_face, 0.35) if is_real else (PALETTE["padding"], 0.55)
+            cell(ax, p, y_stretched, size=box, face=face, alpha=alpha, text=number(stretched[p], fmt),
+                 color="black" if is_real else PALETTE["muted"],
+                 edge=PALETTE["kernel"] if inside else "white", lw=2.2 if inside else 1.0)
+        for a, p in enumerate(window):
+            cell(ax, p, y_kernel, size=box, face=PALETTE["kernel"], alpha=0.4, text=number(flipped[a], fmt),
+                 color="black")
+        for i in range(n):
+            centre, now = i + span / 2, i == step
+            cell(ax, centre, y_result, size=box, face=result_face, alpha=0.75 if now else 0.3,
+                 edge=PALETTE["highlight"] if now else "white", lw=2.0 if now else 1.0,
+                 text=number(result[i], fmt), color="black", weight="bold" if now else "normal")
+            ax.text(centre, y_result + 0.5, str(i), va="top", **note)
+        for y, label in zip((y_top, y_stretched, y_kernel, y_result), labels):
+            ax.text(-0.9, y, label, ha="right", va="center", fontsize=label_size)
+        first = _factor if bracket_first else number
+        terms = " + ".join(f"{first(stretched[p], fmt)}·{_factor(v, fmt)}" for p, v in zip(window, flipped))
+        head = f"{name}[{step}] = " + (terms + " = " if k <= 5 else "")
+        ax.set_title(head + number(result[step], fmt), fontsize=FONT_NORMAL, loc="left")
+        ax.set_xlim(left, length)
+        ax.set_ylim(y_result + 1.1, y_top - 0.9)
+        ax.set_aspect("equal")
+        bare(ax, frame=False)
+    return fig
 
 
 def _index(name: str, value, size: int, what: str = "an index") -> int:

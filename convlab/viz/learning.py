@@ -35,6 +35,7 @@ from .draw import (
     _index,
     _one_each,
     _same_scale,
+    _stretched_figure,
     bare,
     cell,
     heatmap,
@@ -249,12 +250,6 @@ def backward_map_figure(maps: Sequence[IndexMap], cells: Sequence | None = None,
 # stride: zeros inserted into the output gradient
 # --------------------------------------------------------------------------
 
-def _factor(value, fmt: str) -> str:
-    """A value as a factor of a written product: negative ones in parentheses."""
-    text = number(value, fmt)
-    return f"({text})" if value < 0 else text
-
-
 def stride_gradient_figure(w, delta, n: int, *, stride: int = 2, steps: Sequence[int] | None = None,
                            fmt: str = "{:.3g}") -> Figure:
     """A strided 1-D layer's input gradient as a correlation of the stretched output gradient.
@@ -309,51 +304,11 @@ def stride_gradient_figure(w, delta, n: int, *, stride: int = 2, steps: Sequence
     if not np.allclose(check, dx):
         raise RuntimeError("the stretched gradient and the flipped kernel disagree with convlab.grad: "
                            "please report this as a bug")
-    if steps is None:
-        steps = [(n - 1) // 2]
-    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
-        raise TypeError(f"steps must be a non-empty sequence of input indices; got {steps!r}")
-    steps = [_index("step", s, n, "an input index") for s in steps]
-    size, box = 0.42, (0.9, 0.9)
-    length = len(stretched)
-    rows = {"d": 0.0, "s": 1.6, "w": 2.6, "x": 3.8}
-    fig, axes = panel_grid(len(steps), 1, panel_size=(min(PAGE_WIDTH, size * (length + 3.6) + 0.3),
-                                                      size * 5.6 + 0.35))
-    note = dict(ha="center", fontsize=FONT_SMALL, color=PALETTE["muted"])
-    real_set = set(real.tolist())
-    for ax, step in zip(axes, steps):
-        window = step + np.arange(k)
-        for i, pos in enumerate(real):
-            cell(ax, pos, rows["d"], size=box, face=PALETTE["output"], alpha=0.35,
-                 text=number(delta[i], fmt), color="black")
-            ax.text(pos, rows["d"] - 0.5, str(i), va="bottom", **note)
-            ax.annotate("", xy=(pos, rows["s"] - 0.42), xytext=(pos, rows["d"] + 0.42),
-                        arrowprops=dict(arrowstyle="->", color=PALETTE["muted"], lw=0.8))
-        for p in range(length):
-            is_real, inside = p in real_set, step <= p < step + k
-            face, alpha = (PALETTE["output"], 0.35) if is_real else (PALETTE["padding"], 0.55)
-            cell(ax, p, rows["s"], size=box, face=face, alpha=alpha, text=number(stretched[p], fmt),
-                 color="black" if is_real else PALETTE["muted"],
-                 edge=PALETTE["kernel"] if inside else "white", lw=2.2 if inside else 1.0)
-        for a, p in enumerate(window):
-            cell(ax, p, rows["w"], size=box, face=PALETTE["kernel"], alpha=0.4, text=number(flipped[a], fmt),
-                 color="black")
-        for m in range(n):
-            centre, now = m + (k - 1) / 2, m == step
-            cell(ax, centre, rows["x"], size=box, face=PALETTE["input"], alpha=0.75 if now else 0.3,
-                 edge=PALETTE["highlight"] if now else "white", lw=2.0 if now else 1.0,
-                 text=number(dx[m], fmt), color="black", weight="bold" if now else "normal")
-            ax.text(centre, rows["x"] + 0.5, str(m), va="top", **note)
-        for key, text in (("d", "δ"), ("s", "δ, zeros in"), ("w", "flip(w)"), ("x", "∂L/∂x")):
-            ax.text(-0.9, rows[key], text, ha="right", va="center", fontsize=FONT_SMALL)
-        terms = " + ".join(f"{_factor(stretched[p], fmt)}·{_factor(v, fmt)}" for p, v in zip(window, flipped))
-        head = f"∂L/∂x[{step}] = " + (terms + " = " if k <= 5 else "")
-        ax.set_title(head + number(dx[step], fmt), fontsize=FONT_NORMAL, loc="left")
-        ax.set_xlim(-4.2, length)
-        ax.set_ylim(rows["x"] + 1.1, rows["d"] - 0.9)
-        ax.set_aspect("equal")
-        bare(ax, frame=False)
-    return fig
+    return _stretched_figure(steps, delta, real, stretched, flipped, dx,
+                             faces=(PALETTE["output"], PALETTE["input"]),
+                             labels=("δ", "δ, zeros in", "flip(w)", "∂L/∂x"), name="∂L/∂x", what="input",
+                             fmt=fmt, box=(0.9, 0.9), left=-4.2, margin=3.6, label_size=FONT_SMALL,
+                             bracket_first=True)
 
 
 # --------------------------------------------------------------------------

@@ -38,7 +38,18 @@ from .. import conv, transposed
 from .._validate import choice, positive_int, real_array
 from ..indexing import TransposedIndexMap, transposed_index_map
 from .animation import HTMLAnimation, animate
-from .draw import _index, _one_each, _real, _same_scale, bare, cell, heatmap, number, panel_grid
+from .draw import (
+    _index,
+    _one_each,
+    _real,
+    _same_scale,
+    _stretched_figure,
+    bare,
+    cell,
+    heatmap,
+    number,
+    panel_grid,
+)
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 __all__ = ["coverage_figure", "draw_transposed_map", "scatter_animation", "scatter_figure",
@@ -587,54 +598,10 @@ def zero_insertion_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, paddin
     if check.shape != z.shape or not np.allclose(check, z):
         raise RuntimeError("the stretched input and the flipped kernel disagree with convlab's transposed "
                            "convolution: please report this as a bug")
-    n_out = len(z)
-    if steps is None:
-        steps = [(n_out - 1) // 2]
-    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
-        raise TypeError(f"steps must be a non-empty sequence of output indices; got {steps!r}")
-    steps = [_index("step", s, n_out, "an output index") for s in steps]
-    length = len(stretched)
-    span = dilation * (k - 1)
-    rows = {"y": 0.0, "s": 1.6, "w": 2.6, "z": 3.8}
-    fig, axes = panel_grid(len(steps), 1, panel_size=(min(PAGE_WIDTH, _CELL * (length + 2.6) + 0.3),
-                                                      _CELL * 5.6 + 0.35))
-    note = dict(ha="center", fontsize=FONT_SMALL, color=PALETTE["muted"])
-    for ax, step in zip(axes, steps):
-        window = step + dilation * np.arange(k)
-        for m, pos in enumerate(real):
-            cell(ax, pos, rows["y"], size=_BOX, face=PALETTE["input"], alpha=0.35, text=number(y[m], fmt),
-                 color="black")
-            ax.text(pos, rows["y"] - 0.5, str(m), va="bottom", **note)
-            ax.annotate("", xy=(pos, rows["s"] - 0.42), xytext=(pos, rows["y"] + 0.42),
-                        arrowprops=dict(arrowstyle="->", color=PALETTE["muted"], lw=0.8))
-        for p in range(length):
-            is_real = p in set(real.tolist())
-            face, alpha = (PALETTE["input"], 0.35) if is_real else (PALETTE["padding"], 0.55)
-            inside = p in set(window.tolist())
-            cell(ax, p, rows["s"], size=_BOX, face=face, alpha=alpha, text=number(stretched[p], fmt),
-                 color="black" if is_real else PALETTE["muted"],
-                 edge=PALETTE["kernel"] if inside else "white", lw=2.2 if inside else 1.0)
-        for a, p in enumerate(window):
-            cell(ax, p, rows["w"], size=_BOX, face=PALETTE["kernel"], alpha=0.4, text=number(flipped[a], fmt),
-                 color="black")
-        for i in range(n_out):
-            centre = i + span / 2
-            now = i == step
-            cell(ax, centre, rows["z"], size=_BOX, face=PALETTE["output"], alpha=0.75 if now else 0.3,
-                 edge=PALETTE["highlight"] if now else "white", lw=2.0 if now else 1.0,
-                 text=number(z[i], fmt), color="black", weight="bold" if now else "normal")
-            ax.text(centre, rows["z"] + 0.5, str(i), va="top", **note)
-        for key, label in (("y", "y"), ("s", "stretched"), ("w", "flip(w)"), ("z", "z")):
-            _row_label(ax, -0.9, rows[key], label)
-        terms = " + ".join(f"{number(stretched[p], fmt)}·{number(v, fmt)}" if v >= 0 else
-                           f"{number(stretched[p], fmt)}·({number(v, fmt)})" for p, v in zip(window, flipped))
-        head = f"z[{step}] = " + (terms + " = " if k <= 5 else "")
-        ax.set_title(head + number(z[step], fmt), fontsize=FONT_NORMAL, loc="left")
-        ax.set_xlim(-3.3, length)
-        ax.set_ylim(rows["z"] + 1.1, rows["y"] - 0.9)
-        ax.set_aspect("equal")
-        bare(ax, frame=False)
-    return fig
+    return _stretched_figure(steps, y, real, stretched, flipped, z, dilation=dilation,
+                             faces=(PALETTE["input"], PALETTE["output"]),
+                             labels=("y", "stretched", "flip(w)", "z"), name="z", what="output", fmt=fmt,
+                             box=_BOX, left=-3.3, margin=2.6, label_size=FONT_NORMAL, bracket_first=False)
 
 
 # --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ of :mod:`convlab.viz.style`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -542,6 +543,44 @@ def training_figure(history, *, width: float = PAGE_WIDTH, height: float = 2.8) 
     return fig
 
 
+def _labelled_stacks(name: str, stacks, what: str, axis: int, one: str,
+                     max_maps: int | None = None) -> dict[str, np.ndarray]:
+    """``stacks`` (row label -> ``(N, H, W)`` maps, or 4-D with a single ``axis``) as 3-D arrays.
+
+    With ``max_maps``, each row keeps its first ``max_maps`` maps.
+    """
+    if not isinstance(stacks, Mapping) or not stacks:
+        raise TypeError(f"{name} must be a non-empty mapping of {what}; got {type(stacks).__name__}")
+    if max_maps is not None:
+        max_maps = positive_int("max_maps", max_maps)
+    rows = {}
+    for label, a in stacks.items():
+        arr = real_array(f"{name}[{label!r}]", a, (3, 4))
+        if arr.ndim == 4:
+            if arr.shape[axis] != 1:
+                raise ValueError(f"{name}[{label!r}] must {one}; got shape {arr.shape}")
+            arr = arr.take(0, axis=axis)
+        rows[str(label)] = arr[:max_maps]
+    return rows
+
+
+def _rows_grid(n_rows: int, ncols: int, panel: float, label_width: float) -> tuple[Figure, np.ndarray]:
+    """Square panels, ``ncols`` to a row, with room for the row labels; narrowed to fit the page."""
+    if ncols * panel + label_width > PAGE_WIDTH:
+        panel = (PAGE_WIDTH - label_width) / ncols
+    return panel_grid(n_rows * ncols, ncols, panel_size=(panel, panel), extra_width=label_width)
+
+
+def _map_row(axes, label: str, maps, draw) -> None:
+    """One labelled row: ``draw(ax, map)`` in the first panels, the row's spare panels left empty."""
+    for c, ax in enumerate(axes):
+        if c < len(maps):
+            draw(ax, maps[c])
+        bare(ax, frame=c < len(maps))
+        if c == 0:
+            ax.set_ylabel(label, fontsize=FONT_NORMAL)
+
+
 def filters_figure(kernels: Mapping[str, np.ndarray], *, panel: float = 0.78) -> Figure:
     """One row of kernels per entry (e.g. before and after training), on the signed colormap.
 
@@ -566,35 +605,18 @@ def filters_figure(kernels: Mapping[str, np.ndarray], *, panel: float = 0.78) ->
     >>> len(fig.axes), fig.axes[0].get_ylabel()
     (8, 'initial')
     """
-    if not isinstance(kernels, Mapping) or not kernels:
-        raise TypeError(f"kernels must be a non-empty mapping of row label -> kernels; got "
-                        f"{type(kernels).__name__}")
-    rows = {}
-    for label, k in kernels.items():
-        arr = real_array(f"kernels[{label!r}]", k, (3, 4))
-        if arr.ndim == 4:
-            if arr.shape[1] != 1:
-                raise ValueError(f"kernels[{label!r}] must have one input channel; got shape {arr.shape}")
-            arr = arr[:, 0]
-        rows[str(label)] = arr
+    rows = _labelled_stacks("kernels", kernels, "row label -> kernels", 1, "have one input channel")
     ncols = max(len(a) for a in rows.values())
-    if ncols * panel + 1.2 > PAGE_WIDTH:
-        panel = (PAGE_WIDTH - 1.2) / ncols
-    fig, grid = panel_grid(len(rows) * ncols, ncols, panel_size=(panel, panel), extra_width=1.2)
+    fig, grid = _rows_grid(len(rows), ncols, panel, 1.2)
     for r, (label, arr) in enumerate(rows.items()):
         limit = symmetric_limit(arr)
-        for c in range(ncols):
-            ax = grid[r * ncols + c]
-            if c < len(arr):
-                heatmap(ax, arr[c], limit=limit)
-            bare(ax, frame=c < len(arr))
-            if c == 0:
-                ax.set_ylabel(label, fontsize=FONT_NORMAL)
-            if r == 0 and c < len(arr):
-                ax.set_title(str(c + 1), fontsize=FONT_SMALL)
-        last = grid[r * ncols + ncols - 1]
-        last.text(1.08, 0.5, f"±{number(limit, '{:.2g}')}", transform=last.transAxes, ha="left",
-                  va="center", fontsize=FONT_SMALL)
+        row = grid[r * ncols:(r + 1) * ncols]
+        _map_row(row, label, arr, partial(heatmap, limit=limit))
+        if r == 0:
+            for c in range(len(arr)):
+                row[c].set_title(str(c + 1), fontsize=FONT_SMALL)
+        row[-1].text(1.08, 0.5, f"±{number(limit, '{:.2g}')}", transform=row[-1].transAxes, ha="left",
+                     va="center", fontsize=FONT_SMALL)
     return fig
 
 
@@ -628,37 +650,16 @@ def activation_figure(image, activations: Mapping[str, np.ndarray], *, max_maps:
     ['input', 'relu1', 'pool1']
     """
     img = real_array("image", image, 2)
-    if not isinstance(activations, Mapping) or not activations:
-        raise TypeError(f"activations must be a non-empty mapping of label -> maps; got "
-                        f"{type(activations).__name__}")
-    max_maps = positive_int("max_maps", max_maps)
-    rows = {}
-    for label, a in activations.items():
-        arr = real_array(f"activations[{label!r}]", a, (3, 4))
-        if arr.ndim == 4:
-            if arr.shape[0] != 1:
-                raise ValueError(f"activations[{label!r}] must hold one image; got shape {arr.shape}")
-            arr = arr[0]
-        rows[str(label)] = arr[:max_maps]
+    rows = _labelled_stacks("activations", activations, "label -> maps", 0, "hold one image", max_maps)
     ncols = max(len(a) for a in rows.values())
-    if ncols * panel + 0.9 > PAGE_WIDTH:
-        panel = (PAGE_WIDTH - 0.9) / ncols
-    n_rows = len(rows) + 1
-    fig, grid = panel_grid(n_rows * ncols, ncols, panel_size=(panel, panel), extra_width=0.9)
-    for c in range(ncols):
-        ax = grid[c]
-        if c == 0:
-            heatmap(ax, img, signed=False, cmap="gray_r")
-            ax.set_ylabel("input", fontsize=FONT_NORMAL)
-        bare(ax, frame=c == 0)
+    fig, grid = _rows_grid(len(rows) + 1, ncols, panel, 0.9)
+    _map_row(grid[:ncols], "input", [img], partial(heatmap, signed=False, cmap="gray_r"))
+
+    def grey(ax, m):            # each map on its own scale: black 0, white its largest value
+        heatmap(ax, m, signed=False, cmap="gray", vmin=0.0, vmax=float(m.max()) or 1.0)
+
     for r, (label, arr) in enumerate(rows.items(), start=1):
-        for c in range(ncols):
-            ax = grid[r * ncols + c]
-            if c < len(arr):
-                heatmap(ax, arr[c], signed=False, cmap="gray", vmin=0.0, vmax=float(arr[c].max()) or 1.0)
-            bare(ax, frame=c < len(arr))
-            if c == 0:
-                ax.set_ylabel(label, fontsize=FONT_NORMAL)
+        _map_row(grid[r * ncols:(r + 1) * ncols], label, arr, grey)
     return fig
 
 

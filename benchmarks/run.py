@@ -251,14 +251,14 @@ def run_case(case: Case, dtype: str, args, torch, signal) -> Row:
 
 @contextlib.contextmanager
 def im2col_chunks(cap: int, work: int):
-    """Temporarily set the cap and the work size of im2col's chunks."""
-    old = im2col_module.WORK_BYTES
-    im2col_module.WORK_BYTES = work
+    """Temporarily set the cap and the work size (bytes of float64) of im2col's chunks."""
+    old = im2col_module.WORK_ELEMENTS
+    im2col_module.WORK_ELEMENTS = max(1, work // 8)
     try:
         with convlab.options(im2col_max_bytes=cap):
             yield
     finally:
-        im2col_module.WORK_BYTES = old
+        im2col_module.WORK_ELEMENTS = old
 
 
 def peak_bytes(fn) -> int:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import functools
 import math
 
-from . import config
 from .calibration import Rates
 from .methods import fft, im2col
 from .methods.fft import fast_lengths, next_fast_len
@@ -112,8 +111,9 @@ def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spat
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
     gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
+    by_taps = im2col.gather_runs(kernel, out_spatial)[1]
     samples, axis, width = im2col.chunk_plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
-                                       min(config.current("im2col_max_bytes"), im2col.WORK_BYTES))
+                                             im2col.work_bytes(itemsize * (1 if real else 2), by_taps))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else
                        n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
     return rates.im2col_call + copy + gemm + chunks * CHUNK_SECONDS
@@ -331,7 +331,7 @@ def im2col_transposed_seconds(x_shape, w_shape, groups: int, itemsize: int, real
     gemm = max(flops / (peak * min(m, depth) / (min(m, depth) + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
     run = spatial[-1] if spatial else 1
     samples, axis, width = im2col.chunk_plan(n_batch, m, tuple(spatial), itemsize * (1 if real else 2),
-                                             min(config.current("im2col_max_bytes"), im2col.WORK_BYTES))
+                                             im2col.work_bytes(itemsize * (1 if real else 2)))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else
                        n_batch * math.prod(spatial[:axis]) * -(-spatial[axis] // width))
     scatter = (SCATTER_COPIES * bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9

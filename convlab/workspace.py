@@ -94,7 +94,7 @@ def take(shape: tuple[int, ...], dtype, *, zero: bool = False) -> np.ndarray:
     dtype = np.dtype(dtype)
     nbytes = math.prod(shape) * dtype.itemsize
     limit = config.current("workspace_bytes")
-    if not limit:
+    if not limit or dtype.hasobject:           # objects (SymPy) are never laid over raw bytes
         return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
     pool = _pool()
     if pool.free_bytes > limit:                                   # the limit was lowered since

@@ -22,10 +22,11 @@ for short rows or many taps it pads a copy instead (see
 Memory: the column matrix holds ``C_g * K`` times the input, 1.7 GiB for a
 512x512 image and a 31x31 kernel in float64. It is never built whole: one
 buffer of at most :func:`convlab.im2col_max_bytes` (256 MiB by default) and
-at most :data:`WORK_BYTES` (16 MiB, the size that runs fastest) is
-allocated per call and reused for every chunk -- whole samples when a sample
-fits, else slabs of output rows (planes, for 3-D) of one sample -- and each
-chunk's GEMM writes its slice of the result.
+at most :data:`WORK_ELEMENTS` elements (:func:`work_bytes`: 2 MiB in
+float32, 4 MiB in float64, the size that ran fastest) is lent by
+:mod:`convlab.workspace` per call and reused for every chunk -- whole
+samples when a sample fits, else slabs of output rows (planes, for 3-D) of
+one sample -- and each chunk's GEMM writes its slice of the result.
 
 The transposed convolution (:func:`compute_transposed`) runs the same two
 steps the other way round: one GEMM ``w_g^T @ x`` makes the column matrix
@@ -43,14 +44,34 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import config
+from .. import config, workspace
 from .._padding import pad
 
-# The size of chunk aimed at when the cap allows more: large enough for the GEMM
-# to run at full speed, small enough (under glibc's 32 MiB mmap threshold) for
-# the allocator to hand the same memory back on the next call instead of
-# mapping fresh pages, whose first touch costs as much as a copy.
-WORK_BYTES = 16 * 2**20
+# The chunk aimed at when the cap allows more, in elements: large enough for the GEMM
+# to run at full speed, small enough for the columns just gathered to be still in the
+# cache when the GEMM reads them. Measured against 16 MiB chunks (interleaved medians,
+# one thread): 256x256 3->8 11x11 2.2-2.7x faster, 56x56 64->64 3x3 1.2-1.3x faster,
+# the other deep 3x3 layers and 224x224 3->64 3x3 within noise. A matrix gathered
+# taps last (:func:`gather_runs`: a weight gradient) keeps its larger chunks of
+# WORK_BYTES_BY_TAPS: at 2**19 elements the weight gradient of 28x28 128->128 ran
+# 1.1-1.3x slower.
+WORK_ELEMENTS = 2**19
+WORK_BYTES_BY_TAPS = 16 * 2**20
+
+
+def work_bytes(itemsize: int, by_taps: bool = False) -> int:
+    """Bytes of the chunk aimed at, within the ``im2col_max_bytes`` cap:
+    :data:`WORK_ELEMENTS` elements of ``itemsize`` bytes, or
+    :data:`WORK_BYTES_BY_TAPS` for a matrix gathered taps last.
+
+    Examples
+    --------
+    >>> from convlab.methods.im2col import work_bytes
+    >>> work_bytes(4) // 2**20, work_bytes(8) // 2**20, work_bytes(8, by_taps=True) // 2**20   # MiB
+    (2, 4, 16)
+    """
+    aim = WORK_BYTES_BY_TAPS if by_taps else WORK_ELEMENTS * itemsize
+    return min(config.current("im2col_max_bytes"), aim)
 
 
 def patch_view(xp, kernel, stride, dilation, out_spatial, *, writeable: bool = False):
@@ -318,7 +339,7 @@ def compute(x, w, geometry, plan=None):
     no_copy = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
     by_taps = not no_copy and gather_runs(kernel, out_spatial)[1]
     samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize,
-                                      min(config.current("im2col_max_bytes"), WORK_BYTES))
+                                      work_bytes(dtype.itemsize, by_taps))
     chunks = list(chunk_slices(n_batch, out_spatial, samples, axis, width))
     virtual = padding is not None and any(lo or hi for lo, hi in padding)
     if virtual and (no_copy or by_taps or out_spatial[-1] < MIN_VIRTUAL_ROW
@@ -341,7 +362,7 @@ def compute(x, w, geometry, plan=None):
             shape = (nb, c_in_g, *kernel, *kept)
             size = math.prod(shape)
             if buf is None:                                   # the first chunk is the largest
-                buf = np.empty(size, dtype=dtype)
+                buf = workspace.take((size,), dtype)
             if by_taps:              # gathered taps last, (positions, depth): the GEMM reads it transposed
                 cols = buf[:size].reshape(nb, *kept, c_in_g, *kernel)
                 part = patches[(batch, chans, *([slice(None)] * len(kernel)), *where)]
@@ -356,6 +377,8 @@ def compute(x, w, geometry, plan=None):
             else:
                 np.copyto(cols, patches[(batch, chans, *([slice(None)] * len(kernel)), *where)])
             np.matmul(w_mat[g], cols.reshape(nb, depth, -1), out=_flat(target, (nb, c_out_g, -1)))
+    if buf is not None:
+        workspace.give(buf)
     return y
 
 
@@ -470,7 +493,7 @@ def compute_transposed(x, w, geometry, plan=None):
     # w_g^T, (C_out_g * K, C_in_g) per group, contiguous for the GEMM
     w_t = np.ascontiguousarray(w.reshape(groups, c_in_g, depth).transpose(0, 2, 1))
     samples, axis, width = chunk_plan(n_batch, depth, tuple(spatial), dtype.itemsize,
-                                      min(config.current("im2col_max_bytes"), WORK_BYTES))
+                                      work_bytes(dtype.itemsize))
     chunks = list(chunk_slices(n_batch, tuple(spatial), samples, axis, width))
     buf = None
     for g in range(groups):
@@ -483,9 +506,11 @@ def compute_transposed(x, w, geometry, plan=None):
             src = x[(batch, chans, *where)].reshape(nb, c_in_g, -1)
             size = nb * depth * math.prod(kept)
             if buf is None:                                   # the first chunk is the largest
-                buf = np.empty(size, dtype=dtype)
+                buf = workspace.take((size,), dtype)
             cols = buf[:size].reshape(nb, depth, -1)
             np.matmul(w_t[g], src, out=cols)
             scatter_add_taps(zp, cols.reshape(nb, c_out_g, *kernel, *kept), batch, outs, kernel, stride,
                              dilation, padding, ranges)
+    if buf is not None:
+        workspace.give(buf)
     return interleave(zp, out_spatial)

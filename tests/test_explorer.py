@@ -136,3 +136,17 @@ def test_a_kernel_that_does_not_fit_says_so(page):
     _set(page, small.uid, d=1)
     assert page.get_attribute(f"#{small.uid} .cx-size", "data-out") == "2"
     assert not page.errors
+
+
+def test_a_transposed_output_cropped_away_says_so(page):
+    ex = index_explorer(4, kernel_sizes=(1,), strides=(1,), paddings=(0, 2), dilations=(1,),
+                        transposed_input_size=2)
+    assert ex.states["transposed convolution|1|1|2|1"] is None          # 2 cells, cropped by 2 + 2
+    assert ex.states["convolution|1|1|2|1"] is not None                  # the same settings convolve
+    page.set_content(f"<!doctype html><html><body>{ex.html}</body></html>")
+    _set(page, ex.uid, mode="transposed convolution", p=2)
+    assert page.get_attribute(f"#{ex.uid} .cx-size", "data-out") == "0"
+    assert "crops every cell" in page.inner_text(f"#{ex.uid} .cx-size")
+    _set(page, ex.uid, mode="convolution")
+    assert page.get_attribute(f"#{ex.uid} .cx-size", "data-out") == str(convlab.output_size(4, 1, padding=2))
+    assert not page.errors

@@ -174,7 +174,8 @@ _SCRIPT = """
     const size = root.querySelector(".cx-size");
     if (!st) {
       left.innerHTML = ""; right.innerHTML = "";
-      size.textContent = "the kernel does not fit: no output";
+      size.textContent = pick.mode === "convolution" ? "the kernel does not fit: no output"
+        : "the padding crops every cell: no output";
       size.dataset.out = "0";
       return;
     }

@@ -210,31 +210,7 @@ class ReLU(Layer):
         return np.where(self._positive, dy, 0.0).astype(dy.dtype, copy=False)
 
 
-class _Pool2d(Layer):
-    """A pooling layer: ``forward`` is ``pool(x, kernel_size, stride)``, ``backward`` its
-    ``pool_backward(dy, x, kernel_size, stride)``; subclasses name the two functions."""
-
-    pool = staticmethod(max_pool2d)
-    pool_backward = staticmethod(max_pool2d_backward)
-
-    def __init__(self, kernel_size: int | tuple = 2, stride: int | tuple | None = None) -> None:
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride
-        self._x: np.ndarray | None = None
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self._x = _float_array("x", x, 4)
-        return self.pool(self._x, self.kernel_size, self.stride)
-
-    def backward(self, dy: np.ndarray) -> np.ndarray:
-        _before_forward(self, self._x)
-        return self.pool_backward(dy, self._x, self.kernel_size, self.stride)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.kernel_size}, stride={self.stride})"
-
-
-class MaxPool2d(_Pool2d):
+class MaxPool2d(Layer):
     """Max pooling, :func:`convlab.max_pool2d`; backward :func:`convlab.max_pool2d_backward`.
 
     The gradient of each window goes to the cell that was its maximum, and
@@ -252,12 +228,24 @@ class MaxPool2d(_Pool2d):
            [10.,  0.]]))
     """
 
+    def __init__(self, kernel_size: int | tuple = 2, stride: int | tuple | None = None) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride
+        self._x: np.ndarray | None = None
 
-    pool = staticmethod(max_pool2d)
-    pool_backward = staticmethod(max_pool2d_backward)
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return max_pool2d(self._x, self.kernel_size, self.stride)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        _before_forward(self, self._x)
+        return max_pool2d_backward(dy, self._x, self.kernel_size, self.stride)
+
+    def __repr__(self) -> str:
+        return f"MaxPool2d({self.kernel_size}, stride={self.stride})"
 
 
-class AvgPool2d(_Pool2d):
+class AvgPool2d(Layer):
     """Average pooling, :func:`convlab.avg_pool2d` (a strided box filter); backward its adjoint.
 
     Examples
@@ -271,9 +259,21 @@ class AvgPool2d(_Pool2d):
            [2.5, 2.5]]))
     """
 
+    def __init__(self, kernel_size: int | tuple = 2, stride: int | tuple | None = None) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride
+        self._x: np.ndarray | None = None
 
-    pool = staticmethod(avg_pool2d)
-    pool_backward = staticmethod(avg_pool2d_backward)
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return avg_pool2d(self._x, self.kernel_size, self.stride)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        _before_forward(self, self._x)
+        return avg_pool2d_backward(dy, self._x, self.kernel_size, self.stride)
+
+    def __repr__(self) -> str:
+        return f"AvgPool2d({self.kernel_size}, stride={self.stride})"
 
 
 class Flatten(Layer):

@@ -489,7 +489,10 @@ def compute_transposed(x, w, geometry, plan=None):
     c_in_g, c_out_g, *kernel = w.shape[0] // groups, *w.shape[1:]
     depth = c_out_g * math.prod(kernel)          # rows of the output's column matrix
     dtype = np.result_type(x, w)
-    zp = np.zeros((n_batch, c_out_g * groups, *phase_shape(out_spatial, stride)), dtype=dtype)
+    # the phase buffer is the output itself at stride 1; strided, a lent scratch that interleave copies out
+    strided = any(s > 1 for s in stride)
+    zp_shape = (n_batch, c_out_g * groups, *phase_shape(out_spatial, stride))
+    zp = workspace.take(zp_shape, dtype, zero=True) if strided else np.zeros(zp_shape, dtype=dtype)
     # w_g^T, (C_out_g * K, C_in_g) per group, contiguous for the GEMM
     w_t = np.ascontiguousarray(w.reshape(groups, c_in_g, depth).transpose(0, 2, 1))
     samples, axis, width = chunk_plan(n_batch, depth, tuple(spatial), dtype.itemsize,
@@ -511,6 +514,9 @@ def compute_transposed(x, w, geometry, plan=None):
             np.matmul(w_t[g], src, out=cols)
             scatter_add_taps(zp, cols.reshape(nb, c_out_g, *kernel, *kept), batch, outs, kernel, stride,
                              dilation, padding, ranges)
+    y = interleave(zp, out_spatial)
+    if strided:
+        workspace.give(zp)
     if buf is not None:
         workspace.give(buf)
-    return interleave(zp, out_spatial)
+    return y

@@ -77,6 +77,19 @@ def torch_buffer_bytes(case: Case, dtype: str) -> int:
     return case.x_shape[1] * math.prod(case.w_shape[2:]) * math.prod(out) * 8
 
 
+def _methods(estimates: dict, args, call) -> tuple[dict, list[str]]:
+    """im2col and fft as candidates (``call(method)`` runs one), but for those estimated slower
+    than ``args.skip_above``, which get a note instead."""
+    cands: dict[str, object] = {}
+    notes: list[str] = []
+    for method in ("im2col", "fft"):
+        if estimates[method] > args.skip_above:
+            notes.append(f"{method} skipped: estimated {timing.format_seconds(estimates[method])}")
+        else:
+            cands[method] = lambda m=method: call(m)
+    return cands, notes
+
+
 def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[str], float, str]:
     """The callables to time for one case, notes on what was left out, the
     GEMM's flop count, and auto's explanation."""
@@ -88,16 +101,8 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
         return mode_candidates(case, dtype, args, signal)
     x, w = make_inputs(case, dtype)
     pad = case.padding
-    cands: dict[str, object] = {}
-    notes: list[str] = []
     choice = convlab.explain_method(x, w, padding=pad)
-    est = choice.estimates
-
-    for method in ("im2col", "fft"):
-        if est[method] > args.skip_above:
-            notes.append(f"{method} skipped: estimated {timing.format_seconds(est[method])}")
-            continue
-        cands[method] = lambda m=method: convlab.convnd(x, w, padding=pad, method=m)
+    cands, notes = _methods(choice.estimates, args, lambda m: convlab.convnd(x, w, padding=pad, method=m))
     cands["auto"] = lambda: convlab.convnd(x, w, padding=pad)
 
     if torch is not None:
@@ -142,13 +147,7 @@ def mode_candidates(case: Case, dtype: str, args, signal) -> tuple[dict, list[st
     padding = tuple((k - 1, k - 1) if case.mode == "full" else (k // 2, (k - 1) // 2) for k in w.shape)
     xb, wb = x[np.newaxis, np.newaxis], np.flip(w)[np.newaxis, np.newaxis].copy()
     choice = convlab.explain_method(xb, wb, padding=padding)
-    cands: dict[str, object] = {}
-    notes: list[str] = []
-    for method in ("im2col", "fft"):
-        if choice.estimates[method] > args.skip_above:
-            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
-            continue
-        cands[method] = lambda m=method: convlab.convolve(x, w, case.mode, method=m)
+    cands, notes = _methods(choice.estimates, args, lambda m: convlab.convolve(x, w, case.mode, method=m))
     cands["auto"] = lambda: convlab.convolve(x, w, case.mode)
     if signal is not None:
         cands["scipy fftconvolve"] = lambda: signal.fftconvolve(x, w, mode=case.mode)
@@ -164,13 +163,7 @@ def transposed_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, li
     problem, _ = prepare_transposed(x, w, None, case.nd, case.stride, case.padding, case.output_padding,
                                     1, 1, "auto")
     choice = resolve(problem)
-    cands: dict[str, object] = {}
-    notes: list[str] = []
-    for method in ("im2col", "fft"):
-        if choice.estimates[method] > args.skip_above:
-            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
-            continue
-        cands[method] = lambda m=method: convlab.conv_transposend(x, w, method=m, **kw)
+    cands, notes = _methods(choice.estimates, args, lambda m: convlab.conv_transposend(x, w, method=m, **kw))
     cands["auto"] = lambda: convlab.conv_transposend(x, w, **kw)
     if torch is not None:
         tx, tw = torch.from_numpy(x), torch.from_numpy(w)
@@ -207,13 +200,7 @@ def grad_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, list[str
         a, b, kw, _ = grad._weight_operands(*args_, nd, 1, pad, 1, 1, "auto")
         kw.pop("method")
         choice = convlab.explain_method(a, b, **kw)
-    cands: dict[str, object] = {}
-    notes: list[str] = []
-    for method in ("im2col", "fft"):
-        if choice.estimates[method] > args.skip_above:
-            notes.append(f"{method} skipped: estimated {timing.format_seconds(choice.estimates[method])}")
-            continue
-        cands[method] = lambda m=method: fn(*args_, padding=pad, method=m)
+    cands, notes = _methods(choice.estimates, args, lambda m: fn(*args_, padding=pad, method=m))
     cands["auto"] = lambda: fn(*args_, padding=pad)
     if torch is not None:
         tx, tw, tdy = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(dy)

@@ -298,9 +298,15 @@ def transposed_estimates(x_shape, w_shape, padding, stride, dilation, groups, ou
     padded = tuple(o + s - 1 for o, s in zip(out_spatial, span))
     forward_w = (c_out_g * groups, c_in // max(groups, 1), *kernel)
     spread = n_batch * c_in * math.prod(padded) * itemsize * (1 if real else 2) / rates.copy_bytes
+    if all(s == 1 for s in stride) and all(lo <= d * (k - 1) and hi <= d * (k - 1)
+                                             for (lo, hi), k, d in zip(padding, kernel, dilation)):
+        # im2col runs it as the forward correlation with the flipped kernel (compute_transposed)
+        direct = im2col_seconds(n_batch, forward_w, groups, out_spatial, stride, itemsize, real, rates)
+    else:
+        direct = im2col_transposed_seconds(x_shape, w_shape, groups, itemsize, real, rates)
     return {
         "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
-        "im2col": im2col_transposed_seconds(x_shape, w_shape, groups, itemsize, real, rates),
+        "im2col": direct,
         "fft": spread + fft_seconds(padded, forward_w, n_batch, groups, dilation, itemsize, real, rates),
     }
 

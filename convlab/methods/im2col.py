@@ -46,6 +46,8 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import config, workspace
 from .._padding import pad
+from .._validate import Geometry
+from .fft import transposed_weight
 
 # The chunk aimed at when the cap allows more, in elements: large enough for the GEMM
 # to run at full speed, small enough for the columns just gathered to be still in the
@@ -483,8 +485,22 @@ def compute_transposed(x, w, geometry, plan=None):
     ``(C_out_g * K, C_in_g)`` times the chunk's ``(C_in_g, L)`` input is the
     output's column matrix, which :func:`scatter_add_taps` adds into a
     phase-major buffer; :func:`interleave` puts the phases in place.
+
+    At stride 1 with no cropping (``padding <= dilation*(k - 1)``) the
+    transposed convolution is the plain correlation of ``x`` with the
+    flipped kernel (channels swapped, :func:`convlab.methods.fft.transposed_weight`)
+    padded by ``dilation*(k - 1) - padding`` (plus ``output_padding`` after),
+    so it runs as :func:`compute`: gathering the input's patches is cheaper
+    than adding the output's column matrix back tap by tap (the input
+    gradient of 3x3 layers of 64-256 channels: 10-23% faster).
     """
-    stride, padding, dilation, groups, _, out_spatial = geometry
+    stride, padding, dilation, groups, output_padding, out_spatial = geometry
+    if all(s == 1 for s in stride):
+        pads = tuple((d * (k - 1) - lo, d * (k - 1) - hi + op) for k, d, (lo, hi), op in
+                     zip(w.shape[2:], dilation, padding, output_padding))
+        if all(lo >= 0 and hi >= 0 for lo, hi in pads):
+            forward = Geometry(stride, pads, dilation, groups, "zeros", out_spatial)
+            return compute(x, transposed_weight(w, groups), forward)
     n_batch, c_in, *spatial = x.shape
     c_in_g, c_out_g, *kernel = w.shape[0] // groups, *w.shape[1:]
     depth = c_out_g * math.prod(kernel)          # rows of the output's column matrix

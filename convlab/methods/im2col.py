@@ -34,7 +34,8 @@ of the *output* (each input cell's scaled kernel, ``(C_out_g * K, L)`` per
 sample), and col2im adds it into place, tap by tap, one slice per kernel
 offset (:func:`scatter_add_taps`, into a phase-major buffer whose rows are
 contiguous whatever the stride); chunked over samples or input rows under
-the same memory cap.
+the same memory cap. At stride 1, unless the padding crops, it is the
+forward correlation with the flipped kernel instead, which is cheaper.
 """
 
 from __future__ import annotations

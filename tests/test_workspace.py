@@ -117,3 +117,28 @@ def test_the_setting_is_checked():
         convlab.set_options(workspace_bytes=-1)
     with pytest.raises(TypeError, match="workspace_bytes"):
         convlab.set_options(workspace_bytes=1.5)
+
+
+@pytest.mark.parametrize("n, k", [(20_000, 101), (20_011, 31), (4_096, 7)])
+def test_stale_scratch_never_leaks_into_a_result(n, k):
+    """Buffers come back holding whatever the last call left in them: fill the pool with NaN
+    first, and every padded row, block tail and spectrum must still be written before use."""
+    rng = np.random.default_rng(n + k)
+    x, w = rng.standard_normal((2, 3, n)), rng.standard_normal((4, 3, k))
+    with convlab.options(workspace_bytes=64 * 2**20):
+        for size in (2**16, 2**18, 2**20, 2**22):          # stale buffers of several sizes
+            junk = [workspace.take((size,), np.float64) for _ in range(4)]
+            for a in junk:
+                a.fill(np.nan)
+            workspace.give(*junk)
+        got = convlab.conv1d(x, w, padding=k // 2, method="fft")
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, convlab.conv1d(x, w, padding=k // 2, method="im2col"), atol=1e-10)
+    img, ker = rng.standard_normal((1, 2, 90, 70)), rng.standard_normal((3, 2, 9, 5))
+    for size in (2**16, 2**20):
+        junk = workspace.take((size,), np.float64)
+        junk.fill(np.nan)
+        workspace.give(junk)
+    got2 = convlab.conv2d(img, ker, padding=(8, 4), method="fft")
+    assert np.isfinite(got2).all()
+    np.testing.assert_allclose(got2, convlab.conv2d(img, ker, padding=(8, 4), method="im2col"), atol=1e-10)

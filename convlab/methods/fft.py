@@ -337,13 +337,17 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     last = span - 1 + (n_out - 1) * stride          # last index of the full convolution we need
     n_blocks = last // block + 1
     # each block zero-padded to the full FFT length up front (numpy's fast path)
-    blocks = workspace.take((n_batch, n_blocks, c_in, length), xp.dtype, zero=True)
+    blocks = workspace.take((n_batch, n_blocks, c_in, length), xp.dtype)
     used = min(size, n_blocks * block)
     whole, rest = divmod(used, block)
+    blocks[..., block:] = 0                                       # every block's zero tail
     blocks[:, :whole, :, :block] = xp[..., : whole * block].reshape(
         n_batch, c_in, whole, block).transpose(0, 2, 1, 3)
     if rest:
         blocks[:, whole, :, :rest] = xp[..., whole * block: used]
+    blocks[:, whole:, :, rest:block] = 0                          # past the signal's end
+    if whole + 1 < n_blocks:
+        blocks[:, whole + 1:, :, :block] = 0
     spec_x = forward(blocks, (length,), real, True)                  # (N, B, C_in, F)
     workspace.give(blocks)
     spec_w = forward(_scaled(wd, length), (length,), real, True)     # (C_out, C_g, F)

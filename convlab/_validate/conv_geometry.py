@@ -68,6 +68,21 @@ def padding_pairs(padding, nd: int, k: tuple, dilation: tuple, stride: tuple, *,
     def one(v):
         return v if symbolic and is_symbolic(v) else _as_int("padding", v, what)
 
+    return int_pairs(padding, nd, what, one)
+
+
+def int_pairs(padding, nd: int, what: str, one) -> tuple:
+    """``(before, after)`` per axis from one value, ``nd`` values or ``nd`` pairs, each
+    entry read by ``one``; ``ValueError`` naming ``what`` is allowed for a wrong length,
+    a pair that is not a pair, or a negative (non-symbolic) entry. Shared by the padding
+    of a convolution (:func:`padding_pairs`) and of a transposed one.
+
+    Examples
+    --------
+    >>> from convlab._validate.conv_geometry import int_pairs
+    >>> int_pairs((1, (0, 2)), 2, "ints", int), int_pairs(3, 1, "ints", int)
+    (((1, 1), (0, 2)), ((3, 3),))
+    """
     if isinstance(padding, (tuple, list)):
         if len(padding) != nd:
             raise ValueError(f"padding must be {what}; got {tuple(padding)!r} of length {len(padding)}")

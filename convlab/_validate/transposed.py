@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from .conv_geometry import _plain
+from .conv_geometry import _plain, int_pairs
 from .scalars import _as_int, int_tuple
 
 
@@ -57,27 +57,9 @@ def transposed_padding(padding, nd: int) -> tuple[tuple[int, int], ...]:
             "string paddings (torch's conv_transpose has none either): pass the ints the forward "
             "convolution used, e.g. convlab.same_padding(k)"
         )
-    shown = tuple(padding) if isinstance(padding, list) else padding
     if type(padding) is int and padding >= 0:
         return ((padding, padding),) * nd
-    if isinstance(padding, (tuple, list)):
-        if len(padding) != nd:
-            raise ValueError(f"padding must be {what}; got {shown!r} of length {len(padding)}")
-        pairs = []
-        for p in padding:
-            if isinstance(p, (tuple, list)):
-                if len(p) != 2:
-                    raise ValueError(f"padding must be {what}; got the entry {tuple(p)!r}")
-                pairs.append((_as_int("padding", p[0], what), _as_int("padding", p[1], what)))
-            else:
-                v = _as_int("padding", p, what)
-                pairs.append((v, v))
-    else:
-        v = _as_int("padding", padding, what)
-        pairs = [(v, v)] * nd
-    if any(v < 0 for pair in pairs for v in pair):
-        raise ValueError(f"padding must be {what}; got {shown!r}")
-    return tuple(pairs)
+    return int_pairs(padding, nd, what, lambda v: _as_int("padding", v, what))
 
 
 def transposed_geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,

@@ -105,13 +105,12 @@ def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spat
     elements = n_batch * groups * depth * positions
     bytes_ = elements * itemsize * (1 if real else 2)
     copy = 0.0
+    run, by_taps = im2col.gather_runs(kernel, out_spatial)   # numpy's inner loop: one row, any stride
     if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
-        run = im2col.gather_runs(kernel, out_spatial)[0]   # numpy's inner loop: one row, any stride
         copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
     gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
-    by_taps = im2col.gather_runs(kernel, out_spatial)[1]
     samples, axis, width = im2col.chunk_plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
                                              im2col.work_bytes(itemsize * (1 if real else 2), by_taps))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else

@@ -162,14 +162,9 @@ def _give(pooled, *arrays):
         workspace.give(*arrays)
 
 
-def _pad_axis(a, axis, length, out=None):
-    """``a`` zero-padded at the end of ``axis`` to ``length`` (itself if already that long),
-    into ``out`` when given."""
+def _pad_into(a, axis, out):
+    """``a`` copied into ``out`` (longer on ``axis``), the rest of ``axis`` zero; returns ``out``."""
     n = a.shape[axis]
-    if n == length:
-        return a
-    if out is None:
-        out = np.empty(a.shape[:axis] + (length,) + a.shape[axis + 1:], dtype=a.dtype)
     head = (slice(None),) * axis
     out[(*head, slice(0, n))] = a
     out[(*head, slice(n, None))] = 0
@@ -209,7 +204,7 @@ def forward(a, lengths, real, pooled=False):
     last = a.ndim - 1
     rows = a
     if a.shape[last] != lengths[-1]:
-        rows = _pad_axis(a, last, lengths[-1], _take(pooled, _shape(a, last, lengths[-1]), a.dtype))
+        rows = _pad_into(a, last, _take(pooled, _shape(a, last, lengths[-1]), a.dtype))
     cdtype = np.result_type(a.dtype, np.complex64)
     n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
     transform = np.fft.rfft if real else np.fft.fft
@@ -220,7 +215,7 @@ def forward(a, lengths, real, pooled=False):
         shape = _shape(spec, axis, lengths[axis - first])
         source = spec
         if spec.shape[axis] != shape[axis]:
-            source = _pad_axis(spec, axis, shape[axis], _take(pooled, shape, cdtype))
+            source = _pad_into(spec, axis, _take(pooled, shape, cdtype))
             _give(pooled, spec)
         spec = np.fft.fft(source, axis=axis, norm="ortho", out=_take(pooled, shape, cdtype))
         _give(pooled, source)

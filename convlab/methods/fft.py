@@ -38,9 +38,9 @@ import math
 
 import numpy as np
 
-from .. import workspace
 from .._padding import pad
 from .._validate import Geometry
+from ..workspace import give, take
 
 
 @functools.lru_cache(maxsize=4096)
@@ -121,45 +121,33 @@ def dilate(w, dilation):
     return out
 
 
-def _channel_sum(sx, sw, groups, pooled=False):
+def _channel_sum(sx, sw, groups):
     """``sy[n, o, f] = sum_c sx[n, g(o)*C_g + c, f] * sw[o, c, f]`` over flattened frequencies.
 
     ``sx`` is ``(N, C_in, F)``, ``sw`` is ``(C_out, C_g, F)``; one product
     for a single channel, else one batched matrix product whose batch is
     (frequency, group): ``(N, C_g) @ (C_g, C_out_g)`` at every frequency.
-    When ``pooled``, intermediates and the result are lent by :mod:`convlab.workspace`.
+    Intermediates and the result are lent by :mod:`convlab.workspace`.
     """
     n_batch, c_in, n_freq = sx.shape
     c_out, c_in_g = sw.shape[:2]
     c_out_g = c_out // groups
     dtype = np.result_type(sx, sw)
     if c_in_g == 1 and c_out_g == 1:
-        out = _take(pooled, (n_batch, c_out, n_freq), dtype)
+        out = take((n_batch, c_out, n_freq), dtype)
         return np.multiply(sx, sw[np.newaxis, :, 0, :], out=out)
     if c_in_g == 1:                                   # depthwise-like: broadcast, no sum
         sxg = sx.reshape(n_batch, groups, 1, n_freq)
         prod = np.multiply(sxg, sw.reshape(1, groups, c_out_g, n_freq),
-                           out=_take(pooled, (n_batch, groups, c_out_g, n_freq), dtype))
+                           out=take((n_batch, groups, c_out_g, n_freq), dtype))
         return prod.reshape(n_batch, c_out, n_freq)
-    a = _take(pooled, (n_freq, groups, n_batch, c_in_g), sx.dtype)
+    a = take((n_freq, groups, n_batch, c_in_g), sx.dtype)
     a[...] = sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2)
-    b = _take(pooled, (n_freq, groups, c_in_g, c_out_g), sw.dtype)
+    b = take((n_freq, groups, c_in_g, c_out_g), sw.dtype)
     b[...] = sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1)
-    prod = np.matmul(a, b, out=_take(pooled, (n_freq, groups, n_batch, c_out_g), dtype))
-    _give(pooled, a, b)
+    prod = np.matmul(a, b, out=take((n_freq, groups, n_batch, c_out_g), dtype))
+    give(a, b)
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
-
-
-def _take(pooled, shape, dtype, zero=False):
-    """A fresh array, or when ``pooled`` one lent by :func:`convlab.workspace.take`."""
-    if pooled:
-        return workspace.take(shape, dtype, zero=zero)
-    return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
-
-
-def _give(pooled, *arrays):
-    if pooled:
-        workspace.give(*arrays)
 
 
 def _pad_into(a, axis, out):
@@ -175,15 +163,15 @@ def _shape(a, axis, length):
     return a.shape[:axis] + (length,) + a.shape[axis + 1:]
 
 
-def forward(a, lengths, real, pooled=False):
+def forward(a, lengths, real):
     """Spectrum of ``a`` over its last ``len(lengths)`` axes, zero-padded to ``lengths``.
 
     Axis by axis, last axis first (``rfft`` when ``real``), padding each axis
     just before its transform so that rows still all zero are never
     transformed (a small kernel in a big frame costs little). The scaling is
-    ``norm="ortho"``: ``1/sqrt(L)`` per axis. When ``pooled``, every
-    intermediate and the spectrum returned are lent by
-    :mod:`convlab.workspace` (the caller gives the spectrum back).
+    ``norm="ortho"``: ``1/sqrt(L)`` per axis. Every intermediate and the
+    spectrum returned are lent by :mod:`convlab.workspace` (the caller
+    gives the spectrum back).
 
     numpy's FFT takes its vectorised multi-row path only when a row is not
     padded by the transform itself and the normalisation factor is a numpy
@@ -204,51 +192,51 @@ def forward(a, lengths, real, pooled=False):
     last = a.ndim - 1
     rows = a
     if a.shape[last] != lengths[-1]:
-        rows = _pad_into(a, last, _take(pooled, _shape(a, last, lengths[-1]), a.dtype))
+        rows = _pad_into(a, last, take(_shape(a, last, lengths[-1]), a.dtype))
     cdtype = np.result_type(a.dtype, np.complex64)
     n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
     transform = np.fft.rfft if real else np.fft.fft
-    spec = transform(rows, axis=last, norm="ortho", out=_take(pooled, _shape(rows, last, n_freq), cdtype))
+    spec = transform(rows, axis=last, norm="ortho", out=take(_shape(rows, last, n_freq), cdtype))
     if rows is not a:
-        _give(pooled, rows)
+        give(rows)
     for axis in range(last - 1, first - 1, -1):
         shape = _shape(spec, axis, lengths[axis - first])
         source = spec
         if spec.shape[axis] != shape[axis]:
-            source = _pad_into(spec, axis, _take(pooled, shape, cdtype))
-            _give(pooled, spec)
-        spec = np.fft.fft(source, axis=axis, norm="ortho", out=_take(pooled, shape, cdtype))
-        _give(pooled, source)
+            source = _pad_into(spec, axis, take(shape, cdtype))
+            give(spec)
+        spec = np.fft.fft(source, axis=axis, norm="ortho", out=take(shape, cdtype))
+        give(source)
     return spec
 
 
-def inverse(spec, lengths, keeps, real, pooled=False, lent=False):
+def inverse(spec, lengths, keeps, real, lent=False):
     """Inverse of :func:`forward`, keeping only ``spec``'s indices ``keeps[i]`` on each axis.
 
     Each axis is transformed and immediately cut down to the slice ``keeps``
-    asks for, so later axes transform fewer rows. When ``pooled``, ``spec``
-    is given back to :mod:`convlab.workspace` along with every intermediate,
-    and the result is a fresh compact copy of the kept cells (unless
-    ``lent``: then a view of a lent array, which the caller gives back).
+    asks for, so later axes transform fewer rows. ``spec`` is given back to
+    :mod:`convlab.workspace` along with every intermediate, and the result
+    is a fresh compact copy of the kept cells (unless ``lent``: then a view
+    of a lent array, which the caller gives back).
     """
     nd = len(lengths)
     first = spec.ndim - nd
     last = spec.ndim - 1
     out = spec
     for axis in range(first, last):
-        done = np.fft.ifft(out, axis=axis, norm="ortho", out=_take(pooled, out.shape, out.dtype))
-        _give(pooled, out)
+        done = np.fft.ifft(out, axis=axis, norm="ortho", out=take(out.shape, out.dtype))
+        give(out)
         out = done[(slice(None),) * axis + (keeps[axis - first],)]
     if real:
         done = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho",
-                            out=_take(pooled, _shape(out, last, lengths[-1]), out.real.dtype))
+                            out=take(_shape(out, last, lengths[-1]), out.real.dtype))
     else:
-        done = np.fft.ifft(out, axis=last, norm="ortho", out=_take(pooled, out.shape, out.dtype))
-    _give(pooled, out)
+        done = np.fft.ifft(out, axis=last, norm="ortho", out=take(out.shape, out.dtype))
+    give(out)
     result = done[(Ellipsis, keeps[-1])]
-    if pooled and not lent:
+    if not lent:
         result = result.copy()
-        _give(pooled, done)
+        give(done)
     return result
 
 
@@ -314,14 +302,14 @@ def _whole(xp, wd, stride, groups, out_spatial, real, lengths, starts):
     """One FFT of the given ``lengths`` per axis over the whole input; output ``i`` of each
     axis sits at ``starts + i*stride`` of the inverse (see :func:`lengths_for`)."""
     n_batch, c_out = xp.shape[0], wd.shape[0]
-    spec_x = forward(xp, lengths, real, True)                                # (N, C_in, *F)
-    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real, True)   # (C_out, C_in_g, *F)
+    spec_x = forward(xp, lengths, real)                                # (N, C_in, *F)
+    spec_w = forward(_scaled(wd, math.prod(lengths)), lengths, real)   # (C_out, C_in_g, *F)
     freq = spec_x.shape[2:]
     spec_y = _channel_sum(spec_x.reshape(spec_x.shape[:2] + (-1,)),
-                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups, True)
-    workspace.give(spec_x, spec_w)
+                          spec_w.reshape(spec_w.shape[:2] + (-1,)), groups)
+    give(spec_x, spec_w)
     keeps = tuple(slice(a, a + (o - 1) * s + 1, s) for a, o, s in zip(starts, out_spatial, stride))
-    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real, True)
+    return inverse(spec_y.reshape((n_batch, c_out) + freq), lengths, keeps, real)
 
 
 def _overlap_add(xp, wd, stride, groups, n_out, length, real):
@@ -332,7 +320,7 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     last = span - 1 + (n_out - 1) * stride          # last index of the full convolution we need
     n_blocks = last // block + 1
     # each block zero-padded to the full FFT length up front (numpy's fast path)
-    blocks = workspace.take((n_batch, n_blocks, c_in, length), xp.dtype)
+    blocks = take((n_batch, n_blocks, c_in, length), xp.dtype)
     used = min(size, n_blocks * block)
     whole, rest = divmod(used, block)
     blocks[..., block:] = 0                                       # every block's zero tail
@@ -343,19 +331,19 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     blocks[:, whole:, :, rest:block] = 0                          # past the signal's end
     if whole + 1 < n_blocks:
         blocks[:, whole + 1:, :, :block] = 0
-    spec_x = forward(blocks, (length,), real, True)                  # (N, B, C_in, F)
-    workspace.give(blocks)
-    spec_w = forward(_scaled(wd, length), (length,), real, True)     # (C_out, C_g, F)
+    spec_x = forward(blocks, (length,), real)                  # (N, B, C_in, F)
+    give(blocks)
+    spec_w = forward(_scaled(wd, length), (length,), real)     # (C_out, C_g, F)
     n_freq = spec_x.shape[-1]
-    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups, True)
-    workspace.give(spec_x, spec_w)
-    pieces = inverse(spec_y, (length,), (slice(None),), real, True, lent=True).reshape(
+    spec_y = _channel_sum(spec_x.reshape(n_batch * n_blocks, c_in, n_freq), spec_w, groups)
+    give(spec_x, spec_w)
+    pieces = inverse(spec_y, (length,), (slice(None),), real, lent=True).reshape(
         n_batch, n_blocks, c_out, length)
     out = np.empty((n_batch, c_out, n_blocks, block), dtype=pieces.dtype)
     heads = out.transpose(0, 2, 1, 3)                            # (N, B, C_out, block) view
     heads[...] = pieces[..., :block]                             # each block's own part
     heads[:, 1:, :, : span - 1] += pieces[:, :-1, :, block:]     # plus the previous block's tail
-    workspace.give(pieces)
+    give(pieces)
     out = out.reshape(n_batch, c_out, n_blocks * block)
     return out[..., span - 1: last + 1: stride]
 

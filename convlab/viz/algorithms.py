@@ -344,14 +344,14 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
 
 
 def _label_times(axis) -> None:
-    """Plain numbers on a log axis; where it spans under 1.5 decades, also at 2 and 5 times a power of 10."""
+    """Plain numbers on a log axis; where it spans under 2 decades, also at 2 and 5 times a power of 10."""
     lo, hi = axis.get_view_interval()
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
     def minor(v, _):
         return f"{v:g}" if round(v / 10 ** math.floor(math.log10(v))) in (2, 5) else ""
 
-    axis.set_minor_formatter(FuncFormatter(minor) if math.log10(hi / lo) < 1.5 else NullFormatter())
+    axis.set_minor_formatter(FuncFormatter(minor) if math.log10(hi / lo) < 2 else NullFormatter())
 
 
 def _spaced(sizes: Sequence[int], inches: float) -> list[int]:
@@ -404,7 +404,8 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     for name, values in series.items():
         if len(values) != len(n):
             raise ValueError(f"{name!r} must have one value per length ({len(n)}); got {len(values)}")
-    fig = figure(_real("width", width, 0.0), 3.4)
+    rows = -(-(len(errors) + len(bounds)) // 2)              # legend rows, two entries a row
+    fig = figure(_real("width", width, 0.0), 3.2 + 0.22 * rows)
     ax = fig.add_subplot()
     for (name, values), color in zip(errors.items(), colors(len(errors))):
         ax.loglog(n, np.asarray(values, dtype=float), marker="o", markersize=4, color=color, label=name)
@@ -414,5 +415,5 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     ax.set_xlabel("signal length n")
     ax.set_ylabel("max error / (max|x| sum|w|)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=FONT_SMALL)
+    fig.legend(fontsize=FONT_SMALL, loc="outside lower center", ncols=2)   # off the curves
     return fig

@@ -96,7 +96,7 @@ def test_gather_reading_marks_the_sources_of_an_output_cell(kwargs):
         assert _cells(ax, PALETTE["output"], 0.95) == [(x0 + o[1] + left + 0.5, y_out + o[0] + top + 0.5)]
         taps = list(np.ndindex(*tmap.kernel_shape))
         labels = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
-        assert labels == sorted(taps.index(tap) + 1 for _, tap in tmap.sources(o))
+        assert labels == sorted(taps.index(tap) for _, tap in tmap.sources(o))
         plt.close(ax.figure)
 
 
@@ -114,9 +114,9 @@ def test_one_dimensional_maps_are_drawn_as_one_row():
     tmap = transposed_index_map(3, 3, stride=2, padding=1, output_padding=1)
     ax = draw_transposed_map(figure(4, 2).add_subplot(), tmap, 1)
     assert ax.get_title() == "3 → 6"
-    assert sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit()) == [1, 2, 3]
+    assert sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit()) == [0, 1, 2]
     ax = draw_transposed_map(figure(4, 2).add_subplot(), tmap, 5, reading="gather")
-    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == ["3"]    # only x[2]'s last tap
+    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == ["2"]    # only x[2]'s last tap (from 0)
 
 
 def test_figure_panels_share_one_scale():

@@ -182,7 +182,7 @@ def _draw(ax: Axes, sc: _Scatter, reading: str, chosen: tuple[int, int], title: 
             cell(ax, c + 0.5, y_in + r + 0.5, face=PALETTE["input"], alpha=0.95, edge="black", lw=1.2, z=2,
                  text=text)
         else:
-            label = str(taps[lit_inputs[(r, c)]] + 1) if numbered else text
+            label = str(taps[lit_inputs[(r, c)]]) if numbered else text
             cell(ax, c + 0.5, y_in + r + 0.5, face=PALETTE["kernel"], alpha=0.85, edge="black", lw=0.8, z=2,
                  text=label)
     cell(ax, iw / 2, y_in + ih / 2, size=(iw, ih), edge=PALETTE["input"], lw=1.6, z=3)
@@ -203,7 +203,7 @@ def _draw(ax: Axes, sc: _Scatter, reading: str, chosen: tuple[int, int], title: 
             text, color = "", None
         lit = (r, c) in lit_outputs
         if lit and reading == "scatter":
-            label = str(lit_outputs[(r, c)] + 1) if numbered else text
+            label = str(lit_outputs[(r, c)]) if numbered else text
             patch = cell(ax, x, y, face=PALETTE["kernel"], alpha=0.85 if out else 0.35, edge="black", lw=0.8,
                          z=2, text=label, color=None if out else "black")
             if not out:
@@ -255,7 +255,7 @@ def draw_transposed_map(ax: Axes, tmap: TransposedIndexMap, cell_index=None, *, 
 
     ``reading="scatter"``: ``cell_index`` is an input cell (dark blue); the
     orange cells are where its copy of the kernel lands, numbered by tap in
-    row-major order from 1 (dashed where the crop discards them).
+    row-major order from 0, as code counts (dashed where the crop discards them).
     ``reading="gather"``: ``cell_index`` is an output cell (dark green); the
     orange cells are the input cells that reach it, each numbered by the
     tap that carries it there.
@@ -287,7 +287,7 @@ def draw_transposed_map(ax: Axes, tmap: TransposedIndexMap, cell_index=None, *, 
     >>> tmap = transposed_index_map((2, 2), (3, 3), stride=2)
     >>> ax = draw_transposed_map(figure(3, 2).add_subplot(), tmap, (1, 1))
     >>> ax.get_title(), sorted(t.get_text() for t in ax.texts if t.get_text().isdigit())[:3]
-    ('2×2 → 5×5', ['1', '2', '3'])
+    ('2×2 → 5×5', ['0', '1', '2'])
     """
     reading = choice("reading", reading, _READINGS)
     sc = _scatter(tmap)

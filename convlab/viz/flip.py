@@ -199,8 +199,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
         Label -> 1-D real kernel; all the same length, at most 6 of them.
     title : str, optional
     start : {0, 1}
-        The index of the first tap: 0, the code index the book's figures
-        show (ticks ``w[0]``, ...), or 1, the formulas' subscript (``a=1``).
+        The label of the first tap: 0, the code index the book's figures
+        show, or 1, the formulas' subscript :math:`a`.
 
     Returns
     -------
@@ -231,7 +231,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     for c, ((label, w), color) in enumerate(zip(arrays.items(), colors(len(arrays)))):
         ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=color)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(taps, [f"$a={a + 1}$" if start else f"$w[{a}]$" for a in taps])
+    ax.set_xticks(taps, [str(a + start) for a in taps])
+    ax.set_xlabel("tap $a$" if start else "tap (code index, from 0)")
     ax.set_ylabel("weight")
     ax.legend(frameon=False, fontsize=FONT_SMALL, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:

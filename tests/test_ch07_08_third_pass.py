@@ -62,3 +62,50 @@ def test_resize_then_convolve_is_a_transposed_convolution_with_even_phase_sums()
     assert np.allclose(phase_sums(equivalent), w.sum())
     # a kernel that is not w * box_2 need not have equal phase sums: the check can fail
     assert not np.allclose(phase_sums(rng.uniform(0, 1, (4, 4))), w.sum())
+
+
+def _conv1d_input_grouped(input_size, w, grad_output, stride=1, groups=1, blocks=True):
+    c_out, c_per, k = w.shape
+    o_per = c_out // groups
+    dx = np.zeros(input_size)
+    for o in range(c_out):
+        first = (o // o_per) * c_per if blocks else 0
+        for i in range(grad_output.shape[-1]):
+            for a in range(k):
+                dx[:, first:first + c_per, i * stride + a] += grad_output[:, o, i, None] * w[o, :, a]
+    return dx
+
+
+def test_grader_grades_the_grouped_input_gradient_of_chapter_8():
+    over = [dict(stride=s, groups=g) for s in (1, 2) for g in (1, 2, 3)]
+    assert convlab.check(_conv1d_input_grouped, "conv1d_input", pass_options=True, over=over).ok
+    # forgetting which block an output channel belongs to passes groups=1 and fails groups > 1
+    def wrong(input_size, w, grad_output, stride=1, groups=1):
+        return _conv1d_input_grouped(input_size, w, grad_output, stride, groups, blocks=False)
+    result = convlab.check(wrong, "conv1d_input", pass_options=True, over=over)
+    assert not result.ok
+    assert all("groups=1" not in f.label for f in result.failures)
+
+
+def _conv2d_weight(x, weight_size, grad_output, stride=1, padding=0, dilation=1, swap=False):
+    s, d = (dilation, stride) if swap else (stride, dilation)
+    xp = np.pad(x, [(0, 0), (0, 0), (padding, padding), (padding, padding)])
+    oh, ow = grad_output.shape[-2:]
+    dw = np.zeros(weight_size)
+    for a in range(weight_size[2]):
+        for b in range(weight_size[3]):
+            met = xp[:, :, a * d:a * d + (oh - 1) * s + 1:s, b * d:b * d + (ow - 1) * s + 1:s]
+            if met.shape[-2:] != (oh, ow):
+                return np.full(weight_size, np.nan)
+            dw[:, :, a, b] = np.einsum("noij,ncij->oc", grad_output, met)
+    return dw
+
+
+def test_grader_grades_the_2d_weight_gradient_with_stride_and_dilation():
+    over = [dict(stride=s, padding=p, dilation=d) for s in (1, 2, 3) for p in (0, 1) for d in (1, 2)]
+    assert convlab.check(_conv2d_weight, "conv2d_weight", pass_options=True, over=over).ok
+    def swapped(*args, **options):                     # stride and dilation confused
+        return _conv2d_weight(*args, swap=True, **options)
+    result = convlab.check(swapped, "conv2d_weight", pass_options=True, over=over)
+    assert not result.ok
+    assert all("stride=1" not in f.label or "dilation=1" not in f.label for f in result.failures)

@@ -161,7 +161,7 @@ def test_training_figure_draws_the_history():
     fig = L.training_figure(h)
     loss, acc = fig.axes
     by_label = {ln.get_label(): ln for ln in loss.get_lines()}
-    np.testing.assert_allclose(by_label["training"].get_ydata(), h.train_loss)
+    np.testing.assert_allclose(by_label["training (mean of the steps)"].get_ydata(), h.train_loss)
     np.testing.assert_allclose(by_label["test"].get_ydata(), h.test_loss)
     np.testing.assert_allclose(by_label["each step"].get_xdata(), np.arange(1, 7) / 2)
     np.testing.assert_allclose({ln.get_label(): ln for ln in acc.get_lines()}["test"].get_ydata(),

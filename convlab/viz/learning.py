@@ -527,7 +527,7 @@ def training_figure(history, *, width: float = PAGE_WIDTH, height: float = 2.8) 
         per_epoch = steps.size / epochs
         ax_loss.plot(np.arange(1, steps.size + 1) / per_epoch, steps, color=step_c, lw=0.6, alpha=0.45,
                      label="each step")
-    ax_loss.plot(e, history.train_loss, "o-", color=train_c, ms=3.5, label="training")
+    ax_loss.plot(e, history.train_loss, "o-", color=train_c, ms=3.5, label="training (mean of the steps)")
     if history.test_loss:
         ax_loss.plot(e, history.test_loss, "s-", color=test_c, ms=3.5, label="test")
     ax_loss.set_yscale("log")

@@ -163,15 +163,15 @@ def test_scatter_figure_rows_are_convlabs_copies_and_add_up():
     assert ax.get_title(loc="left") == f"stride 2: 3 input cells → {len(z)} output cells"
     for v in z:
         assert str(v) in texts
-    assert {"y[0]·w", "y[1]·w", "y[2]·w", "y", "z"} <= set(texts)
+    assert {"x[0]·w", "x[1]·w", "x[2]·w", "x", "y"} <= set(texts)
     dashed = [p for p in ax.patches if p.get_linestyle() == "--"]
-    assert len(dashed) == 1                                   # y[0]·w's first tap falls in the crop
+    assert len(dashed) == 1                                   # x[0]·w's first tap falls in the crop
 
 
 def test_zero_insertion_figure_is_the_flipped_correlation():
     fig = zero_insertion_figure([1, 2, 3], [1, 10, 100], stride=2, padding=1, output_padding=1, steps=[0, 5])
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["z[0] = 0·100 + 1·10 + 0·1 = 10", "z[5] = 3·100 + 0·10 + 0·1 = 300"]
+    assert titles == ["y[0] = 0·100 + 1·10 + 0·1 = 10", "y[5] = 3·100 + 0·10 + 0·1 = 300"]
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert {"stretched", "flip(w)"} <= set(texts)
     with pytest.raises(ValueError, match="padding must be at most dilation"):

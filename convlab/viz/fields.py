@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .. import receptive
 from .._validate import int_tuple, positive_int, real_array, shape_tuple
-from .draw import _index, _one_each, _real, bare, cell, heatmap
+from .draw import _index, _one_each, _real, bare, cell, heatmap, panel_grid
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
 
@@ -209,3 +209,61 @@ def dense_matrix(matrix, in_shape: Sequence[int], out_shape: Sequence[int], *, r
     ax2.set_title(f"row {row} on the {'x'.join(map(str, in_shape))} input", fontsize=FONT_NORMAL)
     return fig
 
+
+
+def path_counts(maps, *, titles: Sequence[str] | None = None, width: float = PAGE_WIDTH) -> Figure:
+    """Maps of path counts (how many paths lead from one input pixel to each output), zeros white.
+
+    Every cell that at least one path reaches is coloured, the fewest paths
+    (one) in the darkest colour of the scale, so single-path cells stand out
+    against the white of the cells no path reaches; one colour bar, shared
+    by all panels, gives the counts. Ticks are code indices, from 0.
+
+    Parameters
+    ----------
+    maps : sequence of array_like
+        2-D arrays of non-negative counts, e.g. the response of a stack of
+        all-ones kernels to a one-hot image after each layer.
+    titles : sequence of str, optional
+        One title per map.
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per map, then the colour bar's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.viz.fields import path_counts
+    >>> fig = path_counts([np.eye(3), 2 * np.eye(3)], titles=["a", "b"])
+    >>> [ax.get_title() for ax in fig.axes[:2]], fig.axes[0].get_images()[0].get_clim()
+    (['a', 'b'], (0.5, 2.0))
+    """
+    if isinstance(maps, np.ndarray) and maps.ndim == 2:
+        maps = [maps]
+    arrays = [real_array(f"maps[{i}]", m, 2) for i, m in enumerate(maps)]
+    if not arrays:
+        raise ValueError("maps must hold at least one 2-D array; got none")
+    if any(np.any(a < 0) for a in arrays):
+        raise ValueError("maps must hold path counts, >= 0; got a negative value")
+    names = titles and _one_each("titles", titles, len(arrays), (), "map")
+    width = _real("width", width, 0.0)
+    top = max(float(a.max()) for a in arrays) or 1.0
+    cmap = colormaps["viridis"].with_extremes(under="white")
+    side = (width - 0.9) / len(arrays)
+    fig, axes = panel_grid(len(arrays), panel_size=(side, side + 0.35), extra_width=0.9)
+    for i, (ax, a) in enumerate(zip(axes, arrays)):
+        image = heatmap(ax, a, signed=False, cmap=cmap, vmin=0.5, vmax=max(top, 0.5 + 1e-9))
+        ticks = [0, a.shape[0] // 2, a.shape[0] - 1]
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
+        ax.tick_params(labelsize=FONT_SMALL, length=2)
+        if names is not None:
+            ax.set_title(names[i], fontsize=FONT_NORMAL)
+    bar = fig.colorbar(image, ax=list(axes), fraction=0.04, pad=0.03)
+    bar.set_label("paths (white: none)", fontsize=FONT_SMALL)
+    bar.ax.tick_params(labelsize=FONT_SMALL)
+    return fig

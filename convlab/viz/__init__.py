@@ -49,7 +49,7 @@ from .channels import (
 )
 from .draw import bare, cell, heatmap, legend, number, panel_grid, symmetric_limit, text_color, text_width
 from .explorer import IndexExplorer, index_explorer
-from .fields import dense_matrix, fields_on_image, receptive_field_cone
+from .fields import dense_matrix, fields_on_image, path_counts, receptive_field_cone
 from .flip import compare_kernels, flip_comparison, pairing_diagram
 from .grids import (
     animate_index_map,
@@ -118,7 +118,7 @@ __all__ = [
     # explorer
     "IndexExplorer", "index_explorer",
     # fields
-    "dense_matrix", "fields_on_image", "receptive_field_cone",
+    "dense_matrix", "fields_on_image", "path_counts", "receptive_field_cone",
     # flip
     "compare_kernels", "flip_comparison", "pairing_diagram",
     # grids

@@ -8,8 +8,9 @@ conv1d, conv2d, conv3d, convnd
     Deep-learning convolution layers, torch.nn.functional semantics.
 conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
     Transposed convolution, the adjoint of convnd (torch's conv_transpose).
-unfold
-    The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
+unfold, fold
+    The column matrix of im2col (``torch.nn.functional.unfold``, N-d), and
+    its adjoint, which adds the columns back into place (``fold``).
 max_pool1d/2d/3d, avg_pool1d/2d/3d, and their ``*_backward``
     Pooling, torch.nn.functional semantics, and its gradients.
 output_size, same_padding, conv_output_shape
@@ -45,6 +46,7 @@ from .conv import (
     explain_method,
     unfold,
 )
+from .fold import fold
 from .methods import METHODS
 from .pooling import (
     avg_pool1d,
@@ -89,6 +91,7 @@ __all__ = [
     "convolve",
     "correlate",
     "explain_method",
+    "fold",
     "get_options",
     "max_pool1d",
     "max_pool1d_backward",

@@ -13,6 +13,8 @@ unfold, fold
     its adjoint, which adds the columns back into place (``fold``).
 max_pool1d/2d/3d, avg_pool1d/2d/3d, and their ``*_backward``
     Pooling, torch.nn.functional semantics, and its gradients.
+adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
+    Adaptive pooling (an output size instead of a kernel), and its gradients.
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -34,6 +36,20 @@ from __future__ import annotations
 
 import importlib
 
+from .adaptive import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool1d_backward,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool2d_backward,
+    adaptive_avg_pool3d,
+    adaptive_avg_pool3d_backward,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_backward,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_backward,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_backward,
+)
 from .config import get_options, options, set_options
 from .conv import (
     choose_method,
@@ -71,6 +87,18 @@ LAZY_MODULES = ("data", "grad", "grading", "indexing", "learn", "receptive", "sy
 
 __all__ = [
     "METHODS",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool1d_backward",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool2d_backward",
+    "adaptive_avg_pool3d",
+    "adaptive_avg_pool3d_backward",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool1d_backward",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool2d_backward",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_backward",
     "avg_pool1d",
     "avg_pool1d_backward",
     "avg_pool2d",

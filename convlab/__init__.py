@@ -15,6 +15,8 @@ max_pool1d/2d/3d, avg_pool1d/2d/3d, and their ``*_backward``
     Pooling, torch.nn.functional semantics, and its gradients.
 adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
     Adaptive pooling (an output size instead of a kernel), and its gradients.
+max_unpool1d/2d/3d
+    Max pooling's maxima put back in place (torch.nn.functional semantics).
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -80,6 +82,7 @@ from .pooling import (
 )
 from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
 
 #: Submodules loaded on first attribute access.
 LAZY_MODULES = ("data", "grad", "grading", "indexing", "learn", "receptive", "symbolic", "sweeps", "timing",
@@ -127,6 +130,9 @@ __all__ = [
     "max_pool2d_backward",
     "max_pool3d",
     "max_pool3d_backward",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
     "options",
     "output_size",
     "same_padding",

@@ -4,6 +4,8 @@ Public API
 ----------
 correlate, convolve
     Single-channel N-d signals, numpy/scipy semantics.
+correlation_lags
+    The lag each output of a 1-D correlation measures (scipy.signal's).
 conv1d, conv2d, conv3d, convnd
     Deep-learning convolution layers, torch.nn.functional semantics.
 conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
@@ -65,6 +67,7 @@ from .conv import (
     unfold,
 )
 from .fold import fold
+from .lags import correlation_lags
 from .methods import METHODS
 from .pooling import (
     avg_pool1d,
@@ -121,6 +124,7 @@ __all__ = [
     "convnd",
     "convolve",
     "correlate",
+    "correlation_lags",
     "explain_method",
     "fold",
     "get_options",

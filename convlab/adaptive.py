@@ -129,9 +129,15 @@ def _gather(a: np.ndarray, axis: int, start: np.ndarray, stop: np.ndarray):
     ``block`` has ``axis`` replaced by ``(len(start), T)`` (``T`` the longest
     window): ``block[..., i, t, ...] = a[..., min(start[i] + t, stop[i] - 1), ...]``;
     ``inside[i, t]`` tells whether ``start[i] + t`` is in the window (the
-    rest repeat its last cell).
+    rest repeat its last cell). Where the windows tile the axis (``n`` a multiple of
+    ``m``, as in a global pooling or 56 -> 7), ``block`` is ``a`` reshaped, often a view:
+    the caller only reads it there.
     """
     longest = int((stop - start).max())
+    n = a.shape[axis]
+    if n % len(start) == 0 and longest == n // len(start):
+        inside = np.ones((len(start), longest), dtype=bool)
+        return a.reshape(a.shape[:axis] + inside.shape + a.shape[axis + 1:]), inside
     steps = start[:, None] + np.arange(longest)
     inside = steps < stop[:, None]
     taps = np.minimum(steps, stop[:, None] - 1)

@@ -66,7 +66,7 @@ from .conv import (
     explain_method,
     unfold,
 )
-from .fold import fold
+from .folding import fold
 from .lags import correlation_lags
 from .methods import METHODS
 from .pooling import (

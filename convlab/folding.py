@@ -91,7 +91,7 @@ def fold(x: ArrayLike, output_size: Size, kernel_size: Size, dilation: Size = 1,
 
     summed over every output position ``i`` and kernel tap ``j``, where row
     ``(c, j)`` is channel-major as in :func:`convlab.unfold`; entries that
-    land in the padding are dropped. See :mod:`convlab.fold`.
+    land in the padding are dropped. See :mod:`convlab.folding`.
 
     Parameters
     ----------

@@ -129,13 +129,14 @@ def _gather(a: np.ndarray, axis: int, start: np.ndarray, stop: np.ndarray):
     ``block`` has ``axis`` replaced by ``(len(start), T)`` (``T`` the longest
     window): ``block[..., i, t, ...] = a[..., min(start[i] + t, stop[i] - 1), ...]``;
     ``inside[i, t]`` tells whether ``start[i] + t`` is in the window (the
-    rest repeat its last cell). Where the windows tile the axis (``n`` a multiple of
-    ``m``, as in a global pooling or 56 -> 7), ``block`` is ``a`` reshaped, often a view:
-    the caller only reads it there.
+    rest repeat its last cell). Where the windows tile the axis (for pooling, ``n`` a
+    multiple of ``m``, as in a global pooling or 56 -> 7), ``block`` is ``a`` reshaped,
+    often a view: the caller only reads it there.
     """
     longest = int((stop - start).max())
-    n = a.shape[axis]
-    if n % len(start) == 0 and longest == n // len(start):
+    tiles = np.arange(0, a.shape[axis] + 1, longest)
+    if len(tiles) == len(start) + 1 and tiles[-1] == a.shape[axis] and np.array_equal(start, tiles[:-1]) \
+            and np.array_equal(stop, tiles[1:]):
         inside = np.ones((len(start), longest), dtype=bool)
         return a.reshape(a.shape[:axis] + inside.shape + a.shape[axis + 1:]), inside
     steps = start[:, None] + np.arange(longest)

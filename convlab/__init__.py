@@ -4,14 +4,21 @@ Public API
 ----------
 correlate, convolve
     Single-channel N-d signals, numpy/scipy semantics.
+correlation_lags
+    The lag each output of a 1-D correlation measures (scipy.signal's).
 conv1d, conv2d, conv3d, convnd
     Deep-learning convolution layers, torch.nn.functional semantics.
 conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
     Transposed convolution, the adjoint of convnd (torch's conv_transpose).
-unfold
-    The column matrix of im2col (``torch.nn.functional.unfold``, N-d).
+unfold, fold
+    The column matrix of im2col (``torch.nn.functional.unfold``, N-d), and
+    its adjoint, which adds the columns back into place (``fold``).
 max_pool1d/2d/3d, avg_pool1d/2d/3d, and their ``*_backward``
     Pooling, torch.nn.functional semantics, and its gradients.
+adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
+    Adaptive pooling (an output size instead of a kernel), and its gradients.
+max_unpool1d/2d/3d
+    Max pooling's maxima put back in place (torch.nn.functional semantics).
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -33,6 +40,20 @@ from __future__ import annotations
 
 import importlib
 
+from .adaptive import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool1d_backward,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool2d_backward,
+    adaptive_avg_pool3d,
+    adaptive_avg_pool3d_backward,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_backward,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_backward,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_backward,
+)
 from .config import get_options, options, set_options
 from .conv import (
     choose_method,
@@ -45,6 +66,8 @@ from .conv import (
     explain_method,
     unfold,
 )
+from .folding import fold
+from .lags import correlation_lags
 from .methods import METHODS
 from .pooling import (
     avg_pool1d,
@@ -62,6 +85,7 @@ from .pooling import (
 )
 from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
 
 #: Submodules loaded on first attribute access.
 LAZY_MODULES = ("data", "grad", "grading", "indexing", "learn", "receptive", "symbolic", "sweeps", "timing",
@@ -69,6 +93,18 @@ LAZY_MODULES = ("data", "grad", "grading", "indexing", "learn", "receptive", "sy
 
 __all__ = [
     "METHODS",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool1d_backward",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool2d_backward",
+    "adaptive_avg_pool3d",
+    "adaptive_avg_pool3d_backward",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool1d_backward",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool2d_backward",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_backward",
     "avg_pool1d",
     "avg_pool1d_backward",
     "avg_pool2d",
@@ -88,7 +124,9 @@ __all__ = [
     "convnd",
     "convolve",
     "correlate",
+    "correlation_lags",
     "explain_method",
+    "fold",
     "get_options",
     "max_pool1d",
     "max_pool1d_backward",
@@ -96,6 +134,9 @@ __all__ = [
     "max_pool2d_backward",
     "max_pool3d",
     "max_pool3d_backward",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
     "options",
     "output_size",
     "same_padding",

@@ -152,9 +152,9 @@ def test_training_matches_torch_step_by_step(pool, momentum):
             torch_losses.append(loss.item())
     assert len(torch_losses) == len(history.step_loss) == 30
     np.testing.assert_allclose(history.step_loss, torch_losses, rtol=0, atol=1e-10)
-    # and the weights after 30 steps
-    np.testing.assert_allclose(net["conv1"].weight, model[0].weight.detach().numpy(), atol=1e-10)
-    np.testing.assert_allclose(net["fc"].params["weight"], model[7].weight.detach().numpy(), atol=1e-10)
+    # and the weights after 30 steps, to 1e-10 absolute (rtol=0: the default 1e-7 would allow ~1e-7)
+    np.testing.assert_allclose(net["conv1"].weight, model[0].weight.detach().numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(net["fc"].params["weight"], model[7].weight.detach().numpy(), atol=1e-10, rtol=0)
 
 
 def test_network_gradients_match_torch_and_central_differences():

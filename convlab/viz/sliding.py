@@ -429,11 +429,13 @@ def frequency_response_figure(kernels: Mapping[str, ArrayLike], *, rate: float =
                               xlabel: str | None = None, width: float = 6.8, height: float = 2.6) -> Figure:
     """How strongly each kernel passes a sinusoid of each frequency: ``|H(f)|`` against ``f``.
 
-    A kernel ``w`` turns the sinusoid of frequency ``f`` (in cycles per
-    sample) into the same sinusoid scaled by ``|H(f)|``, where
-    ``H(f) = sum_a w_a exp(-2 pi i f a)``; the curve is that gain from 0 to
-    half the sampling rate, evaluated on ``n_points`` frequencies (the
-    discrete Fourier transform of the zero-padded kernel). Colours follow
+    Correlating with a kernel ``w`` turns the sinusoid of frequency ``f`` (in
+    cycles per sample) into the same sinusoid scaled by ``|H(f)|``, where
+    ``H(f) = sum_a w_a exp(+2 pi i f a)`` (``a`` from 0, as in chapter 1);
+    the curve is that gain from 0 to half the sampling rate, evaluated on
+    ``n_points`` frequencies as the modulus of the discrete Fourier
+    transform of the zero-padded kernel (which uses ``exp(-2 pi i f a)``,
+    the complex conjugate of ``H`` for a real kernel: same modulus). Colours follow
     :func:`filtered_figure`, so a kernel has the same colour in both.
 
     Parameters

@@ -64,8 +64,8 @@ def _size_cases(rng: np.random.Generator, n_random: int, **_) -> Iterator[Case]:
     yield "kernel of size 1", (10, 1)
     yield "kernel as large as the input", (7, 7)
     # impossible layers (for the options of most combinations): the function must refuse them
-    yield "impossible: kernel one longer than the input", (4, 5)
-    yield "impossible: kernel much longer than the input", (2, 9)
+    yield "kernel one longer than the input (impossible unpadded)", (4, 5)
+    yield "kernel much longer than the input (impossible unpadded)", (2, 9)
     for i in range(n_random):
         k = int(rng.integers(1, 8))
         n = int(k + rng.integers(0, 30))

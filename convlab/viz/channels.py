@@ -69,6 +69,11 @@ def _block(ax, x0: float, y0: float, depth: int, height: int, width: int, color:
 
 
 
+# the notation page's sizes, with upright subscripts
+_C_IN, _C_OUT, _H_OUT, _W_OUT = (rf"{v}_{{\mathrm{{{s}}}}}" for v, s in (("C", "in"), ("C", "out"),
+                                                                      ("H", "out"), ("W", "out")))
+
+
 def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, padding=0,
                 dilation=1, highlight: int = 0) -> Figure:
     """The three tensors of a 2-D convolution layer drawn as blocks.
@@ -101,7 +106,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     >>> fig = conv_shapes((3, 6, 6), (4, 3, 3, 3))
     >>> print(fig.axes[0].texts[2].get_text())
     output $y$
-    $(C_{out}, H_{out}, W_{out})$ = (4, 4, 4)
+    $(C_{\\mathrm{out}}, H_{\\mathrm{out}}, W_{\\mathrm{out}})$ = (4, 4, 4)
     """
     c_in, h, w = shape_tuple("x_shape", x_shape, 3)
     c_out, c_in_w, kh, kw = shape_tuple("w_shape", w_shape, 4)
@@ -115,7 +120,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     ax = fig.add_subplot()
     label = dict(ha="center", va="top", fontsize=FONT_SMALL)
     right, _ = _block(ax, 0, 0, c_in, h, w, PALETTE["input"])
-    ax.text(right / 2, -0.8, f"input $x$\n$(C_{{in}}, H, W)$ = {(c_in, h, w)}", **label)
+    ax.text(right / 2, -0.8, f"input $x$\n$({_C_IN}, H, W)$ = {(c_in, h, w)}", **label)
     # the filters, stacked top to bottom; filter 0 on top
     fx = right + 3
     gap = 1.0
@@ -127,7 +132,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
         color = PALETTE["highlight"] if o == highlight else PALETTE["kernel"]
         fright, _ = _block(ax, fx, y0, c_in, kh, kw, color)
     ax.text((fx + fright) / 2, min(-0.8, y_top - span - 0.8),
-            f"$C_{{out}}$ filters, weight $w$\n$(C_{{out}}, C_{{in}}, k_h, k_w)$ = {(c_out, c_in, kh, kw)}",
+            f"${_C_OUT}$ filters, weight $w$\n$({_C_OUT}, {_C_IN}, k_h, k_w)$ = {(c_out, c_in, kh, kw)}",
             **label)
     # the output, one slab per channel (channel 0 in front) so each feature map shows
     ox, oy = fright + 3, (h - ho) / 2
@@ -140,7 +145,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
             oright_max, otop_max = oright, otop
     oright, otop = oright_max, otop_max
     ax.text((ox + oright) / 2, -0.8,
-            f"output $y$\n$(C_{{out}}, H_{{out}}, W_{{out}})$ = {(c_out, ho, wo)}", **label)
+            f"output $y$\n$({_C_OUT}, {_H_OUT}, {_W_OUT})$ = {(c_out, ho, wo)}", **label)
     arrow = dict(arrowstyle="->", color=PALETTE["muted"], linewidth=1.5)
     mid = h / 2
     ax.annotate("", xy=(fx - 0.6, mid), xytext=(right + 0.4, mid), arrowprops=arrow)

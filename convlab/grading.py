@@ -63,6 +63,9 @@ def _layer_cases(rng: np.random.Generator, n_random: int, nd: int = 1, groups: i
 def _size_cases(rng: np.random.Generator, n_random: int, **_) -> Iterator[Case]:
     yield "kernel of size 1", (10, 1)
     yield "kernel as large as the input", (7, 7)
+    # impossible layers (for the options of most combinations): the function must refuse them
+    yield "impossible: kernel one longer than the input", (4, 5)
+    yield "impossible: kernel much longer than the input", (2, 9)
     for i in range(n_random):
         k = int(rng.integers(1, 8))
         n = int(k + rng.integers(0, 30))
@@ -147,6 +150,10 @@ def _pool_cases(rng: np.random.Generator, n_random: int, kernel_size=None, **opt
 class Task:
     reference: Callable
     cases: Callable[..., Iterator[Case]]
+    refuses: bool = False  # a case whose layer is impossible must make fn raise ValueError too
+
+
+_IMPOSSIBLE = "kernel too large"  # how convlab's refusals of an impossible geometry begin
 
 
 def _single(layer: Callable) -> Callable:
@@ -161,9 +168,11 @@ TASKS: dict[str, Task] = {
     "convolve": Task(conv.convolve, _signal_cases),
     "conv1d": Task(conv.conv1d, lambda rng, n, **kw: _layer_cases(rng, n, nd=1, **kw)),
     "conv2d": Task(conv.conv2d, lambda rng, n, **kw: _layer_cases(rng, n, nd=2, **kw)),
-    "conv1d_single": Task(_single(conv.conv1d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=1)),
-    "conv2d_single": Task(_single(conv.conv2d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=2)),
-    "output_size": Task(shapes.output_size, _size_cases),
+    "conv1d_single": Task(_single(conv.conv1d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=1),
+                          refuses=True),
+    "conv2d_single": Task(_single(conv.conv2d), lambda rng, n, **kw: _signal_cases(rng, n, ndim=2),
+                          refuses=True),
+    "output_size": Task(shapes.output_size, _size_cases, refuses=True),
     "conv1d_weight": Task(grad.conv1d_weight, lambda rng, n, **kw: _gradient_cases(rng, n, nd=1, **kw)),
     "conv2d_weight": Task(grad.conv2d_weight, lambda rng, n, **kw: _gradient_cases(rng, n, nd=2, **kw)),
     "conv1d_input": Task(grad.conv1d_input,
@@ -330,6 +339,10 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
         ``grad_output`` of the layer's output shape for the options;
         ``max_pool2d_backward`` calls ``fn(grad_output, x)`` and needs
         ``kernel_size`` among the options.
+        For ``output_size``, ``conv1d_single`` and ``conv2d_single`` a case
+        whose layer is impossible (convlab refuses it: the dilated kernel
+        does not fit the padded input) is graded too: ``fn`` must raise
+        ``ValueError`` there, and a number or an array it returns fails.
     n_random, seed : int
         How many random cases, and the seed that makes them reproducible.
     rtol, atol : float
@@ -404,8 +417,14 @@ def _check_one(fn: Callable, task: str, n_random: int, seed: int, rtol: float, a
         label = prefix + label
         try:
             expected = spec.reference(*args, **ref_options)
-        except ValueError:
-            continue  # this case is not defined for these options (e.g. kernel too large)
+        except ValueError as exc:
+            if spec.refuses and str(exc).startswith(_IMPOSSIBLE):
+                result.total += 1  # an impossible layer: the reader's function must refuse it too
+                why = _refusal(fn, args, ref_options if pass_options else {}, watch)
+                if why:
+                    result.failures.append(Failure(label, args, f"ValueError ({exc})", None, why))
+                continue
+            continue  # this case is not defined for these options (e.g. a stride of 0)
         result.total += 1
         try:
             got = watch(fn, [np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
@@ -423,6 +442,18 @@ def _check_one(fn: Callable, task: str, n_random: int, seed: int, rtol: float, a
     if result.total == 0:
         raise ValueError(f"no case is defined for task {task!r} with options {options}")
     return result
+
+
+def _refusal(fn: Callable, args: tuple, kwargs: dict, watch: _Watch) -> str | None:
+    """Why ``fn`` failed to refuse an impossible layer with a ValueError (None if it did)."""
+    try:
+        got = watch(fn, [np.copy(a) if isinstance(a, np.ndarray) else a for a in args], kwargs)
+    except ValueError:
+        return f"called {watch.called}, which this exercise forbids" if watch.called else None
+    except Exception as exc:  # noqa: BLE001 - the wrong exception is a failed case, reported
+        return f"raised {type(exc).__name__}: {exc}; an impossible layer must raise ValueError"
+    return (f"returned {_show(got)} for a layer whose kernel does not fit; "
+            "it must raise ValueError instead")
 
 
 __all__ = ["check", "CheckResult", "Failure", "TASKS"]

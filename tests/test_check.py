@@ -68,8 +68,9 @@ def test_two_dimensional_cases():
 
 
 def test_output_size_task():
-    assert convlab.check(lambda n, k: n - k + 1, "output_size").ok
+    assert convlab.check(convlab.output_size, "output_size").ok
     assert not convlab.check(lambda n, k: n - k, "output_size").ok
+    assert not convlab.check(lambda n, k: n - k + 1, "output_size").ok  # impossible layers must raise
 
 
 def test_groups_build_matching_cases():

@@ -157,7 +157,7 @@ def test_accuracy_figure_plots_the_given_values():
     fig = algorithms.accuracy_figure([10, 100], {"float32": [1e-7, 2e-7], "float64": [1e-16, 3e-16]},
                                      {"float32": [3e-7, 6e-7]})
     lines = {line.get_label(): line.get_ydata() for line in fig.axes[0].get_lines()}
-    assert set(lines) == {"float32", "float32 bound", "float64"}
+    assert set(lines) == {"float32", "float32: ε log2 n_fft", "float64"}
     np.testing.assert_allclose(lines["float64"], [1e-16, 3e-16])
     with pytest.raises(ValueError, match="one value per length"):
         algorithms.accuracy_figure([10, 100], {"float32": [1e-7]})

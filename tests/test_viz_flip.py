@@ -38,15 +38,24 @@ def test_pairing_diagram_titles_are_convlab_formulas():
 
     from convlab.symbolic import symbols_array
 
-    for start in (0, 1):
-        fig = pairing_diagram(7, 3, index=2, start=start)
-        x, w = symbols_array("x", 7, start=start), symbols_array("w", 3, start=start)
-        corr, convo = fig.axes
-        assert corr.get_title() == (f"cross-correlation: $z_{{{2 + start}}} = "
-                                    f"{sympy.latex(convlab.correlate(x, w)[2])}$")
-        assert convo.get_title() == f"convolution: $y_{{{2 + start}}} = {sympy.latex(convlab.convolve(x, w, 'valid')[2])}$"
-        labels = [t.get_text() for t in corr.texts]
-        assert labels[0] == f"$x_{{{start}}}$" and labels[7] == f"$w_{{{start}}}$"
+    # start=1: the formula's subscripts, as SymPy writes convlab's result
+    fig = pairing_diagram(7, 3, index=2, start=1)
+    x, w = symbols_array("x", 7), symbols_array("w", 3)
+    corr, convo = fig.axes
+    assert corr.get_title() == f"cross-correlation: $y_{{3}} = {sympy.latex(convlab.correlate(x, w)[2])}$"
+    assert convo.get_title() == f"convolution: $z_{{3}} = {sympy.latex(convlab.convolve(x, w, 'valid')[2])}$"
+    labels = [t.get_text() for t in corr.texts]
+    assert labels[0] == "$x_{1}$" and labels[7] == "$w_{1}$"
+
+
+def test_pairing_diagram_labels_code_indices_by_default():
+    fig = pairing_diagram(7, 3, index=2)
+    corr, convo = fig.axes
+    # output 2 (from 0) of the valid results: x[2..4] under w[0..2], parallel or crossed
+    assert corr.get_title() == r"cross-correlation: $y[2] = w[0]\,x[2] + w[1]\,x[3] + w[2]\,x[4]$"
+    assert convo.get_title() == r"convolution: $z[2] = w[0]\,x[4] + w[1]\,x[3] + w[2]\,x[2]$"
+    labels = [t.get_text() for t in corr.texts]
+    assert labels[:7] == [f"$x[{m}]$" for m in range(7)] and labels[7:] == ["$w[0]$", "$w[1]$", "$w[2]$"]
 
 
 def test_pairing_diagram_default_index_and_k_equal_n():
@@ -138,7 +147,8 @@ def test_compare_kernels_draws_every_tap():
     assert ax.get_title() == "taps"
     heights = [p.get_height() for p in ax.patches]
     assert heights == [1, -2, 3, 3, -2, 1]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["$a=1$", "$a=2$", "$a=3$"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+    assert ax.get_xlabel() == "tap (code index, from 0)"
     assert [to_hex(p.get_facecolor()) for p in ax.patches] == [colors(2)[0]] * 3 + [colors(2)[1]] * 3
 
 
@@ -159,7 +169,8 @@ def test_compare_kernels_errors(kernels, exc, match):
 
 
 def test_compare_kernels_start():
-    ax = compare_kernels({"w": [1, 2]}, start=0).axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["$a=0$", "$a=1$"]
+    ax = compare_kernels({"w": [1, 2]}, start=1).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
+    assert ax.get_xlabel() == "tap $a$"
     with pytest.raises(ValueError, match="start must be 0 or 1; got 2"):
         compare_kernels({"w": [1, 2]}, start=2)

@@ -56,8 +56,8 @@ def test_draw_index_map_draws_the_map(kwargs, out_index):
     assert x - (pw + 1.5) == out_index[1] and y - (ph - oh) / 2 == out_index[0]
     assert len(_cells(ax, PALETTE["output"], 0.3)) == oh * ow - 1
     assert ax.get_title() == f"{m.input_shape[0]}×{m.input_shape[1]} → {oh}×{ow}"
-    # kernel taps are numbered 1..K (small grids)
-    assert [t.get_text() for t in ax.texts if t.get_text()] == [str(i + 1) for i in range(m.footprint(
+    # kernel taps are numbered 0..K-1, code indices (small grids)
+    assert [t.get_text() for t in ax.texts if t.get_text()] == [str(i) for i in range(m.footprint(
         out_index).shape[0])]
 
 

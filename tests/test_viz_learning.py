@@ -59,11 +59,11 @@ def test_backward_map_draws_the_sources_with_their_taps():
     reaching = _cells(ax, PALETTE["kernel"], 0.85)
     assert len(reaching) == 9
     numbers = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
-    assert numbers == sorted(list(range(1, 10)) * 2)          # the kernel's taps, and the reaching cells'
+    assert numbers == sorted(list(range(9)) * 2)          # the kernel's taps, and the reaching cells'
     # the top-left output gradient arrives through the last tap: the flip
     first = min(reaching, key=lambda p: (p.get_y(), p.get_x()))
     label = next(t for t in ax.texts if t.get_position() == (first.get_x() + 0.5, first.get_y() + 0.5))
-    assert label.get_text() == "9"
+    assert label.get_text() == "8"
     assert len(_cells(ax, PALETTE["input"], 0.95)) == 1
     assert ax.get_title() == "9 output gradients reach x[2, 2]"
 
@@ -161,7 +161,7 @@ def test_training_figure_draws_the_history():
     fig = L.training_figure(h)
     loss, acc = fig.axes
     by_label = {ln.get_label(): ln for ln in loss.get_lines()}
-    np.testing.assert_allclose(by_label["training"].get_ydata(), h.train_loss)
+    np.testing.assert_allclose(by_label["training (mean of the steps)"].get_ydata(), h.train_loss)
     np.testing.assert_allclose(by_label["test"].get_ydata(), h.test_loss)
     np.testing.assert_allclose(by_label["each step"].get_xdata(), np.arange(1, 7) / 2)
     np.testing.assert_allclose({ln.get_label(): ln for ln in acc.get_lines()}["test"].get_ydata(),

@@ -96,7 +96,7 @@ def test_gather_reading_marks_the_sources_of_an_output_cell(kwargs):
         assert _cells(ax, PALETTE["output"], 0.95) == [(x0 + o[1] + left + 0.5, y_out + o[0] + top + 0.5)]
         taps = list(np.ndindex(*tmap.kernel_shape))
         labels = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
-        assert labels == sorted(taps.index(tap) + 1 for _, tap in tmap.sources(o))
+        assert labels == sorted(taps.index(tap) for _, tap in tmap.sources(o))
         plt.close(ax.figure)
 
 
@@ -114,9 +114,9 @@ def test_one_dimensional_maps_are_drawn_as_one_row():
     tmap = transposed_index_map(3, 3, stride=2, padding=1, output_padding=1)
     ax = draw_transposed_map(figure(4, 2).add_subplot(), tmap, 1)
     assert ax.get_title() == "3 → 6"
-    assert sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit()) == [1, 2, 3]
+    assert sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit()) == [0, 1, 2]
     ax = draw_transposed_map(figure(4, 2).add_subplot(), tmap, 5, reading="gather")
-    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == ["3"]    # only x[2]'s last tap
+    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == ["2"]    # only x[2]'s last tap (from 0)
 
 
 def test_figure_panels_share_one_scale():
@@ -163,15 +163,15 @@ def test_scatter_figure_rows_are_convlabs_copies_and_add_up():
     assert ax.get_title(loc="left") == f"stride 2: 3 input cells → {len(z)} output cells"
     for v in z:
         assert str(v) in texts
-    assert {"y[0]·w", "y[1]·w", "y[2]·w", "y", "z"} <= set(texts)
+    assert {"x[0]·w", "x[1]·w", "x[2]·w", "x", "y"} <= set(texts)
     dashed = [p for p in ax.patches if p.get_linestyle() == "--"]
-    assert len(dashed) == 1                                   # y[0]·w's first tap falls in the crop
+    assert len(dashed) == 1                                   # x[0]·w's first tap falls in the crop
 
 
 def test_zero_insertion_figure_is_the_flipped_correlation():
     fig = zero_insertion_figure([1, 2, 3], [1, 10, 100], stride=2, padding=1, output_padding=1, steps=[0, 5])
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["z[0] = 0·100 + 1·10 + 0·1 = 10", "z[5] = 3·100 + 0·10 + 0·1 = 300"]
+    assert titles == ["y[0] = 0·100 + 1·10 + 0·1 = 10", "y[5] = 3·100 + 0·10 + 0·1 = 300"]
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert {"stretched", "flip(w)"} <= set(texts)
     with pytest.raises(ValueError, match="padding must be at most dilation"):

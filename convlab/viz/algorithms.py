@@ -185,9 +185,9 @@ def spectra_figure(image, kernel, *, width: float = PAGE_WIDTH) -> Figure:
     spec_w = np.fft.fft2(ker[::-1, ::-1], full)           # flipped: correlation, not convolution
     product = spec_x * spec_w
     filtered = np.real(np.fft.ifft2(product))
-    panels = [(_log_magnitude(spec_x), "image $|X|$", "magma"),
-              (_log_magnitude(spec_w), "kernel, zero-padded $|W|$", "magma"),
-              (_log_magnitude(product), "product $|X \\cdot W|$", "magma"),
+    panels = [(_log_magnitude(spec_x), "image $|\\hat x|$", "magma"),
+              (_log_magnitude(spec_w), "kernel, zero-padded $|\\hat w|$", "magma"),
+              (_log_magnitude(product), "product $|\\hat x\\,\\hat w|$", "magma"),
               (filtered, "inverse FFT of the product", "gray")]
     column = _real("width", width, 0.0) / 4
     fig, axes = panel_grid(4, 4, panel_size=(column, column * full[0] / full[1] + 0.3), extra_height=0.3)
@@ -320,10 +320,14 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
         if k is not None:
             ax.axvline(k, color=PALETTE["highlight"], linestyle="--", linewidth=1.2,
                        label=f"crossover k = {k}")
+            # at the foot of the line, where the curves of small kernels (left) and the flat FFT
+            # (high) leave room; on a white ground, so that a curve never runs through the digits
             right = math.log(k / min(s.sizes)) > 0.6 * math.log(max(s.sizes) / min(s.sizes))
-            ax.annotate(f"k = {k}", (k, 1), xycoords=("data", "axes fraction"), textcoords="offset points",
-                        xytext=(-3 if right else 3, -3), ha="right" if right else "left", va="top",
-                        fontsize=FONT_SMALL, color=PALETTE["highlight"])
+            ax.annotate(f"k = {k}", (k, 0), xycoords=("data", "axes fraction"), textcoords="offset points",
+                        xytext=(-3 if right else 3, 3), ha="right" if right else "left", va="bottom",
+                        fontsize=FONT_SMALL, color=PALETTE["highlight"], zorder=5,
+                        bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+        ax.margins(x=0.08)              # no crossover drawn on the frame
         ticks = _spaced(s.sizes, width / len(sweeps) - 0.8)
         ax.set_xticks(ticks, [str(t) for t in ticks])
         ax.xaxis.set_minor_formatter(NullFormatter())
@@ -340,14 +344,14 @@ def sweep_figure(sweep: Sweep | Mapping[str, Sweep], *, crossover: tuple[str, st
 
 
 def _label_times(axis) -> None:
-    """Plain numbers on a log axis; where it spans under 1.5 decades, also at 2 and 5 times a power of 10."""
+    """Plain numbers on a log axis; where it spans under 2 decades, also at 2 and 5 times a power of 10."""
     lo, hi = axis.get_view_interval()
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
     def minor(v, _):
         return f"{v:g}" if round(v / 10 ** math.floor(math.log10(v))) in (2, 5) else ""
 
-    axis.set_minor_formatter(FuncFormatter(minor) if math.log10(hi / lo) < 1.5 else NullFormatter())
+    axis.set_minor_formatter(FuncFormatter(minor) if math.log10(hi / lo) < 2 else NullFormatter())
 
 
 def _spaced(sizes: Sequence[int], inches: float) -> list[int]:
@@ -364,7 +368,7 @@ def _spaced(sizes: Sequence[int], inches: float) -> list[int]:
 def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]],
                     bounds: Mapping[str, Sequence[float]] | None = None, *,
                     width: float = 6.4) -> Figure:
-    """Relative error against signal length, log-log: measured (solid) and bounds (dashed).
+    """Relative error against signal length, log-log: measured (solid) and yardsticks (dashed).
 
     Parameters
     ----------
@@ -373,7 +377,9 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     errors : mapping of label to sequence of float
         One measured error per length for each label (e.g. ``"float32"``).
     bounds : mapping of label to sequence of float, optional
-        A reference curve per label, drawn dashed in the same colour.
+        A reference curve per label, drawn dashed in the same colour and
+        labelled ``"<label>: eps log2 n_fft"`` (the heuristic the book
+        compares FFT errors with; not a proven bound on the largest error).
     width : float
         Figure width in inches.
 
@@ -387,7 +393,7 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     >>> from convlab.viz.algorithms import accuracy_figure
     >>> fig = accuracy_figure([10, 100], {"float64": [1e-16, 2e-16]}, {"float64": [7e-16, 1.5e-15]})
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
-    ['float64', 'float64 bound']
+    ['float64', 'float64: ε log2 n_fft']
     """
     n = real_array("lengths", lengths, 1).astype(float)
     if not isinstance(errors, Mapping) or not isinstance(bounds or {}, Mapping):
@@ -398,15 +404,16 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     for name, values in series.items():
         if len(values) != len(n):
             raise ValueError(f"{name!r} must have one value per length ({len(n)}); got {len(values)}")
-    fig = figure(_real("width", width, 0.0), 3.4)
+    rows = -(-(len(errors) + len(bounds)) // 2)              # legend rows, two entries a row
+    fig = figure(_real("width", width, 0.0), 3.2 + 0.22 * rows)
     ax = fig.add_subplot()
     for (name, values), color in zip(errors.items(), colors(len(errors))):
         ax.loglog(n, np.asarray(values, dtype=float), marker="o", markersize=4, color=color, label=name)
         if name in bounds:
             ax.loglog(n, np.asarray(bounds[name], dtype=float), linestyle="--", color=color,
-                      label=f"{name} bound")
+                      label=f"{name}: ε log2 n_fft")
     ax.set_xlabel("signal length n")
     ax.set_ylabel("max error / (max|x| sum|w|)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=FONT_SMALL)
+    fig.legend(fontsize=FONT_SMALL, loc="outside lower center", ncols=2)   # off the curves
     return fig

@@ -75,7 +75,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
 
     The input ``(C_in, H, W)``, the ``C_out`` filters of shape
     ``(C_in, k, k)`` that make up the weight ``(C_out, C_in, kh, kw)``, and
-    the output ``(C_out, H', W')`` (computed with
+    the output ``(C_out, H_out, W_out)`` (computed with
     :func:`convlab.conv_output_shape`). Filter ``highlight`` and the output
     channel it produces are drawn in the highlight colour.
 
@@ -101,7 +101,7 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
     >>> fig = conv_shapes((3, 6, 6), (4, 3, 3, 3))
     >>> print(fig.axes[0].texts[2].get_text())
     output $y$
-    $(C_{out}, H', W')$ = (4, 4, 4)
+    $(C_{out}, H_{out}, W_{out})$ = (4, 4, 4)
     """
     c_in, h, w = shape_tuple("x_shape", x_shape, 3)
     c_out, c_in_w, kh, kw = shape_tuple("w_shape", w_shape, 4)
@@ -139,7 +139,8 @@ def conv_shapes(x_shape: Sequence[int], w_shape: Sequence[int], *, stride=1, pad
         if o == c_out - 1:
             oright_max, otop_max = oright, otop
     oright, otop = oright_max, otop_max
-    ax.text((ox + oright) / 2, -0.8, f"output $y$\n$(C_{{out}}, H', W')$ = {(c_out, ho, wo)}", **label)
+    ax.text((ox + oright) / 2, -0.8,
+            f"output $y$\n$(C_{{out}}, H_{{out}}, W_{{out}})$ = {(c_out, ho, wo)}", **label)
     arrow = dict(arrowstyle="->", color=PALETTE["muted"], linewidth=1.5)
     mid = h / 2
     ax.annotate("", xy=(fx - 0.6, mid), xytext=(right + 0.4, mid), arrowprops=arrow)
@@ -221,17 +222,17 @@ def channel_sum(x, w, bias: float = 0.0, *, cell: float = 0.36) -> Figure:
 
     for c in range(c_in):
         ax_x = fig.add_subplot(grid[c, 0])
-        heatmap(ax_x, xs[c], signed=False, cmap="Blues", vmin=x_min, vmax=x_max + (x_max - x_min),
+        heatmap(ax_x, xs[c], signed=False, cmap="Greys", vmin=x_min, vmax=x_max + (x_max - x_min),
                 annotate=True)
-        ax_x.set_title(f"channel {c + 1}", fontsize=FONT_NORMAL)
+        ax_x.set_title(f"channel {c}", fontsize=FONT_NORMAL)
         operator(fig.add_subplot(grid[c, 1]), "\N{STAR OPERATOR}", 2 * FONT_LARGE)
         ax_w = fig.add_subplot(grid[c, 2])
         heatmap(ax_w, ws[c], limit=w_limit, annotate=True)
-        ax_w.set_title(f"slice {c + 1}", fontsize=FONT_NORMAL)
+        ax_w.set_title(f"slice {c}", fontsize=FONT_NORMAL)
         operator(fig.add_subplot(grid[c, 3]), "=")
         ax_m = fig.add_subplot(grid[c, 4])
         heatmap(ax_m, maps[c], limit=limit, annotate=True)
-        ax_m.set_title(f"map {c + 1}", fontsize=FONT_NORMAL)
+        ax_m.set_title(f"map {c}", fontsize=FONT_NORMAL)
         axes += [ax_x, ax_w, ax_m]
     operator(fig.add_subplot(grid[:, 5]), f"add the\n{c_in} maps\nand the\nbias {number(float(bias))}\n=")
     ax_y = fig.add_subplot(grid[:, 6])
@@ -244,11 +245,14 @@ def channel_sum(x, w, bias: float = 0.0, *, cell: float = 0.36) -> Figure:
 
 def filter_bank(w, *, filter_names: Sequence[str] | None = None,
                 channel_names: Sequence[str] | None = None, annotate: bool | None = None,
-                cell: float | None = None) -> Figure:
+                cell: float | None = None, scale: str = "shared", fmt: str = "{:.2g}") -> Figure:
     """A weight ``(C_out, C_in, kh, kw)`` as a grid: one row per filter, one column per input channel.
 
-    All kernels share one zero-centred colour scale (the signed colormap), so
-    weights can be compared across filters and channels.
+    Kernels are drawn on the signed colormap, white at zero. With
+    ``scale="shared"`` all of them share one symmetric scale, so weights can
+    be compared across filters; with ``scale="filter"`` each filter (row)
+    gets its own symmetric scale ``±max|w[o]|``, written under its name, so
+    that a filter of small weights is not washed out by a large one.
 
     Parameters
     ----------
@@ -261,6 +265,10 @@ def filter_bank(w, *, filter_names: Sequence[str] | None = None,
     cell : float, optional
         Size of one kernel panel in inches; by default large enough for the
         written weights.
+    scale : {"shared", "filter"}
+        One colour scale for the whole bank, or one per filter.
+    fmt : str
+        Format of the written weights that are not integral.
 
     Returns
     -------
@@ -277,23 +285,33 @@ def filter_bank(w, *, filter_names: Sequence[str] | None = None,
     """
     arr = real_array("w", w, 4)
     c_out, c_in, kh, kw = shape_tuple("w.shape", arr.shape, 4)
+    if not isinstance(scale, str):
+        raise TypeError(f"scale must be a str, 'shared' or 'filter'; got {type(scale).__name__}")
+    if scale not in ("shared", "filter"):
+        raise ValueError(f"scale must be 'shared' or 'filter'; got {scale!r}")
     rows = filter_names and _one_each("filter_names", filter_names, c_out, (), "filter")
     columns = channel_names and _one_each("channel_names", channel_names, c_in, (), "channel")
     if annotate is None:
         annotate = max(kh, kw) <= 3
     if cell is None:
-        widest = max(text_width(number(v, "{:.2g}")) for v in arr.flat) if annotate else 0.0
-        cell = max(0.9, (widest + 0.08) * kw)
+        widest = max(text_width(number(v, fmt)) for v in arr.flat) if annotate else 0.0
+        cell = max(0.9, (widest + 0.12) * kw)
     cell = _real("cell", cell, 0.0)
-    limit = float(np.max(np.abs(arr))) or 1.0
+    if scale == "shared":
+        limits = [float(np.max(np.abs(arr))) or 1.0] * c_out
+    else:
+        limits = [float(np.max(np.abs(arr[o]))) or 1.0 for o in range(c_out)]
     fig, axes = panel_grid(c_out * c_in, c_in, panel_size=(cell, cell), extra_height=0.4,
-                           extra_width=1.6 if rows is not None else 0.2)
+                           extra_width=1.6 if rows is not None or scale == "filter" else 0.2)
     for (o, c), ax in zip(np.ndindex(c_out, c_in), axes):
-        draw_kernel(ax, arr[o, c], annotate=annotate, limit=limit)
+        draw_kernel(ax, arr[o, c], annotate=annotate, limit=limits[o], fmt=fmt)
         if o == 0 and columns is not None:
             ax.set_title(columns[c], fontsize=FONT_NORMAL)
-        if c == 0 and rows is not None:
-            ax.set_ylabel(rows[o], fontsize=FONT_NORMAL, rotation=0, ha="right", va="center")
+        if c == 0 and (rows is not None or scale == "filter"):
+            name = rows[o] if rows is not None else f"filter {o}"
+            if scale == "filter":
+                name += f"\nscale \N{PLUS-MINUS SIGN}{number(limits[o], '{:.2g}')}"
+            ax.set_ylabel(name, fontsize=FONT_NORMAL, rotation=0, ha="right", va="center")
     return fig
 
 
@@ -330,7 +348,7 @@ def rgb_channels(image, *, width: float = PAGE_WIDTH) -> Figure:
     >>> from convlab.viz.channels import rgb_channels
     >>> fig = rgb_channels(np.zeros((3, 4, 5)))
     >>> [ax.get_title() for ax in fig.axes]
-    ['RGB image $x$', 'channel 1: red', 'channel 2: green', 'channel 3: blue']
+    ['RGB image $x$', 'channel 0: red', 'channel 1: green', 'channel 2: blue']
     """
     img = real_array("image", image, 3)
     if img.shape[0] != 3:
@@ -341,7 +359,7 @@ def rgb_channels(image, *, width: float = PAGE_WIDTH) -> Figure:
     axes[0].set_title("RGB image $x$", fontsize=FONT_NORMAL)
     for c, (ax, name) in enumerate(zip(axes[1:], ["red", "green", "blue"])):
         heatmap(ax, img[c], signed=False, cmap=channel_cmap(name), vmin=0, vmax=1)
-        ax.set_title(f"channel {c + 1}: {name}", fontsize=FONT_NORMAL)
+        ax.set_title(f"channel {c}: {name}", fontsize=FONT_NORMAL)
     for ax in axes:
         bare(ax)
     return fig

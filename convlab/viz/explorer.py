@@ -9,7 +9,9 @@ pointer. Nothing about convolution is computed in the browser, so what the
 page shows is what convlab computes.
 
 In print (and anywhere HTML is not shown) it falls back to a still of its
-first state, drawn by :func:`convlab.viz.grids.draw_index_map`.
+first state, drawn by :func:`convlab.viz.grids.draw_index_map` (or, when
+the first state is a transposed convolution, by
+:func:`convlab.viz.transposed.draw_transposed_map`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 
 from .. import indexing
-from .._validate import positive_int, shape_tuple
+from .._validate import choice, positive_int, shape_tuple
 from .grids import draw_index_map
 from .style import PALETTE, figure
+from .transposed import draw_transposed_map
 
 __all__ = ["IndexExplorer", "index_explorer"]
 
@@ -85,7 +88,8 @@ def _transposed_state(n: int, k: int, s: int, p: int, d: int) -> dict | None:
 def index_explorer(input_size: int = 6, *, kernel_sizes: Sequence[int] = (1, 2, 3, 4),
                    strides: Sequence[int] = (1, 2, 3), paddings: Sequence[int] = (0, 1, 2),
                    dilations: Sequence[int] = (1, 2), transposed_input_size: int | None = 3,
-                   first: tuple[int, int, int, int] | None = None) -> IndexExplorer:
+                   first: tuple[int, int, int, int] | None = None,
+                   first_mode: str = "convolution") -> IndexExplorer:
     """An explorer of 2-D index maps for every combination of the given settings.
 
     Parameters
@@ -99,6 +103,8 @@ def index_explorer(input_size: int = 6, *, kernel_sizes: Sequence[int] = (1, 2, 
         larger); ``None`` offers the convolution only.
     first : (k, s, p, d), optional
         The state shown first (and in print); default the first of each list.
+    first_mode : {"convolution", "transposed convolution"}
+        The direction shown first, and drawn in the still for print.
 
     Returns
     -------
@@ -125,15 +131,17 @@ def index_explorer(input_size: int = 6, *, kernel_sizes: Sequence[int] = (1, 2, 
         states[f"{MODES[0]}|{k}|{s}|{p}|{d}"] = _conv_state(n, k, s, p, d)
         if n_t is not None:
             states[f"{MODES[1]}|{k}|{s}|{p}|{d}"] = _transposed_state(n_t, k, s, p, d)
+    mode = choice("first_mode", first_mode, modes)
     start = first or tuple(values[0] for values in lists.values())
-    key = f"{MODES[0]}|{'|'.join(str(v) for v in start)}"
+    key = f"{mode}|{'|'.join(str(v) for v in start)}"
     if key not in states:
         raise ValueError(f"first must be one of the offered (k, s, p, d) combinations; got {start!r}")
     if states[key] is None:
         raise ValueError(f"first must be a state whose kernel fits the input; got {start!r}")
     choices = {"mode": list(modes), "k": list(lists["kernel_sizes"]), "s": list(lists["strides"]),
                "p": list(lists["paddings"]), "d": list(lists["dilations"])}
-    return IndexExplorer(states, choices, key, _still(n, *start))
+    still = _still(n, *start) if mode == MODES[0] else _still_transposed(n_t, *start)
+    return IndexExplorer(states, choices, key, still)
 
 
 def _still(n: int, k: int, s: int, p: int, d: int) -> bytes:
@@ -141,6 +149,19 @@ def _still(n: int, k: int, s: int, p: int, d: int) -> bytes:
     ax = fig.add_subplot()
     draw_index_map(ax, indexing.index_map((n, n), (k, k), stride=s, padding=p, dilation=d), (0, 0),
                    title=f"k={k}, stride {s}, padding {p}, dilation {d}")
+    return _png(fig)
+
+
+def _still_transposed(n: int, k: int, s: int, p: int, d: int) -> bytes:
+    fig = figure(4.4, 3.0)
+    ax = fig.add_subplot()
+    tmap = indexing.transposed_index_map((n, n), (k, k), stride=s, padding=p, dilation=d)
+    draw_transposed_map(ax, tmap, (0, 0), reading="gather",
+                        title=f"transposed: k={k}, stride {s}, padding {p}, dilation {d}")
+    return _png(fig)
+
+
+def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     plt.close(fig)                 # the still is bytes now: no figure left for a notebook to show

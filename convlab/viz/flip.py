@@ -39,6 +39,11 @@ def _start(start) -> int:
     return start
 
 
+def _label(name: str, index: int, start: int) -> str:
+    """A cell's label: the code index ``x[0]`` (start 0) or the subscript ``x_1`` (start 1)."""
+    return f"${name}_{{{index + 1}}}$" if start else f"${name}[{index}]$"
+
+
 def _formula(operation: str, n: int, k: int, index: int, start: int):
     """Output ``index`` (valid mode) of ``operation`` run on symbols, with its x and w arrays."""
     x, w = symbols_array("x", n, start=start), symbols_array("w", k, start=start)
@@ -51,8 +56,8 @@ def _pairs(operation: str, n: int, k: int, index: int) -> list[tuple[int, int]]:
     return index_pairs(*_formula(operation, n, k, index, 1))
 
 
-def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: int = 1) -> Figure:
-    """Which input sample each weight multiplies, for correlation and for convolution.
+def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: int = 0) -> Figure:
+    r"""Which input sample each weight multiplies, for correlation and for convolution.
 
     For output ``index`` (0-based position in the ``valid`` result, the
     middle one by default) the formula is computed by ``convlab.correlate``
@@ -60,7 +65,14 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: 
     links between the row of samples ``x`` and the kernel ``w``, written in
     its natural order beneath the window it covers. The links are parallel
     for correlation and cross for convolution, which pairs the window with
-    the kernel reversed. Each panel's title is the formula itself.
+    the kernel reversed. Each panel's title is the formula itself: the
+    cross-correlation's output is called ``y`` and the convolution's ``z``,
+    as in the book's chapter on the flip.
+
+    With ``start=0`` (the default) every label is a code index, written as
+    code writes it (``x[0]``, ``w[0]``, ``y[1]``), as the book's figures
+    are; ``start=1`` writes the subscripts of the formulas instead
+    (``x_1``, ``w_1``).
 
     Parameters
     ----------
@@ -68,8 +80,8 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: 
         Signal and kernel lengths, ``1 <= k <= n <= 12``.
     index : int, optional
         The output position, ``0 <= index <= n - k``.
-    start : {1, 0}
-        The first subscript of the labels (the book's 1, or 0).
+    start : {0, 1}
+        0: code indices, ``x[0]``; 1: formula subscripts, ``x_1``.
 
     Returns
     -------
@@ -82,8 +94,12 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: 
     >>> fig = pairing_diagram(5, 3, index=1)
     >>> [len(ax.lines) for ax in fig.axes]       # one link per product
     [3, 3]
-    >>> fig.axes[1].get_title()
-    'convolution: $y_{2} = w_{1} x_{4} + w_{2} x_{3} + w_{3} x_{2}$'
+    >>> print(fig.axes[1].get_title())
+    convolution: $z[1] = w[0]\,x[3] + w[1]\,x[2] + w[2]\,x[1]$
+    >>> print(fig.axes[0].get_title())
+    cross-correlation: $y[1] = w[0]\,x[1] + w[1]\,x[2] + w[2]\,x[3]$
+    >>> pairing_diagram(5, 3, index=1, start=1).axes[1].get_title()
+    'convolution: $z_{2} = w_{1} x_{4} + w_{2} x_{3} + w_{3} x_{2}$'
     """
     n, k = positive_int("n", n), positive_int("k", k)
     if not k <= n <= 12:
@@ -100,18 +116,23 @@ def pairing_diagram(n: int = 6, k: int = 3, index: int | None = None, *, start: 
         left = min(window)
         for m in range(n):
             color = PALETTE["input"] if m in window else PALETTE["padding"]
-            cell(ax, m, 1.0, face=color, edge=color, text=f"$x_{{{m + start}}}$", **box)
+            cell(ax, m, 1.0, face=color, edge=color, text=_label("x", m, start), **box)
         for j in range(k):
             color = PALETTE["kernel"]
-            cell(ax, left + j, -0.6, face=color, edge=color, text=f"$w_{{{j + start}}}$", **box)
+            cell(ax, left + j, -0.6, face=color, edge=color, text=_label("w", j, start), **box)
         for m, j in pairs:
             ax.plot([m, left + j], [0.7, -0.3], color=PALETTE["highlight"], linewidth=1.6)
         ax.set_xlim(-0.6, n - 0.4)
         ax.set_ylim(-1.0, 1.4)
         ax.set_aspect("equal")
         bare(ax, frame=False)
-        name, out = ("cross-correlation", "z") if operation == "correlate" else ("convolution", "y")
-        ax.set_title(f"{name}: ${out}_{{{index + start}}} = {sympy.latex(expr)}$", fontsize=FONT_LARGE)
+        name, out = ("cross-correlation", "y") if operation == "correlate" else ("convolution", "z")
+        if start:
+            formula = f"{out}_{{{index + 1}}} = {sympy.latex(expr)}"
+        else:  # the same products, read off the formula, in code indices
+            formula = f"{out}[{index}] = " + " + ".join(
+                f"w[{a}]\\,x[{m}]" for m, a in sorted(pairs, key=lambda pair: pair[1]))
+        ax.set_title(f"{name}: ${formula}$", fontsize=FONT_LARGE)
     return fig
 
 
@@ -169,7 +190,7 @@ def flip_comparison(image: ArrayLike, kernel: ArrayLike, *, method: str = "auto"
     return fig
 
 
-def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = None, start: int = 1) -> Figure:
+def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = None, start: int = 0) -> Figure:
     """Several 1-D kernels of one length, drawn tap by tap as grouped bars.
 
     Parameters
@@ -177,8 +198,9 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     kernels : mapping of str to array_like
         Label -> 1-D real kernel; all the same length, at most 6 of them.
     title : str, optional
-    start : {1, 0}
-        The subscript of the first tap (the book's 1, or 0).
+    start : {0, 1}
+        The label of the first tap: 0, the code index the book's figures
+        show, or 1, the formulas' subscript :math:`a`.
 
     Returns
     -------
@@ -209,7 +231,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     for c, ((label, w), color) in enumerate(zip(arrays.items(), colors(len(arrays)))):
         ax.bar(taps - 0.4 + width * (c + 0.5), w, width, label=label, color=color)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(taps, [f"$a={a + start}$" for a in taps])
+    ax.set_xticks(taps, [str(a + start) for a in taps])
+    ax.set_xlabel("tap $a$" if start else "tap (code index, from 0)")
     ax.set_ylabel("weight")
     ax.legend(frameon=False, fontsize=FONT_SMALL, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:

@@ -40,7 +40,7 @@ def draw_index_map(ax: Axes, imap: IndexMap, out_index=(0, 0), *, title: str | N
     """Draw the padded input, the footprint of one output cell, and the output grid.
 
     Left: the padded input (padding cells grey, real cells blue); the cells
-    that output ``out_index`` reads are orange, numbered in kernel order.
+    that output ``out_index`` reads are orange, numbered in kernel order from 0 (code indices).
     Right: the output grid with ``out_index`` in green.
 
     Parameters
@@ -84,7 +84,7 @@ def draw_index_map(ax: Axes, imap: IndexMap, out_index=(0, 0), *, title: str | N
     numbered = max(ph, pw) <= 9
     for t, (r, c) in enumerate(footprint):
         cell(ax, c + 0.5, r + 0.5, face=PALETTE["kernel"], alpha=0.85, edge="black", lw=0.8, z=2,
-             text=str(t + 1) if numbered else "")
+             text=str(t) if numbered else "")  # code order, from 0
     oh, ow = imap.output_shape
     x0, y0 = pw + _GAP, (ph - oh) / 2
     for r, c in np.ndindex(oh, ow):

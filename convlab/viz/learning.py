@@ -122,7 +122,7 @@ def _as_rc(index: tuple[int, ...]) -> tuple[int, int]:
 def draw_backward_map(ax: Axes, imap: IndexMap, cell_index=None, *, title: str | None = None) -> Axes:
     """Draw the kernel's taps, the output gradient ``δ`` and the input gradient, for one input cell.
 
-    Left: the kernel, its taps numbered in row-major order from 1. Middle:
+    Left: the kernel, its taps numbered in row-major order from 0 (code indices). Middle:
     ``δ = ∂L/∂y`` (green); the cells whose gradient reaches the chosen input
     cell are orange, numbered by the tap that carries it. Right:
     ``∂L/∂x`` (blue), the chosen cell dark. Around an interior cell the
@@ -168,14 +168,14 @@ def draw_backward_map(ax: Axes, imap: IndexMap, cell_index=None, *, title: str |
     # the kernel, taps numbered
     y0 = (height - kh) / 2
     for t, (r, c) in enumerate(np.ndindex(kh, kw)):
-        cell(ax, c + 0.5, y0 + r + 0.5, face=PALETTE["kernel"], alpha=0.45, text=str(t + 1), color="black")
+        cell(ax, c + 0.5, y0 + r + 0.5, face=PALETTE["kernel"], alpha=0.45, text=str(t), color="black")
     ax.text(kw / 2, y0 - 0.25, "w", **label)
     # delta, with the reaching cells numbered by tap
     x1, y1 = kw + _GAP, (height - oh) / 2
     for o in np.ndindex(*imap.output_shape):
         r, c = _as_rc(o)
         if o in taps:
-            tap = int(np.ravel_multi_index(taps[o], imap.kernel_shape)) + 1
+            tap = int(np.ravel_multi_index(taps[o], imap.kernel_shape))
             cell(ax, x1 + c + 0.5, y1 + r + 0.5, face=PALETTE["kernel"], alpha=0.85, edge="black", lw=0.8,
                  z=2, text=str(tap))
         else:
@@ -527,7 +527,7 @@ def training_figure(history, *, width: float = PAGE_WIDTH, height: float = 2.8) 
         per_epoch = steps.size / epochs
         ax_loss.plot(np.arange(1, steps.size + 1) / per_epoch, steps, color=step_c, lw=0.6, alpha=0.45,
                      label="each step")
-    ax_loss.plot(e, history.train_loss, "o-", color=train_c, ms=3.5, label="training")
+    ax_loss.plot(e, history.train_loss, "o-", color=train_c, ms=3.5, label="training (mean of the steps)")
     if history.test_loss:
         ax_loss.plot(e, history.test_loss, "s-", color=test_c, ms=3.5, label="test")
     ax_loss.set_yscale("log")
@@ -589,7 +589,8 @@ def filters_figure(kernels: Mapping[str, np.ndarray], *, panel: float = 0.78) ->
     kernels : mapping of str to array_like
         A row label and the row's kernels, ``(C_out, kh, kw)`` or
         ``(C_out, 1, kh, kw)``; each row has one colour scale, symmetric
-        about zero, and its largest weight is printed beside it.
+        about zero up to its largest absolute weight, keyed by a colour bar
+        beside the row. Kernels are numbered from 0, as in code.
     panel : float
         Inches per kernel.
 
@@ -614,9 +615,13 @@ def filters_figure(kernels: Mapping[str, np.ndarray], *, panel: float = 0.78) ->
         _map_row(row, label, arr, partial(heatmap, limit=limit))
         if r == 0:
             for c in range(len(arr)):
-                row[c].set_title(str(c + 1), fontsize=FONT_SMALL)
-        row[-1].text(1.08, 0.5, f"±{number(limit, '{:.2g}')}", transform=row[-1].transAxes, ha="left",
-                     va="center", fontsize=FONT_SMALL)
+                row[c].set_title(str(c), fontsize=FONT_SMALL)        # code indices, from 0
+        # the row's colour key: a bar from -limit to +limit beside its last panel
+        key = row[-1].inset_axes([1.1, 0.0, 0.09, 1.0])
+        bar = fig.colorbar(row[0].get_images()[0], cax=key)
+        bar.set_ticks([-limit, 0.0, limit])
+        bar.set_ticklabels([f"−{number(limit, '{:.2g}')}", "0", number(limit, "{:.2g}")])
+        bar.ax.tick_params(labelsize=FONT_SMALL, length=2, pad=1)
     return fig
 
 

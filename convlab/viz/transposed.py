@@ -182,7 +182,7 @@ def _draw(ax: Axes, sc: _Scatter, reading: str, chosen: tuple[int, int], title: 
             cell(ax, c + 0.5, y_in + r + 0.5, face=PALETTE["input"], alpha=0.95, edge="black", lw=1.2, z=2,
                  text=text)
         else:
-            label = str(taps[lit_inputs[(r, c)]] + 1) if numbered else text
+            label = str(taps[lit_inputs[(r, c)]]) if numbered else text
             cell(ax, c + 0.5, y_in + r + 0.5, face=PALETTE["kernel"], alpha=0.85, edge="black", lw=0.8, z=2,
                  text=label)
     cell(ax, iw / 2, y_in + ih / 2, size=(iw, ih), edge=PALETTE["input"], lw=1.6, z=3)
@@ -203,7 +203,7 @@ def _draw(ax: Axes, sc: _Scatter, reading: str, chosen: tuple[int, int], title: 
             text, color = "", None
         lit = (r, c) in lit_outputs
         if lit and reading == "scatter":
-            label = str(lit_outputs[(r, c)] + 1) if numbered else text
+            label = str(lit_outputs[(r, c)]) if numbered else text
             patch = cell(ax, x, y, face=PALETTE["kernel"], alpha=0.85 if out else 0.35, edge="black", lw=0.8,
                          z=2, text=label, color=None if out else "black")
             if not out:
@@ -255,7 +255,7 @@ def draw_transposed_map(ax: Axes, tmap: TransposedIndexMap, cell_index=None, *, 
 
     ``reading="scatter"``: ``cell_index`` is an input cell (dark blue); the
     orange cells are where its copy of the kernel lands, numbered by tap in
-    row-major order from 1 (dashed where the crop discards them).
+    row-major order from 0, as code counts (dashed where the crop discards them).
     ``reading="gather"``: ``cell_index`` is an output cell (dark green); the
     orange cells are the input cells that reach it, each numbered by the
     tap that carries it there.
@@ -287,7 +287,7 @@ def draw_transposed_map(ax: Axes, tmap: TransposedIndexMap, cell_index=None, *, 
     >>> tmap = transposed_index_map((2, 2), (3, 3), stride=2)
     >>> ax = draw_transposed_map(figure(3, 2).add_subplot(), tmap, (1, 1))
     >>> ax.get_title(), sorted(t.get_text() for t in ax.texts if t.get_text().isdigit())[:3]
-    ('2×2 → 5×5', ['1', '2', '3'])
+    ('2×2 → 5×5', ['0', '1', '2'])
     """
     reading = choice("reading", reading, _READINGS)
     sc = _scatter(tmap)
@@ -448,10 +448,11 @@ def scatter_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, padding: int 
                    dilation: int = 1, fmt: str = "{:.3g}") -> Figure:
     """A 1-D transposed convolution as a sum of kernel copies, one row per input cell.
 
-    Top: the input ``y`` (blue), each cell above the copy it makes. Then one
-    row per input cell: ``y[m]·w``, the kernel scaled by the cell, placed
-    ``stride`` cells further than the previous one (orange). Bottom: their
-    column sums, the output ``z`` (green), as
+    Top: the input ``y`` (blue, labelled x, the book's letter for a layer's
+    input), each cell above the copy it makes. Then one row per input cell:
+    ``x[m]·w``, the kernel scaled by the cell, placed ``stride`` cells
+    further than the previous one (orange). Bottom: their column sums, the
+    output (green, labelled y), as
     :func:`convlab.conv_transpose1d` computes it; columns cropped by
     ``padding`` are grey (their copies dashed), cells that
     ``output_padding`` adds past the copies are hatched. Every row comes
@@ -514,8 +515,8 @@ def scatter_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, padding: int 
             if not out:
                 patch.set_linestyle("--")
                 patch.set_edgecolor(PALETTE["muted"])
-        _row_label(ax, -0.9, 1.4 + m, f"y[{m}]·w")
-    _row_label(ax, -0.9, row_y, "y")
+        _row_label(ax, -0.9, 1.4 + m, f"x[{m}]·w")
+    _row_label(ax, -0.9, row_y, "x")
     ax.plot([-0.5, frame - 0.5], [row_z - 0.8, row_z - 0.8], color=PALETTE["muted"], lw=1.0)
     ax.text(frame - 0.35, row_z - 0.8, "Σ", ha="left", va="center", fontsize=FONT_NORMAL,
             color=PALETTE["muted"])
@@ -533,7 +534,7 @@ def scatter_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, padding: int 
                  color=PALETTE["muted"])
         if out:
             ax.text(c, row_z + 0.5, str(c - off), va="top", **note)
-    _row_label(ax, -0.9, row_z, "z")
+    _row_label(ax, -0.9, row_z, "y")
     ax.set_title(f"stride {stride}: {n} input cells → {n_out} output cells", fontsize=FONT_NORMAL, loc="left")
     ax.set_xlim(-2.7, frame)
     ax.set_ylim(row_z + 1.1, row_y - 0.9)
@@ -547,11 +548,11 @@ def zero_insertion_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, paddin
                           fmt: str = "{:.3g}") -> Figure:
     """A 1-D transposed convolution as an ordinary convolution of a stretched input.
 
-    Four rows per panel: the input ``y`` (blue); the stretched input, with
+    Four rows per panel: the input ``y`` (blue, labelled x); the stretched input, with
     ``stride - 1`` zeros inserted between its cells and ``d(k-1) - p``
     zeros on each side (``output_padding`` more at the end), all grey; the
     flipped kernel under the window of one output cell (orange); and the
-    output ``z`` (green), each cell under the centre of its window. The
+    output (green, labelled y), each cell under the centre of its window. The
     output is :func:`convlab.conv_transpose1d`'s, and the figure checks
     that :func:`convlab.conv1d` of the stretched input with the flipped
     kernel (stride 1) gives it.
@@ -578,7 +579,7 @@ def zero_insertion_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, paddin
     >>> from convlab.viz.transposed import zero_insertion_figure
     >>> fig = zero_insertion_figure([1, 2, 3], [1, 10, 100], stride=2, steps=[2])
     >>> fig.axes[0].get_title(loc="left")
-    'z[2] = 1·100 + 0·10 + 2·1 = 102'
+    'y[2] = 1·100 + 0·10 + 2·1 = 102'
     """
     y = real_array("y", y, 1)
     w = real_array("w", w, 1)
@@ -600,7 +601,7 @@ def zero_insertion_figure(y: ArrayLike, w: ArrayLike, *, stride: int = 1, paddin
                            "convolution: please report this as a bug")
     return _stretched_figure(steps, y, real, stretched, flipped, z, dilation=dilation,
                              faces=(PALETTE["input"], PALETTE["output"]),
-                             labels=("y", "stretched", "flip(w)", "z"), name="z", what="output", fmt=fmt,
+                             labels=("x", "stretched", "flip(w)", "y"), name="y", what="output", fmt=fmt,
                              box=_BOX, left=-3.3, margin=2.6, label_size=FONT_NORMAL, bracket_first=False)
 
 

@@ -130,12 +130,15 @@ def load_offline(page, server, entry: str) -> dict:
     script = page.evaluate("(document.querySelector('script[src*=\"mathjax\" i]') || {}).src || null")
     if script:
         try:
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=45_000)
         except Exception:                   # playwright's TimeoutError: the page's failure, said plainly
             pytest.fail(f"{entry}: MathJax ({script}) did not start; requests refused: {page.external}")
         page.evaluate("MathJax.startup.promise")
+    # the fonts MathJax asked for, then a moment for anything requested late (not "networkidle":
+    # a playing animation swaps data: URLs for ever)
     page.evaluate("document.fonts.ready.then(() => null)")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
     return {
         "mathjax": script,
         "math": page.evaluate("document.querySelectorAll('.math').length"),

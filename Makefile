@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## make book: build the rendered book into _build/html (every page rebuilt and every notebook re-executed
-## on the current convlab, so no page shows stale output; warnings are errors)
+## on the current convlab, so no page shows stale output; warnings are errors). The pages need no network:
+## MathJax is copied in from the book extra's pinned django-static-mathjax
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W --keep-going
 

@@ -1,8 +1,14 @@
 """The built book in a real browser (Debian's headless Chromium, driven by
 Playwright): every page in the table of contents is reachable from the front
 page, loads without JavaScript errors, typesets its math, shows its figures,
-and renders its exercises. MathJax, normally fetched from a CDN, is served
-from a local npm copy because this machine is offline.
+and renders its exercises.
+
+The browser is offline, as a reader on a train is: every request for a URL
+that is not the local server's is refused (nothing is served in its place)
+and recorded, and a page that made one fails. So every built page, the index
+and search pages too, must typeset its math with the MathJax copy inside the
+built book (book/_ext/convlab_book.py puts it there) and must need nothing
+else from outside; the index explorers and the animations must work there.
 
 Screenshots land in ``_build/screenshots/`` for a human look. The book is
 (re)built first when ``_build/html`` is missing or older than its sources.
@@ -12,14 +18,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
-from support import need
 from test_book import toc_files
 from test_explorer import _footprint, _highlighted, _set
 
@@ -29,11 +33,13 @@ from convlab import indexing
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-MATHJAX_CACHE = ROOT / ".cache" / "mathjax"
+#: URL schemes that never leave the browser
+IN_BROWSER = ("data:", "blob:", "about:")
 
 
 def _sources_mtime() -> float:
-    paths = [ROOT / "_config.yml", ROOT / "_toc.yml", *ROOT.glob("book/*"), *ROOT.glob("convlab/**/*.py")]
+    paths = [ROOT / "_config.yml", ROOT / "_toc.yml", *ROOT.glob("book/*"), *ROOT.glob("book/_ext/*.py"),
+             *ROOT.glob("convlab/**/*.py")]
     return max(p.stat().st_mtime for p in paths if p.is_file())
 
 
@@ -48,16 +54,10 @@ def built_book() -> Path:
     return HTML
 
 
-@pytest.fixture(scope="session")
-def mathjax() -> Path:
-    es5 = MATHJAX_CACHE / "node_modules" / "mathjax" / "es5"
-    if not (es5 / "tex-mml-chtml.js").exists():
-        npm = shutil.which("npm")
-        need(npm is not None, "npm is needed to fetch a local copy of mathjax@3")
-        MATHJAX_CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(MATHJAX_CACHE),
-                        "mathjax@3"], check=True, timeout=300)
-    return es5
+def built_pages(html: Path) -> list[str]:
+    """Every HTML page of the built book, as a path below its root without '.html'."""
+    return sorted(p.relative_to(html).with_suffix("").as_posix() for p in html.rglob("*.html")
+                  if not p.relative_to(html).parts[0].startswith("_"))
 
 
 @pytest.fixture(scope="session")
@@ -75,28 +75,90 @@ def server(built_book):
     httpd.shutdown()
 
 
-@pytest.fixture
-def page(browser, mathjax, server):
+def _offline_page(browser, server):
+    """A page in a context of its own where every request outside `server` is refused and recorded
+    (pg.external); JavaScript exceptions and console errors are collected in pg.problems."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(90_000)     # a long chapter on a busy machine takes a while to typeset
     pg = context.new_page()
     problems: list[str] = []
+    external: list[str] = []
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
           if msg.type == "error" else None)
 
-    def route(r):
-        url = r.request.url
-        if url.startswith(server):
-            return r.continue_()
-        if "mathjax@3/es5/" in url:
-            local = mathjax / url.split("mathjax@3/es5/", 1)[1].split("?")[0]
-            return r.fulfill(path=str(local)) if local.exists() else r.abort()
-        return r.abort()  # offline: anything else external (thebe, fonts) is not part of the test
+    def local(url: str) -> bool:
+        return url == server or url.startswith(f"{server}/") or url.startswith(IN_BROWSER)
 
-    pg.route("**/*", route)
-    pg.problems = problems
+    context.on("request", lambda req: None if local(req.url) else external.append(req.url))
+    context.route("**/*", lambda r: r.continue_() if local(r.request.url) else r.abort())
+    pg.problems, pg.external = problems, external
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, server):
+    context, pg = _offline_page(browser, server)
     yield pg
     context.close()
+
+
+# Text that MathJax would have replaced, outside code: the delimiters Sphinx and myst-nb write
+RAW_MATH = r"""() => {
+    const skip = "pre, code, kbd, samp, script, style, textarea, mjx-container, .highlight";
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const raw = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement && !n.parentElement.closest(skip) && /\\\(|\\\[|\$\$/.test(n.data)) {
+            raw.push(n.data.trim().slice(0, 60));
+        }
+    }
+    return raw;
+}"""
+
+
+def load_offline(page, server, entry: str) -> dict:
+    """Load a built page with the network cut off and let MathJax finish; return what a test checks:
+    'mathjax' (the script's URL or None), 'math' (formulas Sphinx marked), 'typeset' (formulas
+    MathJax drew), 'untypeset' (marked formulas it did not draw), 'errors' (its error boxes) and
+    'raw' (TeX delimiters left in the text outside code)."""
+    response = page.goto(f"{server}/{entry}.html", wait_until="load")
+    assert response is not None and response.ok, f"{entry}: HTTP {response and response.status}"
+    if 'http-equiv="refresh"' in (HTML / f"{entry}.html").read_text().lower():
+        page.wait_for_url(lambda url: not url.endswith(f"/{entry}.html"))   # a redirect: check its target
+        page.wait_for_load_state("load")
+    script = page.evaluate("(document.querySelector('script[src*=\"mathjax\" i]') || {}).src || null")
+    if script:
+        try:
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=45_000)
+        except Exception:                   # playwright's TimeoutError: the page's failure, said plainly
+            pytest.fail(f"{entry}: MathJax ({script}) did not start; requests refused: {page.external}")
+        page.evaluate("MathJax.startup.promise")
+    # the fonts MathJax asked for, then a moment for anything requested late (not "networkidle":
+    # a playing animation swaps data: URLs for ever)
+    page.evaluate("document.fonts.ready.then(() => null)")
+    page.wait_for_timeout(500)
+    return {
+        "mathjax": script,
+        "math": page.evaluate("document.querySelectorAll('.math').length"),
+        "typeset": page.evaluate("document.querySelectorAll('mjx-container').length"),
+        "untypeset": page.evaluate("Array.from(document.querySelectorAll('.math')).filter("
+                                   "e => !e.querySelector('mjx-container')).length"),
+        "errors": page.evaluate("document.querySelectorAll('mjx-merror, .MathJax_Error').length"),
+        "raw": page.evaluate(RAW_MATH),
+    }
+
+
+def assert_offline_and_typeset(page, server, entry: str, state: dict) -> None:
+    assert not page.external, f"{entry}: requests that would leave the machine: {sorted(set(page.external))}"
+    assert not state["raw"], f"{entry}: TeX left untypeset in the text: {state['raw'][:5]}"
+    if state["math"]:
+        assert state["mathjax"] and state["mathjax"].startswith(f"{server}/_static/mathjax/"), \
+            f"{entry}: MathJax comes from {state['mathjax']}, not the built book"
+        assert state["typeset"] >= state["math"] > 0 and state["untypeset"] == 0, \
+            f"{entry}: {state['untypeset']} of {state['math']} formulas left untypeset"
+        assert state["errors"] == 0, f"{entry}: {state['errors']} formulas failed to typeset"
 
 
 PAGES = toc_files()
@@ -119,18 +181,8 @@ def test_every_page_is_reachable_from_the_front_page(page, server):
 
 @pytest.mark.parametrize("entry", PAGES)
 def test_page_renders(page, server, entry):
-    response = page.goto(_url(server, entry), wait_until="load")
-    assert response is not None and response.ok, f"{entry}: HTTP {response and response.status}"
-    has_math = page.evaluate("document.querySelector('.math, div.math, span.math') !== null")
-    if has_math:
-        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-        page.evaluate("MathJax.startup.promise")
-        page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
-        errors = page.evaluate("document.querySelectorAll('mjx-merror, .MathJax_Error').length")
-        assert errors == 0, f"{entry}: {errors} formulas failed to typeset"
-        raw = page.evaluate("Array.from(document.querySelectorAll('.math')).filter("
-                            "e => !e.querySelector('mjx-container')).length")
-        assert raw == 0, f"{entry}: {raw} formulas left untypeset"
+    state = load_offline(page, server, entry)
+    assert_offline_and_typeset(page, server, entry, state)
     # every image decoded and non-empty
     page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))")
     broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
@@ -140,13 +192,44 @@ def test_page_renders(page, server, entry):
     assert "Traceback (most recent call last)" not in body, f"{entry}: a traceback is shown"
     if entry.split("/")[-1][:2].isdigit():  # a chapter
         assert page.evaluate("document.images.length") > 0, f"{entry}: a chapter without a single figure"
-        assert has_math, f"{entry}: a chapter without mathematics"
+        assert state["typeset"] > 0, f"{entry}: a chapter without mathematics"
         n_ex = page.evaluate("document.querySelectorAll('.exercise').length")
         n_sol = page.evaluate("document.querySelectorAll('.solution, details.solution, .dropdown.solution').length")
         assert n_ex >= 3 and n_sol >= 1, f"{entry}: {n_ex} exercises, {n_sol} solutions rendered"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (entry.replace("/", "_") + ".png")), full_page=False)
     assert not page.problems, f"{entry}: {page.problems}"
+
+
+def test_every_other_built_page_works_offline(page, server, built_book):
+    """The pages outside the table of contents (the redirecting index, the general index, search)."""
+    others = [entry for entry in built_pages(built_book) if entry not in PAGES]
+    assert {"index", "genindex", "search"} <= set(others), others
+    for entry in others:
+        state = load_offline(page, server, entry)
+        assert_offline_and_typeset(page, server, entry, state)
+        assert not page.problems, f"{entry}: {page.problems}"
+    if "search" in others:                 # the search runs on the built index, offline
+        page.goto(f"{server}/search.html?q=stride", wait_until="load")
+        page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=20000)
+        assert not page.external, f"search: requests that would leave the machine: {page.external}"
+
+
+def test_animations_play_offline(page, server):
+    """matplotlib's players (inline script, frames as data: URLs) step through their frames offline."""
+    players = 0
+    for entry in PAGES:
+        page.goto(f"{server}/{entry}.html", wait_until="load")
+        for player in page.query_selector_all("div.animation"):
+            players += 1
+            image = player.query_selector("img")
+            first = image.get_attribute("src")
+            assert first and first.startswith("data:image/"), f"{entry}: a player without its first frame"
+            player.query_selector("button[title='Next frame']").click()
+            assert image.get_attribute("src") != first, f"{entry}: 'Next frame' did not change the frame"
+    assert players >= 3, f"only {players} animation players in the book"
+    assert not page.external, f"requests that would leave the machine: {sorted(set(page.external))}"
+    assert not page.problems, page.problems
 
 
 # --------------------------------------------------------------------------
@@ -169,13 +252,11 @@ EXPLORERS = {
 
 @pytest.fixture
 def chapter_page(browser, server):
-    """A page of the built book with nothing external loaded (the explorer needs nothing):
-    only JavaScript exceptions are collected, not the refused CDN requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
+    """A page of the built book, offline as above; only JavaScript exceptions are collected
+    (pg.errors), and requests outside the server are refused and recorded (pg.external)."""
+    context, pg = _offline_page(browser, server)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
     pg.errors = errors
     yield pg
     context.close()
@@ -229,3 +310,4 @@ def test_explorer_on_the_built_page(chapter_page, server, entry):
                     else _transposed_reads(n_t, k, s, p, d, out, o))
             assert _highlighted(page, uid) == want, f"{entry}, {mode} k={k} s={s} p={p} d={d}, output {o}"
     assert not page.errors, f"{entry}: {page.errors}"
+    assert not page.external, f"{entry}: requests that would leave the machine: {sorted(set(page.external))}"

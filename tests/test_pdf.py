@@ -1,8 +1,10 @@
 """`make pdf`: the whole book as one PDF (XeLaTeX), read back with poppler's
 pdftotext/pdfimages. Every chapter of the table of contents is in it under its
 title, with at least one figure; the bibliography is in it; every character
-the chapters use was typeset (none missing from the fonts); and no object's
-repr, raw HTML fallback or escaped Unicode leaked into the text.
+the chapters use was typeset (none missing from the fonts); no object's
+repr, raw HTML fallback or escaped Unicode leaked into the text; and the
+chapters carry the web's numbers (1-8 in file order, the notation page and the
+bibliography unnumbered).
 
 The PDF is built once, through `make pdf`, when _build/latex has none newer
 than the sources. Without xelatex/latexmk or poppler-utils the tests skip,
@@ -146,6 +148,33 @@ def test_every_chapter_is_in_it_under_its_title(text, chapters_tex):
         title = chapter_title(entry)
         assert _plain(title) in plain, f"{entry}: the title {title!r} is not in the PDF"
         assert _plain(title) in chapters_tex, f"{entry}: {title!r} is not a chapter of {TEX.name}"
+
+
+def expected_number(entry: str) -> int | None:
+    """A chapter's number on the web and in print: book/NN_*.ipynb is chapter NN; the root page,
+    the notation page and the bibliography have none."""
+    found = re.fullmatch(r"book/(\d\d)_\w+", entry)
+    return int(found.group(1)) if found and (ROOT / f"{entry}.ipynb").exists() else None
+
+
+def printed_contents() -> list[tuple[int | None, str]]:
+    """The PDF's contents, chapter by chapter, as LaTeX numbered them: (number or None, plain title)."""
+    toc = (LATEX / f"{NAME}.toc").read_text()
+    rows = re.findall(r"^\\contentsline \{chapter\}\{(?:\\numberline \{(\d+)\})?(.*)\}\{[^{}]*\}\{[^{}]*\}%?$",
+                      toc, flags=re.M)
+    return [(int(n) if n else None, _plain(re.sub(r"\\[a-zA-Z]+ ?(\{\})?", "", title))) for n, title in rows]
+
+
+def test_chapters_are_numbered_as_on_the_web(pdf, text):
+    want = [(expected_number(entry), _plain(chapter_title(entry))) for entry in toc_files()[1:]]
+    numbers = [n for n, _ in want if n]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8, numbers
+    assert printed_contents() == want, "the PDF's contents do not number the chapters 1-8 in file order"
+    # what the reader sees: the running head of a chapter's pages, e.g. "Chapter 4. Multiple channels"
+    plain = _plain(text)
+    for number, title in want:
+        if number:
+            assert f"chapter{number}{title}" in plain, f"no page is headed 'Chapter {number}. {title}'"
 
 
 def test_the_bibliography_is_in_it(text):

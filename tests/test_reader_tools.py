@@ -2,11 +2,14 @@
 download button offers its .ipynb (sphinx-book-theme's `use_download_button`,
 the notebook being the page's source), the file behind it is the chapter as
 committed, and the front page says how to run a chapter locally (`make lab`).
+Chapters carry the numbers the PDF gives them (1-8 in file order; the notation
+page and the bibliography unnumbered), in the sidebar and in each page's title.
 Reads the built HTML under _build/html, (re)built by test_browser's fixture
 when older than the sources."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_book import toc_files
 from test_browser import built_book  # noqa: F401  (the fixture that builds _build/html)
+from test_pdf import chapter_title, expected_number
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = [e for e in toc_files() if (ROOT / f"{e}.ipynb").exists()]
@@ -77,3 +81,22 @@ def test_front_page_says_how_to_run_a_chapter(built_book):  # noqa: F811
     boxes = [b for b in parser.boxes if re.search(r"make\s+lab", b)]
     assert boxes, f"no admonition on the front page says `make lab`: {parser.boxes}"
     assert "git clone" in boxes[0] and ".ipynb" in boxes[0]
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+@pytest.mark.parametrize("entry", toc_files()[1:])
+def test_chapter_numbers_in_sidebar_and_title(built_book, entry):  # noqa: F811
+    number = expected_number(entry)
+    want = f"{number}. {chapter_title(entry)}" if number else chapter_title(entry)
+    front = (built_book / f"{toc_files()[0]}.html").read_text()
+    sidebar = re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', front, flags=re.S).group(0)
+    link = re.search(rf'<a class="reference internal" href="{entry.split("/")[-1]}.html">(.*?)</a>', sidebar)
+    assert link, f"{entry} is not in the front page's sidebar"
+    assert _text(link.group(1)) == want, f"{entry}: the sidebar says {_text(link.group(1))!r}"
+    page = (built_book / f"{entry}.html").read_text()
+    article = page[page.index('<article class="bd-article">'):]
+    title = _text(re.search(r"<h1>(.*?)</h1>", article, flags=re.S).group(1)).removesuffix("#").strip()
+    assert title == want, f"{entry}: the page's title is {title!r}"

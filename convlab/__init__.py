@@ -45,7 +45,6 @@ from .conv import (
     explain_method,
     unfold,
 )
-from .methods import METHODS
 from .pooling import (
     avg_pool1d,
     avg_pool1d_backward,
@@ -60,6 +59,7 @@ from .pooling import (
     max_pool3d,
     max_pool3d_backward,
 )
+from .registry import METHODS
 from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
 

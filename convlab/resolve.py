@@ -119,8 +119,29 @@ def _by_cost(shapes: Shapes, speeds: Rates, candidates: tuple[str, ...],
     return Plan(best, shown + why + skipped, t, **fields)
 
 
+#: auto's decisions, by everything they read: (registry, plan) per key; see :func:`_auto`.
+_decided: dict[tuple, tuple[Mapping, Plan]] = {}
+
+
 def _auto(problem, speeds: Rates | None) -> Plan:
-    """Rule 1: the method ``auto`` takes."""
+    """Rule 1: the method ``auto`` takes, remembered per shapes, geometry, dtypes, speeds,
+    cap and registry (what ``supports`` and the estimates read), so that a repeated call
+    costs a dictionary look-up."""
+    speeds = speeds or rates()
+    methods = registry.REGISTRY
+    key = (problem.x.shape, problem.w.shape, problem.geometry, problem.dtype, problem.x.dtype,
+           problem.w.dtype, problem.bias is None, speeds, config.current("im2col_max_bytes"))
+    hit = _decided.get(key)
+    if hit is not None and hit[0] is methods:
+        return hit[1]
+    plan = _decide(problem, speeds)
+    if len(_decided) >= 4096:
+        _decided.clear()
+    _decided[key] = (methods, plan)
+    return plan
+
+
+def _decide(problem, speeds: Rates) -> Plan:
     refused, candidates = [], []
     for name, record in registry.REGISTRY.items():
         reason = record.refuses(problem)
@@ -142,7 +163,7 @@ def _auto(problem, speeds: Rates | None) -> Plan:
                               + (f", {' and '.join(rounding)} would round" if rounding else ""))
     if 0 in x.shape or 0 in w.shape or 0 in geom.out_spatial:
         return Plan(candidates[0], "nothing to compute: the output or an operand is empty")
-    return _by_cost(shapes_of(problem), speeds or rates(), tuple(candidates), tuple(refused))
+    return _by_cost(shapes_of(problem), speeds, tuple(candidates), tuple(refused))
 
 
 def resolve(problem, speeds: Rates | None = None) -> Plan:

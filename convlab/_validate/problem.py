@@ -59,9 +59,15 @@ def _registry():
     return registry
 
 
+_names: list = [None, ()]        # (the registry they were read from, the names)
+
+
 def method_names() -> tuple[str, ...]:
     """``"auto"`` and every registered method's name (:data:`convlab.METHODS`)."""
-    return ("auto",) + tuple(_registry().REGISTRY)
+    methods = _registry().REGISTRY
+    if _names[0] is not methods:
+        _names[:] = [methods, ("auto",) + tuple(methods)]
+    return _names[1]
 
 
 def check_method(method) -> str:

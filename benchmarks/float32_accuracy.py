@@ -7,7 +7,8 @@ Run from the repository root::
 
 For each shape, float32 operands (standard normal, three seeds) are
 convolved by convlab's ``fft`` under its precision rule
-(:func:`convlab._engine.compute_dtype`), by ``fft`` with float32 transforms
+(:func:`convlab._engine.compute_dtype`,
+:data:`convlab.methods.fft.FFT_DOUBLE_POINTS`), by ``fft`` with float32 transforms
 forced (the rule switched off), by ``im2col`` (float32 GEMM) and by
 ``torch.nn.functional.conv1d/2d`` (float32, one thread), and compared with
 a float64 ``im2col`` reference. The error is the largest absolute error over
@@ -33,6 +34,7 @@ import numpy as np
 
 import convlab
 from convlab import _engine, threads, timing
+from convlab.methods import fft as fft_method
 
 #: (name, x shape, w shape): 1-D and 2-D, small and large kernels, one and several channels.
 CASES = [
@@ -74,12 +76,12 @@ def relative_error(y, ref, x, w) -> float:
 
 def float32_transforms():
     """A context in which ``fft`` transforms float32 in float32 whatever the size."""
-    return mock.patch.object(_engine, "FFT_DOUBLE_POINTS", -1)
+    return mock.patch.object(fft_method, "FFT_DOUBLE_POINTS", -1)
 
 
 def float64_transforms():
     """A context in which ``fft`` transforms float32 in float64 whatever the size."""
-    return mock.patch.object(_engine, "FFT_DOUBLE_POINTS", math.inf)
+    return mock.patch.object(fft_method, "FFT_DOUBLE_POINTS", math.inf)
 
 
 def errors(x_shape, w_shape, seeds=SEEDS, torch=None) -> dict[str, float]:
@@ -116,8 +118,9 @@ def main(argv=None) -> int:
     for name, x_shape, w_shape in CASES:
         e = errors(x_shape, w_shape, torch=torch)
         x, w = operands(x_shape, w_shape, 0)
-        problem, _ = convlab._validate.prepare_conv(x, w, None, len(x_shape) - 2, 1, 0, 1, 1, "zeros", "fft")
-        points = _engine.fft_points(problem)
+        problem, _ = convlab._validate.prepare_conv(x, w, None, nd=len(x_shape) - 2, stride=1, padding=0,
+                                                    dilation=1, groups=1, padding_mode="zeros", method="fft")
+        points = fft_method.fft_points(problem)
         dtype = _engine.compute_dtype(problem, "fft")
         auto = convlab.choose_method(x, w)
         cells = [name, f"{points:,}", dtype.name, auto, *(f"{e.get(k, math.nan):.2e}" for k in

@@ -17,15 +17,17 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 import convlab
-from convlab import calibration, sweeps, threads, timing
+from convlab import _chunks, calibration, sweeps, threads, timing
 from convlab._validate import prepare_transposed
-from convlab.methods import im2col as im2col_module
+from convlab.registry import REGISTRY
 from convlab.resolve import resolve
 
 from . import overhead
 from .cases import CASES, Case
 
 DTYPES = ("float64", "float32")
+#: The methods ``auto`` may pick, in registry order: each gets a column.
+AUTO_METHODS = tuple(name for name, record in REGISTRY.items() if record.auto)
 MiB = 2**20
 
 
@@ -42,7 +44,8 @@ class Row:
     choice: str = ""
     gemm_flops: float = math.nan
 
-    def best(self, names=("im2col", "fft")) -> tuple[str, float]:
+    def best(self, names=None) -> tuple[str, float]:
+        names = AUTO_METHODS if names is None else names
         avail = [(self.times[n], n) for n in names if math.isfinite(self.times.get(n, math.nan))]
         if not avail:
             return "", math.nan
@@ -78,12 +81,15 @@ def torch_buffer_bytes(case: Case, dtype: str) -> int:
 
 
 def _methods(estimates: dict, args, call) -> tuple[dict, list[str]]:
-    """im2col and fft as candidates (``call(method)`` runs one), but for those estimated slower
-    than ``args.skip_above``, which get a note instead."""
+    """Every method auto may pick (:data:`AUTO_METHODS`) that applies (one the plan estimated)
+    as a candidate (``call(method)`` runs one), but for those estimated slower than
+    ``args.skip_above``, which get a note instead."""
     cands: dict[str, object] = {}
     notes: list[str] = []
-    for method in ("im2col", "fft"):
-        if estimates[method] > args.skip_above:
+    for method in AUTO_METHODS:
+        if method not in estimates:
+            notes.append(f"{method} does not apply")
+        elif estimates[method] > args.skip_above:
             notes.append(f"{method} skipped: estimated {timing.format_seconds(estimates[method])}")
         else:
             cands[method] = lambda m=method: call(m)
@@ -160,8 +166,8 @@ def transposed_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, li
     is im2col's, ``w^T @ x``: ``(C_out * K, C_in) @ (C_in, N * L)``."""
     x, w = make_inputs(case, dtype)
     kw = dict(stride=case.stride, padding=case.padding, output_padding=case.output_padding)
-    problem, _ = prepare_transposed(x, w, None, case.nd, case.stride, case.padding, case.output_padding,
-                                    1, 1, "auto")
+    problem, _ = prepare_transposed(x, w, None, nd=case.nd, stride=case.stride, padding=case.padding,
+                                    output_padding=case.output_padding, dilation=1, groups=1, method="auto")
     choice = resolve(problem)
     cands, notes = _methods(choice.estimates, args, lambda m: convlab.conv_transposend(x, w, method=m, **kw))
     cands["auto"] = lambda: convlab.conv_transposend(x, w, **kw)
@@ -191,8 +197,8 @@ def grad_candidates(case: Case, dtype: str, args, torch) -> tuple[dict, list[str
         fn = getattr(grad, f"conv{nd}d_input")
         args_ = (x.shape, w, dy)
         a, b, kw = grad._input_operands(*args_, nd, 1, pad, 1, 1, "auto")
-        problem, _ = prepare_transposed(a, b, None, nd, kw["stride"], kw["padding"], kw["output_padding"],
-                                        kw["dilation"], kw["groups"], "auto")
+        problem, _ = prepare_transposed(a, b, None, nd=nd, method="auto", **{
+            name: kw[name] for name in ("stride", "padding", "output_padding", "dilation", "groups")})
         choice = resolve(problem)
     else:
         fn = getattr(grad, f"conv{nd}d_weight")
@@ -239,13 +245,13 @@ def run_case(case: Case, dtype: str, args, torch, signal) -> Row:
 @contextlib.contextmanager
 def im2col_chunks(cap: int, work: int):
     """Temporarily set the cap and the work size (bytes of float64) of im2col's chunks."""
-    old = im2col_module.WORK_ELEMENTS
-    im2col_module.WORK_ELEMENTS = max(1, work // 8)
+    old = _chunks.WORK_ELEMENTS
+    _chunks.WORK_ELEMENTS = max(1, work // 8)
     try:
         with convlab.options(im2col_max_bytes=cap):
             yield
     finally:
-        im2col_module.WORK_ELEMENTS = old
+        _chunks.WORK_ELEMENTS = old
 
 
 def peak_bytes(fn) -> int:
@@ -299,7 +305,7 @@ def ratio(a: float, b: float) -> float:
     return a / b if math.isfinite(a) and math.isfinite(b) and b > 0 else math.nan
 
 
-COLUMNS = ("im2col", "fft", "auto", "torch", "scipy fftconvolve", "scipy oaconvolve",
+COLUMNS = (*AUTO_METHODS, "auto", "torch", "scipy fftconvolve", "scipy oaconvolve",
            "scipy correlate", "numpy GEMM", "loop (est.)")
 
 
@@ -454,8 +460,8 @@ def main(argv=None) -> int:
               f"GEMM {here.gemm_flops[8] / default.gemm_flops[8]:.2f}, "
               f"FFT {default.fft_ns[8] / here.fft_ns[8]:.2f}, "
               f"copy {here.copy_bytes / default.copy_bytes:.2f}, "
-              f"call overheads {default.im2col_call / here.im2col_call:.2f} (im2col), "
-              f"{default.fft_call / here.fft_call:.2f} (fft); speeds, 1 = as assumed", flush=True)
+              "call overheads " + ", ".join(f"{default.call[m] / here.call[m]:.2f} ({m})" for m in here.call)
+              + "; speeds, 1 = as assumed", flush=True)
         overheads = None
         if not args.pattern or args.pattern in "small call":
             overheads = overhead.measure(torch, signal, args.repeat, args.clock)
@@ -466,11 +472,9 @@ def main(argv=None) -> int:
             for dtype in args.dtypes:
                 row = run_case(case, dtype, args, torch, signal)
                 rows.append(row)
-                shown = {name: ms(row.times.get(name, math.nan))
-                         for name in ("im2col", "fft", "auto", "torch")}
-                print(f"  {case.name:22} {dtype:8} im2col {shown['im2col']:>8} fft {shown['fft']:>8} "
-                      f"auto {shown['auto']:>8} torch {shown['torch']:>8}  [{row.choice.split(':')[0]}]",
-                      flush=True)
+                shown = " ".join(f"{name} {ms(row.times.get(name, math.nan)):>8}"
+                                 for name in (*AUTO_METHODS, "auto", "torch"))
+                print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
         if not args.no_memory and "float64" in args.dtypes and args.pattern in "512x512 31x31":
             memory = memory_check(args)
         measured_sweeps = []

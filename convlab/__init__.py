@@ -68,7 +68,6 @@ from .conv import (
 )
 from .folding import fold
 from .lags import correlation_lags
-from .methods import METHODS
 from .pooling import (
     avg_pool1d,
     avg_pool1d_backward,
@@ -83,6 +82,7 @@ from .pooling import (
     max_pool3d,
     max_pool3d_backward,
 )
+from .registry import METHODS
 from .shapes import conv_output_shape, output_size, same_padding
 from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d, conv_transposend
 from .unpool import max_unpool1d, max_unpool2d, max_unpool3d

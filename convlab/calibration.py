@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config
-from ._validate import Geometry
-from .methods import fft, im2col
+from ._chunks import patch_view
+from ._validate.conv_geometry import Geometry
 from .threads import limit_threads
 
 
@@ -51,17 +51,27 @@ class Rates:
         Nanoseconds per point per ``log2(n)`` of many real 1-D FFTs at once.
     fft_lone : float
         How much slower one lone 1-D transform is, per point, than a batch.
-    im2col_call, fft_call : float
-        Seconds: each method's kernel (``compute``) on a tiny 1-D problem,
-        the fixed cost of a call.
+    call : dict
+        Seconds, by method name: each registered method's kernel
+        (``compute``) on a tiny 1-D problem, the fixed cost of a call
+        (every method ``auto`` may pick has one).
     """
 
     gemm_flops: dict[int, float]
     copy_bytes: float
     fft_ns: dict[int, float]
     fft_lone: float
-    im2col_call: float
-    fft_call: float
+    call: dict[str, float]
+
+    @property
+    def im2col_call(self) -> float:
+        """``call["im2col"]``."""
+        return self.call["im2col"]
+
+    @property
+    def fft_call(self) -> float:
+        """``call["fft"]``."""
+        return self.call["fft"]
 
     def __hash__(self) -> int:
         return self._hash
@@ -69,12 +79,13 @@ class Rates:
     @functools.cached_property
     def _hash(self) -> int:
         return hash((tuple(sorted(self.gemm_flops.items())), self.copy_bytes,
-                     tuple(sorted(self.fft_ns.items())), self.fft_lone, self.im2col_call, self.fft_call))
+                     tuple(sorted(self.fft_ns.items())), self.fft_lone, tuple(sorted(self.call.items()))))
 
 
-#: Measured on the project's machines (x86-64, one BLAS thread, numpy 2.4).
+#: Measured on the project's machines (x86-64, one BLAS thread, numpy 2.4). A method
+#: ``auto`` may pick (:mod:`convlab.registry`) has its fixed cost of a call in ``call``.
 DEFAULT = Rates(gemm_flops={4: 128e9, 8: 55e9}, copy_bytes=55e9, fft_ns={4: 0.10, 8: 0.16},
-                fft_lone=1.65, im2col_call=3e-6, fft_call=20e-6)
+                fft_lone=1.65, call={"im2col": 3e-6, "fft": 20e-6})
 
 
 def _best_of(fn, repeat: int = 5) -> float:
@@ -120,15 +131,16 @@ def _measure() -> Rates:
     lone = rng.standard_normal(16 * 4096)
     fft_lone = _best_of(lambda: np.fft.rfft(lone, norm="ortho")) / (16 * 4096 * 16) * 1e9 / ffts[8]
     src = rng.standard_normal((1, 1, 100_000))
-    view = im2col.patch_view(src, (3,), (1,), (1,), (99_998,))
+    view = patch_view(src, (3,), (1,), (1,), (99_998,))
     buf = np.empty(view.shape)
     copy_bytes = buf.nbytes / _best_of(lambda: np.copyto(buf, view))
-    # the fixed costs: each method's kernel on a tiny problem
+    # the fixed costs: each method auto may pick, its kernel on a tiny problem
+    from . import registry  # the registry prices with Rates: imported on use
     x, w = rng.standard_normal((1, 1, 16)), rng.standard_normal((1, 1, 3))
     geom = Geometry((1,), ((0, 0),), (1,), 1, "zeros", (14,))
-    calls = {name: _best_of(lambda m=method: m.compute(x, w, geom, None), 20)
-             for name, method in (("im2col", im2col), ("fft", fft))}
-    return Rates(gemm, copy_bytes, ffts, max(1.0, fft_lone), calls["im2col"], calls["fft"])
+    calls = {name: _best_of(lambda m=record: m.compute(x, w, geom, None), 20)
+             for name, record in registry.REGISTRY.items() if record.auto}
+    return Rates(gemm, copy_bytes, ffts, max(1.0, fft_lone), calls)
 
 
 def rates() -> Rates:

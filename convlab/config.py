@@ -28,7 +28,9 @@ True
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
+import threading
 from collections.abc import Iterator
 
 from ._validate import flag, non_negative_int, positive_int
@@ -37,11 +39,17 @@ DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
 DEFAULT_WORKSPACE_BYTES = 64 * 2**20
 
 _CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag}
+#: The process-wide settings: what every thread and task sees outside an :func:`options` block.
 _settings: dict[str, object] = {
     "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
     "workspace_bytes": DEFAULT_WORKSPACE_BYTES,
     "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
 }
+_lock = threading.Lock()
+#: Inside an :func:`options` block: every setting as that block (and the ``set_options``
+#: calls inside it) left it, in this context only (a thread, an asyncio task); else None.
+_scoped: contextvars.ContextVar[dict[str, object] | None] = contextvars.ContextVar(
+    "convlab_options", default=None)
 
 
 def get_options() -> dict[str, object]:
@@ -53,16 +61,27 @@ def get_options() -> dict[str, object]:
     >>> sorted(convlab.get_options())
     ['calibrate', 'im2col_max_bytes', 'workspace_bytes']
     """
-    return dict(_settings)
+    return dict(_scoped.get() or _settings)
 
 
 def current(name: str):
     """One setting's value, without copying them all (for the package's hot paths)."""
-    return _settings[name]
+    return (_scoped.get() or _settings)[name]
+
+
+def _checked(settings: dict) -> dict:
+    unknown = sorted(set(settings) - set(_CHECKS))
+    if unknown:
+        raise TypeError(f"set_options got unknown setting {unknown[0]!r}; the settings are {tuple(_CHECKS)}")
+    return {name: _CHECKS[name](name, value) for name, value in settings.items()}
 
 
 def set_options(**settings) -> None:
     """Change settings by name (``TypeError`` for an unknown name, as for any keyword).
+
+    Outside an :func:`options` block the change is process-wide (every
+    thread sees it); inside one it lasts until the block ends, and only the
+    thread or asyncio task running the block sees it.
 
     Examples
     --------
@@ -72,16 +91,22 @@ def set_options(**settings) -> None:
     67108864
     >>> convlab.set_options(im2col_max_bytes=convlab.config.DEFAULT_IM2COL_MAX_BYTES)
     """
-    unknown = sorted(set(settings) - set(_CHECKS))
-    if unknown:
-        raise TypeError(f"set_options got unknown setting {unknown[0]!r}; the settings are {tuple(_CHECKS)}")
-    checked = {name: _CHECKS[name](name, value) for name, value in settings.items()}
-    _settings.update(checked)
+    checked = _checked(settings)
+    scoped = _scoped.get()
+    if scoped is not None:
+        _scoped.set({**scoped, **checked})
+        return
+    with _lock:
+        _settings.update(checked)
 
 
 @contextlib.contextmanager
 def options(**settings) -> Iterator[None]:
     """Change settings for the duration of a ``with`` block (see :func:`set_options`).
+
+    The change is seen only by the code the block runs, in its own thread or
+    asyncio task (a context variable, as numpy's ``errstate``): blocks in two
+    threads never see each other's values, however they overlap.
 
     Examples
     --------
@@ -90,10 +115,8 @@ def options(**settings) -> Iterator[None]:
     ...     convlab.get_options()["im2col_max_bytes"]
     4096
     """
-    old = dict(_settings)
-    set_options(**settings)
+    token = _scoped.set({**(_scoped.get() or _settings), **_checked(settings)})
     try:
         yield
     finally:
-        _settings.clear()
-        _settings.update(old)
+        _scoped.reset(token)

@@ -37,10 +37,10 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._chunks import patch_view
 from ._engine import run
 from ._padding import pad
 from ._validate import Problem, as_array, geometry, prepare_conv, prepare_correlate, shape_tuple
-from .methods.im2col import patch_view
 from .resolve import Plan, resolve
 
 Padding = int | str | tuple
@@ -210,7 +210,8 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     (3, 3, 3)
     """
     w_arr = _nd_weight(w)
-    return _conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups, padding_mode, method)
+    return _conv(x, w_arr, bias, nd=w_arr.ndim - 2, stride=stride, padding=padding, dilation=dilation,
+                 groups=groups, padding_mode=padding_mode, method=method)
 
 
 def _nd_weight(w) -> np.ndarray:
@@ -223,9 +224,10 @@ def _nd_weight(w) -> np.ndarray:
     return w_arr
 
 
-def _conv(x, w, bias, nd, stride, padding, dilation, groups, padding_mode, method):
-    problem, unbatched = prepare_conv(x, w, bias, nd, stride, padding, dilation, groups,
-                                      padding_mode, method)
+def _conv(x, w, bias, **geometry):
+    """Validate and run; ``geometry``: ``nd``, ``stride``, ``padding``, ``dilation``, ``groups``,
+    ``padding_mode`` and ``method``, by name."""
+    problem, unbatched = prepare_conv(x, w, bias, **geometry)
     y = _cross_correlate(problem)
     return y[0] if unbatched else y
 
@@ -248,7 +250,8 @@ def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> convlab.conv1d(x, w, padding=1, stride=2)
     array([[-2, -2,  4]])
     """
-    return _conv(x, w, bias, 1, stride, padding, dilation, groups, padding_mode, method)
+    return _conv(x, w, bias, nd=1, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                 padding_mode=padding_mode, method=method)
 
 
 def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
@@ -271,7 +274,8 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> convlab.conv2d(x, w, padding="same", method="fft").shape
     (1, 1, 4, 4)
     """
-    return _conv(x, w, bias, 2, stride, padding, dilation, groups, padding_mode, method)
+    return _conv(x, w, bias, nd=2, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                 padding_mode=padding_mode, method=method)
 
 
 def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
@@ -291,7 +295,8 @@ def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> y.shape, y[0, :, 0, 0, 0]
     ((2, 5, 2, 2, 2), array([27., 28., 29., 30., 31.]))
     """
-    return _conv(x, w, bias, 3, stride, padding, dilation, groups, padding_mode, method)
+    return _conv(x, w, bias, nd=3, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                 padding_mode=padding_mode, method=method)
 
 
 def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, padding: Padding = 0,
@@ -360,8 +365,8 @@ def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, p
 
 def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method) -> Problem:
     w_arr = _nd_weight(w)
-    problem, _ = prepare_conv(x, w_arr, bias, w_arr.ndim - 2, stride, padding, dilation, groups,
-                              padding_mode, method)
+    problem, _ = prepare_conv(x, w_arr, bias, nd=w_arr.ndim - 2, stride=stride, padding=padding,
+                              dilation=dilation, groups=groups, padding_mode=padding_mode, method=method)
     return problem
 
 

@@ -18,14 +18,22 @@ A transposed convolution is priced by :func:`transposed_estimates`: its
 ``im2col`` is a GEMM and a scatter-add (:func:`im2col_transposed_seconds`),
 its ``fft`` the correlation of the upsampled input it computes.
 
+Each method's estimate takes a :class:`Shapes` (the problem's shapes and
+geometry, the dtype priced and the memory cap, everything an estimate
+reads) and the speeds: the method records of :mod:`convlab.registry` point
+at :func:`loop_estimate`, :func:`im2col_estimate` and :func:`fft_estimate`,
+and :func:`estimates` asks every registered method.
+
 Nothing here runs a convolution; :mod:`convlab.resolve` compares the
 estimates and decides.
 
 Examples
 --------
 >>> from convlab import calibration, cost
->>> t = cost.estimates((1, 1, 512, 512), (1, 1, 31, 31), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
-...                    (482, 482), 8, True, calibration.DEFAULT)
+>>> from convlab._validate import geometry
+>>> shapes = cost.Shapes((1, 1, 512, 512), (1, 1, 31, 31), geometry((512, 512), (31, 31), 1, 0, 1),
+...                      itemsize=8, real=True, max_bytes=256 * 2**20)
+>>> t = cost.estimates(shapes, calibration.DEFAULT)
 >>> t["fft"] < t["im2col"] < t["loop"]
 True
 """
@@ -34,10 +42,12 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
+from ._chunks import chunk_plan, gather_runs, work_bytes
+from ._shape_core import span as kernel_span
 from .calibration import Rates
-from .methods import fft, im2col
-from .methods.fft import fast_lengths, next_fast_len
+from .methods.fft import fast_lengths, lengths_for, next_fast_len
 
 #: The literal method, measured: one Python-level multiply-add and its indexing.
 LOOP_NS_PER_MAC = 1000.0
@@ -59,42 +69,85 @@ PRODUCT_NS = 1.0                  # one complex product of two spectra, elementw
 CHANNEL_GEMM_SHARE = 0.25         # the small complex matrix products of the channel sum, share of GEMM peak
 
 
-def estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial, itemsize: int,
-              real: bool, rates: Rates) -> dict[str, float]:
-    """Estimated seconds of each method for a problem given by its shapes.
+class Shapes(NamedTuple):
+    """What an estimate reads: a problem's shapes and geometry, how its dtype is priced, the cap.
 
-    ``x_shape`` is ``(N, C_in, *spatial)`` before padding, ``padding`` one
-    ``(before, after)`` pair per axis, ``itemsize`` that of the real dtype
-    computed in (8 for float64 and complex128) and ``real`` whether it is real.
+    ``x_shape`` is ``(N, C_in, *spatial)`` before padding, ``w_shape`` the
+    weight's shape, ``geometry`` a :class:`convlab._validate.Geometry` or
+    :class:`convlab._validate.TransposedGeometry`; ``itemsize`` is that of
+    the real dtype computed in (8 for float64 and complex128), ``real``
+    whether it is real, and ``max_bytes`` the ``im2col_max_bytes`` setting
+    the chunked methods keep their scratch under. A value: equal shapes hash
+    equal, so ``auto``'s remembered choices are keyed by all of it.
     """
-    n_batch = x_shape[0]
-    padded = tuple(n + lo + hi for n, (lo, hi) in zip(x_shape[2:], padding))
-    macs = n_batch * w_shape[0] * math.prod(w_shape[1:]) * math.prod(out_spatial)
-    return {
-        "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
-        "im2col": im2col_seconds(n_batch, w_shape, groups, out_spatial, stride, itemsize, real, rates),
-        "fft": fft_seconds(padded, w_shape, n_batch, groups, dilation, itemsize, real, rates,
-                           lengths=fft.lengths_for(x_shape[2:], padding, _spans(w_shape, dilation), stride,
-                                                   out_spatial, real=real)[0]),
-    }
+
+    x_shape: tuple[int, ...]
+    w_shape: tuple[int, ...]
+    geometry: tuple
+    itemsize: int
+    real: bool
+    max_bytes: int
+
+    @property
+    def transposed(self) -> bool:
+        return hasattr(self.geometry, "output_padding")
+
+
+def estimates(shapes: Shapes, rates: Rates) -> dict[str, float]:
+    """Estimated seconds of every registered method (:data:`convlab.registry.REGISTRY`)."""
+    from . import registry  # the registry prices with this module: imported on use
+    return {name: record.estimate(shapes, rates) for name, record in registry.REGISTRY.items()}
+
+
+def loop_estimate(shapes: Shapes, rates: Rates) -> float:
+    """:data:`LOOP_NS_PER_MAC` per multiply-add of the literal loops."""
+    x_shape, w_shape = shapes.x_shape, shapes.w_shape
+    if shapes.transposed:
+        macs = x_shape[0] * x_shape[1] * math.prod(w_shape[1:]) * math.prod(x_shape[2:])
+    else:
+        macs = x_shape[0] * w_shape[0] * math.prod(w_shape[1:]) * math.prod(shapes.geometry.out_spatial)
+    return LOOP_NS_PER_MAC * 1e-9 * macs
+
+
+def im2col_estimate(shapes: Shapes, rates: Rates) -> float:
+    """Estimated seconds of :mod:`convlab.methods.im2col`, forward or transposed."""
+    if shapes.transposed:
+        return _im2col_transposed(shapes, rates)
+    geom = shapes.geometry
+    return im2col_seconds(shapes.x_shape[0], shapes.w_shape, groups=geom.groups, out_spatial=geom.out_spatial,
+                          stride=geom.stride, itemsize=shapes.itemsize, real=shapes.real, rates=rates,
+                          max_bytes=shapes.max_bytes)
+
+
+def fft_estimate(shapes: Shapes, rates: Rates) -> float:
+    """Estimated seconds of :mod:`convlab.methods.fft`, forward or transposed."""
+    if shapes.transposed:
+        return _fft_transposed(shapes, rates)
+    x_shape, w_shape, geom = shapes.x_shape, shapes.w_shape, shapes.geometry
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(x_shape[2:], geom.padding))
+    lengths = lengths_for(x_shape[2:], geom.padding, _spans(w_shape, geom.dilation), geom.stride,
+                          geom.out_spatial, real=shapes.real)[0]
+    return fft_seconds(padded, w_shape, n_batch=x_shape[0], groups=geom.groups, dilation=geom.dilation,
+                       itemsize=shapes.itemsize, real=shapes.real, rates=rates, lengths=lengths)
 
 
 # --------------------------------------------------------------------------
 # im2col
 # --------------------------------------------------------------------------
 
-def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spatial: tuple[int, ...],
-                   stride: tuple[int, ...], itemsize: int, real: bool, rates: Rates) -> float:
+def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], *, groups: int, out_spatial: tuple[int, ...],
+                   stride: tuple[int, ...], itemsize: int, real: bool, rates: Rates, max_bytes: int) -> float:
     """Estimated seconds of :func:`convlab.methods.im2col.compute`: copying the
     column matrix (in runs along output rows or, for a large kernel over few
-    outputs, kernel rows: :func:`convlab.methods.im2col.gather_runs`), then
-    the GEMMs (complex products cost four real ones).
+    outputs, kernel rows: :func:`convlab._chunks.gather_runs`), then
+    the GEMMs (complex products cost four real ones), chunked under ``max_bytes``.
 
     Examples
     --------
     >>> from convlab import calibration
     >>> from convlab.cost import im2col_seconds
-    >>> t = im2col_seconds(8, (64, 64, 3, 3), 1, (56, 56), (1, 1), 8, True, calibration.DEFAULT)
+    >>> t = im2col_seconds(8, (64, 64, 3, 3), groups=1, out_spatial=(56, 56), stride=(1, 1), itemsize=8,
+    ...                    real=True, rates=calibration.DEFAULT, max_bytes=256 * 2**20)
     >>> 0.001 < t < 10.0
     True
     """
@@ -105,17 +158,18 @@ def im2col_seconds(n_batch: int, w_shape: tuple[int, ...], groups: int, out_spat
     elements = n_batch * groups * depth * positions
     bytes_ = elements * itemsize * (1 if real else 2)
     copy = 0.0
-    run, by_taps = im2col.gather_runs(kernel, out_spatial)   # numpy's inner loop: one row, any stride
+    run, by_taps = gather_runs(kernel, out_spatial)   # numpy's inner loop: one row, any stride
     if not (all(k == 1 for k in kernel) and all(s == 1 for s in stride)):
         copy = bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
     flops = 2.0 * n_batch * c_out * depth * positions * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
     gemm = max(flops / (peak * m / (m + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
-    samples, axis, width = im2col.chunk_plan(n_batch, depth, out_spatial, itemsize * (1 if real else 2),
-                                             im2col.work_bytes(itemsize * (1 if real else 2), by_taps))
+    item = itemsize * (1 if real else 2)
+    samples, axis, width = chunk_plan(n_batch, depth, out_spatial, item,
+                                      work_bytes(item, by_taps, max_bytes=max_bytes))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else
                        n_batch * math.prod(out_spatial[:axis]) * -(-out_spatial[axis] // width))
-    return rates.im2col_call + copy + gemm + chunks * CHUNK_SECONDS
+    return rates.call["im2col"] + copy + gemm + chunks * CHUNK_SECONDS
 
 
 # --------------------------------------------------------------------------
@@ -160,7 +214,7 @@ def _move_seconds(nbytes: float, rates: Rates) -> float:
     return MOVE_COPIES * nbytes / rates.copy_bytes
 
 
-def fft_1d_seconds(length, n, span, signals, outputs, kernels, products, itemsize, real,
+def fft_1d_seconds(length, *, n, span, signals, outputs, kernels, products, itemsize, real,
                    rates: Rates) -> float:
     """Estimated seconds of a 1-D FFT correlation: overlap-add with FFT ``length``,
     or one FFT of the whole signal when ``length`` is None.
@@ -181,27 +235,29 @@ def fft_1d_seconds(length, n, span, signals, outputs, kernels, products, itemsiz
                           rates)
     if blocks > 1:   # zero-padded blocks in, heads and tails out
         t += _move_seconds(itemsize * blocks * length * (signals + 2 * outputs), rates)
-    return t + rates.fft_call
+    return t + rates.call["fft"]
 
 
 @functools.lru_cache(maxsize=1024)
-def _best_block(n, span, signals, outputs, kernels, products, itemsize, real, rates: Rates) -> int | None:
-    args = (n, span, signals, outputs, kernels, products, itemsize, real, rates)
-    best, best_cost = None, fft_1d_seconds(None, *args)
+def _best_block(*, n, span, signals, outputs, kernels, products, itemsize, real, rates: Rates) -> int | None:
+    args = dict(n=n, span=span, signals=signals, outputs=outputs, kernels=kernels, products=products,
+                itemsize=itemsize, real=real, rates=rates)
+    best, best_cost = None, fft_1d_seconds(None, **args)
     for length in fast_lengths(2 * span - 1, next_fast_len(n) // 2):
-        cost = fft_1d_seconds(length, *args)
+        cost = fft_1d_seconds(length, **args)
         if cost < best_cost:
             best, best_cost = length, cost
     return best
 
 
-def _counts_1d(w_shape, n_batch, groups):
-    """(signals, outputs, kernels, products) of a 1-D problem: rows transformed and spectra multiplied."""
+def _counts_1d(w_shape, n_batch, groups) -> dict[str, int]:
+    """Rows transformed and spectra multiplied by a 1-D problem: signals, outputs, kernels, products."""
     c_out, c_in_g = w_shape[:2]
-    return n_batch * c_in_g * groups, n_batch * c_out, c_out * c_in_g, n_batch * c_out * c_in_g
+    return dict(signals=n_batch * c_in_g * groups, outputs=n_batch * c_out, kernels=c_out * c_in_g,
+                products=n_batch * c_out * c_in_g)
 
 
-def block_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, dilation: int,
+def block_length(n: int, w_shape: tuple[int, ...], *, n_batch: int, groups: int, dilation: int,
                  itemsize: int, real: bool, rates: Rates) -> int | None:
     """The FFT length for overlap-add of a padded length-``n`` 1-D problem
     (weights ``(C_out, C_in/groups, k)``, ``n_batch`` samples), or ``None``
@@ -214,22 +270,23 @@ def block_length(n: int, w_shape: tuple[int, ...], n_batch: int, groups: int, di
     --------
     >>> from convlab import calibration
     >>> from convlab.cost import block_length
-    >>> length = block_length(10**6, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT)
+    >>> one = dict(n_batch=1, groups=1, dilation=1, itemsize=8, real=True, rates=calibration.DEFAULT)
+    >>> length = block_length(10**6, (1, 1, 1001), **one)
     >>> 8 * 1001 < length < 32 * 1001                      # a few kernel spans, not the whole signal
     True
-    >>> block_length(3000, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT) is None
+    >>> block_length(3000, (1, 1, 1001), **one) is None
     True
     """
-    span = dilation * (w_shape[2] - 1) + 1
-    return _best_block(n, span, *_counts_1d(w_shape, n_batch, groups), itemsize, real, rates)
+    return _best_block(n=n, span=kernel_span(w_shape[2], dilation), **_counts_1d(w_shape, n_batch, groups),
+                       itemsize=itemsize, real=real, rates=rates)
 
 
 def _spans(w_shape, dilation) -> tuple[int, ...]:
-    return tuple(d * (k - 1) + 1 for k, d in zip(w_shape[2:], dilation))
+    return tuple(kernel_span(k, d) for k, d in zip(w_shape[2:], dilation))
 
 
-def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int, groups: int,
-                dilation: tuple[int, ...], itemsize: int, real: bool, rates: Rates, *,
+def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], *, n_batch: int, groups: int,
+                dilation: tuple[int, ...], itemsize: int, real: bool, rates: Rates,
                 lengths: tuple[int, ...] | None = None) -> float:
     """Estimated seconds of :func:`convlab.methods.fft.compute` for an input padded
     to ``padded`` (spatial); in 1-D with the best overlap-add block. ``lengths``
@@ -240,17 +297,16 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
     --------
     >>> from convlab import calibration
     >>> from convlab.cost import fft_seconds
-    >>> r = calibration.DEFAULT
-    >>> fft_seconds((512, 512), (1, 1, 31, 31), 1, 1, (1, 1), 8, True, r) < fft_seconds(
-    ...     (1024, 1024), (1, 1, 31, 31), 1, 1, (1, 1), 8, True, r)
+    >>> one = dict(n_batch=1, groups=1, dilation=(1, 1), itemsize=8, real=True, rates=calibration.DEFAULT)
+    >>> fft_seconds((512, 512), (1, 1, 31, 31), **one) < fft_seconds((1024, 1024), (1, 1, 31, 31), **one)
     True
     """
-    signals, outputs, kernels, products = _counts_1d(w_shape, n_batch, groups)
-    span = tuple(d * (k - 1) + 1 for k, d in zip(w_shape[2:], dilation))
+    counts = _counts_1d(w_shape, n_batch, groups)
+    signals, outputs, kernels, products = counts.values()
+    span = _spans(w_shape, dilation)
     if len(padded) == 1:
-        length = _best_block(padded[0], span[0], signals, outputs, kernels, products, itemsize, real, rates)
-        return fft_1d_seconds(length, padded[0], span[0], signals, outputs, kernels, products, itemsize,
-                              real, rates)
+        args = dict(n=padded[0], span=span[0], **counts, itemsize=itemsize, real=real, rates=rates)
+        return fft_1d_seconds(_best_block(**args), **args)
     last = len(padded) - 1
     lengths = lengths or tuple(next_fast_len(p, real and axis == last) for axis, p in enumerate(padded))
     n = math.prod(lengths)
@@ -259,7 +315,7 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
     t = transform_seconds(lengths, signals + outputs, itemsize, real, rates)
     t += pruned * transform_seconds(lengths, kernels, itemsize, real, rates)
     t += _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates)
-    return t + rates.fft_call * (2 * len(lengths) + 1) / 3
+    return t + rates.call["fft"] * (2 * len(lengths) + 1) / 3
 
 
 # --------------------------------------------------------------------------
@@ -271,47 +327,59 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], n_batch: int,
 SCATTER_COPIES = 3.0
 
 
-def transposed_estimates(x_shape, w_shape, padding, stride, dilation, groups, out_spatial,
-                         itemsize: int, real: bool, rates: Rates) -> dict[str, float]:
-    """Estimated seconds of each method for a transposed convolution.
+def transposed_shapes(shapes: Shapes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(padded spatial shape, weight shape) of the correlation a transposed ``fft`` runs:
+    the upsampled input padded to ``out + span - 1`` cells per axis, and the swapped
+    weight ``(C_out, C_in/groups, *k)``."""
+    geom, w_shape = shapes.geometry, shapes.w_shape
+    padded = tuple(o + s - 1 for o, s in zip(geom.out_spatial, _spans(w_shape, geom.dilation)))
+    return padded, (w_shape[1] * geom.groups, w_shape[0] // max(geom.groups, 1), *w_shape[2:])
 
-    ``x_shape`` is ``(N, C_in, *n)``, ``w_shape`` ``(C_in, C_out/groups,
-    *k)``, ``out_spatial`` the output's spatial shape; the rest as in
-    :func:`estimates`. The ``fft`` is priced as the correlation it runs:
-    the upsampled input padded to ``out + span - 1`` cells per axis, with
-    the swapped weight ``(C_out, C_in/groups, *k)``, plus the copy that
-    spreads the input out.
+
+def _fft_transposed(shapes: Shapes, rates: Rates) -> float:
+    """The ``fft`` of a transposed convolution, priced as the correlation it runs
+    (:func:`transposed_shapes`), plus the copy that spreads the input out."""
+    geom, itemsize, real = shapes.geometry, shapes.itemsize, shapes.real
+    padded, forward_w = transposed_shapes(shapes)
+    n_batch, c_in = shapes.x_shape[:2]
+    spread = n_batch * c_in * math.prod(padded) * itemsize * (1 if real else 2) / rates.copy_bytes
+    return spread + fft_seconds(padded, forward_w, n_batch=n_batch, groups=geom.groups,
+                                dilation=geom.dilation, itemsize=itemsize, real=real, rates=rates)
+
+
+def _im2col_transposed(shapes: Shapes, rates: Rates) -> float:
+    """The ``im2col`` of a transposed convolution: at stride 1 without cropping the forward
+    correlation with the flipped kernel, else a GEMM and col2im (:func:`im2col_transposed_seconds`)."""
+    geom, w_shape = shapes.geometry, shapes.w_shape
+    if all(s == 1 for s in geom.stride) and all(
+            max(lo, hi) <= kernel_span(k, d) - 1 for (lo, hi), k, d in zip(geom.padding, w_shape[2:],
+                                                                           geom.dilation)):
+        return im2col_seconds(shapes.x_shape[0], transposed_shapes(shapes)[1], groups=geom.groups,
+                              out_spatial=geom.out_spatial, stride=geom.stride, itemsize=shapes.itemsize,
+                              real=shapes.real, rates=rates, max_bytes=shapes.max_bytes)
+    return im2col_transposed_seconds(shapes.x_shape, w_shape, groups=geom.groups, itemsize=shapes.itemsize,
+                                     real=shapes.real, rates=rates, max_bytes=shapes.max_bytes)
+
+
+def transposed_estimates(shapes: Shapes, rates: Rates) -> dict[str, float]:
+    """Estimated seconds of every method for a transposed convolution (the same as
+    :func:`estimates`, which tells the two apart by the geometry).
 
     Examples
     --------
     >>> from convlab import calibration, cost
-    >>> t = cost.transposed_estimates((8, 64, 28, 28), (64, 32, 4, 4), ((1, 1), (1, 1)), (2, 2),
-    ...                               (1, 1), 1, (56, 56), 8, True, calibration.DEFAULT)
+    >>> from convlab._validate import transposed_geometry
+    >>> geom = transposed_geometry((28, 28), (4, 4), 2, 1, 0, 1)
+    >>> t = cost.transposed_estimates(cost.Shapes((8, 64, 28, 28), (64, 32, 4, 4), geom, 8, True, 2**28),
+    ...                               calibration.DEFAULT)
     >>> t["im2col"] < t["fft"] < t["loop"]
     True
     """
-    n_batch, c_in = x_shape[:2]
-    c_out_g, kernel = w_shape[1], w_shape[2:]
-    macs = n_batch * c_in * c_out_g * math.prod(kernel) * math.prod(x_shape[2:])
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    padded = tuple(o + s - 1 for o, s in zip(out_spatial, span))
-    forward_w = (c_out_g * groups, c_in // max(groups, 1), *kernel)
-    spread = n_batch * c_in * math.prod(padded) * itemsize * (1 if real else 2) / rates.copy_bytes
-    if all(s == 1 for s in stride) and all(lo <= d * (k - 1) and hi <= d * (k - 1)
-                                             for (lo, hi), k, d in zip(padding, kernel, dilation)):
-        # im2col runs it as the forward correlation with the flipped kernel (compute_transposed)
-        direct = im2col_seconds(n_batch, forward_w, groups, out_spatial, stride, itemsize, real, rates)
-    else:
-        direct = im2col_transposed_seconds(x_shape, w_shape, groups, itemsize, real, rates)
-    return {
-        "loop": LOOP_NS_PER_MAC * 1e-9 * macs,
-        "im2col": direct,
-        "fft": spread + fft_seconds(padded, forward_w, n_batch, groups, dilation, itemsize, real, rates),
-    }
+    return estimates(shapes, rates)
 
 
-def im2col_transposed_seconds(x_shape, w_shape, groups: int, itemsize: int, real: bool,
-                              rates: Rates) -> float:
+def im2col_transposed_seconds(x_shape, w_shape, *, groups: int, itemsize: int, real: bool,
+                              rates: Rates, max_bytes: int) -> float:
     """Estimated seconds of :func:`convlab.methods.im2col.compute_transposed`: the GEMM
     ``w_g^T @ x`` (``C_out_g * K`` rows, ``C_in_g`` deep), then col2im's strided adds,
     one per tap and chunk.
@@ -320,7 +388,8 @@ def im2col_transposed_seconds(x_shape, w_shape, groups: int, itemsize: int, real
     --------
     >>> from convlab import calibration
     >>> from convlab.cost import im2col_transposed_seconds
-    >>> t = im2col_transposed_seconds((8, 64, 28, 28), (64, 32, 4, 4), 1, 8, True, calibration.DEFAULT)
+    >>> t = im2col_transposed_seconds((8, 64, 28, 28), (64, 32, 4, 4), groups=1, itemsize=8, real=True,
+    ...                               rates=calibration.DEFAULT, max_bytes=256 * 2**20)
     >>> 0.001 < t < 10.0
     True
     """
@@ -335,10 +404,10 @@ def im2col_transposed_seconds(x_shape, w_shape, groups: int, itemsize: int, real
     # a shallow product (few input channels) runs below peak as a short GEMM does
     gemm = max(flops / (peak * min(m, depth) / (min(m, depth) + GEMM_HALF_M)), bytes_ / rates.copy_bytes)
     run = spatial[-1] if spatial else 1
-    samples, axis, width = im2col.chunk_plan(n_batch, m, tuple(spatial), itemsize * (1 if real else 2),
-                                             im2col.work_bytes(itemsize * (1 if real else 2)))
+    item = itemsize * (1 if real else 2)
+    samples, axis, width = chunk_plan(n_batch, m, tuple(spatial), item, work_bytes(item, max_bytes=max_bytes))
     chunks = groups * (-(-n_batch // samples) if axis == -1 else
                        n_batch * math.prod(spatial[:axis]) * -(-spatial[axis] // width))
     scatter = (SCATTER_COPIES * bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
                + chunks * taps * CHUNK_SECONDS)
-    return rates.im2col_call + gemm + scatter + chunks * CHUNK_SECONDS
+    return rates.call["im2col"] + gemm + scatter + chunks * CHUNK_SECONDS

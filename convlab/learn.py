@@ -40,7 +40,18 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import grad
-from ._validate import choice, function, non_negative_int, positive_int, real_array, shape_tuple
+from ._validate import (
+    check_method,
+    choice,
+    function,
+    int_tuple,
+    non_negative_int,
+    padding_pairs,
+    positive_int,
+    real_array,
+    real_number,
+    shape_tuple,
+)
 from .conv import conv2d
 from .pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
@@ -145,7 +156,10 @@ class Conv2d(Layer):
         if bias.shape != weight.shape[:1]:
             raise ValueError(f"bias must have shape (C_out,) = {weight.shape[:1]}; got {bias.shape}")
         self.params = {"weight": weight, "bias": bias}
-        self.stride, self.padding, self.method = stride, padding, method
+        # validated now, as torch's layers do, not at the first forward
+        strides = int_tuple("stride", stride, 2, minimum=1)
+        padding_pairs(padding, 2, weight.shape[2:], (1, 1), strides)
+        self.stride, self.padding, self.method = stride, padding, check_method(method)
         self._x: np.ndarray | None = None
 
     @property
@@ -590,11 +604,8 @@ class SGD:
     """
 
     def __init__(self, lr: float, momentum: float = 0.0) -> None:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive finite number; got {lr!r}")
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}")
-        self.lr, self.momentum = float(lr), float(momentum)
+        self.lr = real_number("lr", lr, "a positive finite number", low=0)
+        self.momentum = real_number("momentum", momentum, "a number in [0, 1)", low=0, high=1, closed="low")
         self.velocity: dict[str, np.ndarray] = {}
 
     def step(self, params: dict[str, np.ndarray],
@@ -803,9 +814,7 @@ def digits(seed: int = 0, test_fraction: float = 0.2) -> Digits:
     ((1438, 1, 8, 8), (359, 1, 8, 8), 1.0)
     """
     seed = non_negative_int("seed", seed)
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) \
-            or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a number in (0, 1); got {test_fraction!r}")
+    test_fraction = real_number("test_fraction", test_fraction, "a number in (0, 1)", low=0, high=1)
     try:
         from sklearn.datasets import load_digits
     except ImportError as exc:                      # an optional dependency (the book's extra)
@@ -859,8 +868,7 @@ def numerical_gradient(f: Callable[[], float], array: np.ndarray, indices: Seque
         dtype = f" of dtype {array.dtype}" if isinstance(array, np.ndarray) else ""
         raise TypeError(f"array must be a floating numpy array (perturbed in place); got "
                         f"{type(array).__name__}{dtype}")
-    if isinstance(h, bool) or not isinstance(h, (int, float)) or not math.isfinite(h) or h <= 0:
-        raise ValueError(f"h must be a positive finite number; got {h!r}")
+    h = real_number("h", h, "a positive finite number", low=0)
     whole = indices is None
     index_list = list(np.ndindex(array.shape)) if whole else [tuple(np.atleast_1d(i)) for i in indices]
     out = np.empty(len(index_list), dtype=np.float64)

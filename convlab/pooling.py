@@ -34,7 +34,7 @@ Memory: besides the result, max pooling and its gradient use scratch of
 at most the setting ``im2col_max_bytes`` (:mod:`convlab.config`), and of
 at most ``CHUNK_BYTES``, the size that runs fastest: a few arrays of the
 output's shape, cut into chunks of whole samples or of rows of one sample
-(:func:`convlab.methods.im2col.chunk_plan`'s chunks); no array of every
+(:func:`convlab._chunks.chunk_plan`'s chunks); no array of every
 window is built. Average pooling's sums are :func:`convlab.convnd` by
 im2col, chunked under the same cap, and its gradient adds into the padded
 input one kernel tap at a time.
@@ -54,9 +54,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import config
+from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
 from ._validate import PoolGeometry, flag, pool_geometry, pool_grad_output, pool_input
 from .conv import convnd
-from .methods.im2col import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
 
 Size = int | tuple[int, ...]
 
@@ -73,7 +73,7 @@ CHUNK_BYTES = 4 * 2**20
 
 
 def _plan(x: np.ndarray, g: PoolGeometry, cell_bytes: int, position_bytes: int):
-    """The chunks of the output ``(N, C, *out)``, as :func:`~convlab.methods.im2col.chunk_slices`
+    """The chunks of the output ``(N, C, *out)``, as :func:`~convlab._chunks.chunk_slices`
     gives them: whole samples, or rows of one sample, each with at most
     ``min(im2col_max_bytes, CHUNK_BYTES)`` bytes of scratch, ``cell_bytes`` per
     output cell and ``position_bytes`` per output position (shared by the channels)."""
@@ -90,7 +90,7 @@ def _has_nan(x: np.ndarray) -> bool:
 
 def _per_axis_sum(ranges, term) -> np.ndarray:
     """``sum_a term(a, i_a)`` for every output ``i`` of a chunk (``ranges`` as
-    :func:`~convlab.methods.im2col.chunk_ranges` gives them), int64 of the
+    :func:`~convlab._chunks.chunk_ranges` gives them), int64 of the
     shape of the chunk's kept axes: an index table, one term per spatial axis."""
     nd = len(ranges)
     total = np.zeros((1,) * nd, dtype=np.int64)

@@ -172,9 +172,11 @@ def cone(layers, n: int, unit: int | None = None) -> list[np.ndarray]:
     sizes = _sizes(stack, _check_n(n))
     if unit is None:
         unit = sizes[-1] // 2
-    if isinstance(unit, bool) or not isinstance(unit, numbers.Integral) or not 0 <= unit < sizes[-1]:
-        raise ValueError(f"unit must be an int in 0..{sizes[-1] - 1} (the last layer has {sizes[-1]} units); "
-                         f"got {unit!r}")
+    what = f"an int in 0..{sizes[-1] - 1} (the last layer has {sizes[-1]} units)"
+    if isinstance(unit, (bool, np.bool_)) or not isinstance(unit, numbers.Integral):
+        raise TypeError(f"unit must be {what}; got {unit!r} of type {type(unit).__name__}")
+    if not 0 <= unit < sizes[-1]:
+        raise ValueError(f"unit must be {what}; got {unit!r}")
     return [_influence(stack[level:], sizes[level])[:, unit] for level in range(len(stack) + 1)]
 
 

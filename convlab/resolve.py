@@ -3,54 +3,64 @@
 :func:`resolve` turns a validated :class:`~convlab._validate.Problem` into a
 :class:`Plan`. Both the computation (:mod:`convlab._engine`) and
 :func:`convlab.explain_method` call it, so the explanation always names
-the method that actually runs. In order:
+the method that actually runs. It knows no method by name: it asks each
+record of :mod:`convlab.registry`. In order:
 
-1. ``method="auto"`` applies the rules that need no estimate: symbolic
-   (object) inputs use ``im2col`` (exact on objects, faster than ``loop``);
-   integer inputs use ``im2col`` (exact; ``fft`` would round). Otherwise it
+1. ``method="auto"`` considers the methods ``auto`` may pick that support
+   the problem (each record's ``supports``). Rules that need no estimate
+   come first: symbolic (object) inputs and integers go to the first
+   method exact on them (``im2col``: exact on objects and faster than
+   ``loop``; exact on integers, where ``fft`` would round). Otherwise it
    compares the cost model's estimates (:mod:`convlab.cost`, priced with
-   :func:`convlab.calibration.rates`) and takes the cheaper of ``im2col``
-   and ``fft``; the comparison is remembered per shape, dtype and speeds.
-2. An ``fft`` on integers falls back to ``im2col`` when float64 could not
-   hold the sums exactly enough to round them back.
-3. An ``fft`` on an input holding NaN or Inf falls back to ``im2col`` (a
-   transform would spread the NaN over the whole output), with a warning
-   that points at the caller's line.
-4. A 1-D ``fft`` gets its overlap-add block length from the cost model
-   (``None``: one transform of the whole signal).
+   :func:`convlab.calibration.rates` and the ``im2col_max_bytes`` setting)
+   and takes the cheapest applicable method; the comparison is remembered
+   per shapes, geometry, dtype, speeds and cap, and the reason names every
+   method that does not apply.
+2. A method that cannot be trusted on the values (its record's
+   ``distrusts``: an ``fft`` on integers too large to round back exactly,
+   or on an input holding NaN or Inf, which a transform would spread over
+   the whole output) hands over to the cheapest applicable method that
+   can, with a warning that points at the caller's line where the record
+   gives one.
+3. A method's record may tune the plan (``tune``): a 1-D ``fft`` gets its
+   overlap-add block length from the cost model (``None``: one transform
+   of the whole signal).
 
 A transposed convolution (a problem with a
-:class:`~convlab._validate.TransposedGeometry`) follows the same rules,
-priced by :func:`convlab.cost.transposed_estimates`; its ``fft`` is the
-correlation of :func:`convlab.methods.fft.transposed_as_correlation`, whose
-shapes give the block length and the exactness bound.
+:class:`~convlab._validate.TransposedGeometry`) follows the same rules;
+its ``fft`` is priced as the correlation of
+:func:`convlab.methods.fft.transposed_as_correlation`.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import os
 import sys
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
-from . import cost
-from ._validate import TransposedGeometry
+from . import config, registry
 from .calibration import Rates, rates
+from .cost import Shapes
 from .timing import format_seconds
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_NONE: Mapping[str, float] = MappingProxyType({})
 
 
 class Plan(NamedTuple):
     """What runs: the ``method``, why (``reason``), and what it needs.
 
-    ``estimates`` holds the cost model's seconds per method (empty when a
-    rule decided without estimating); ``block_length`` is the overlap-add
-    FFT length of a 1-D ``fft`` (None: one transform); ``warning`` is the
-    warning the computation emits (a fallback the caller should know of).
+    ``estimates`` holds the cost model's seconds per method, read-only
+    (empty when a rule decided without estimating); ``block_length`` is the
+    overlap-add FFT length of a 1-D ``fft`` (None: one transform);
+    ``warning`` is the warning the computation emits (a fallback the caller
+    should know of). A plan is a value: nothing in it can be changed, so a
+    remembered plan handed out twice is the same both times.
 
     Examples
     --------
@@ -62,7 +72,7 @@ class Plan(NamedTuple):
 
     method: str
     reason: str
-    estimates: dict = {}
+    estimates: Mapping[str, float] = _NONE
     block_length: int | None = None
     warning: str | None = None
 
@@ -80,61 +90,80 @@ def _real_itemsize(dtype: np.dtype) -> tuple[int, bool]:
     return dtype.itemsize // (1 if real else 2), real
 
 
+def shapes_of(problem) -> Shapes:
+    """The :class:`~convlab.cost.Shapes` the estimates read: the problem's shapes and
+    geometry, its dtype as priced, and the ``im2col_max_bytes`` setting now."""
+    itemsize, real = _real_itemsize(problem.dtype)
+    return Shapes(problem.x.shape, problem.w.shape, problem.geometry, itemsize, real,
+                  config.current("im2col_max_bytes"))
+
+
 @functools.lru_cache(maxsize=4096)
-def _by_cost(x_shape, w_shape, geom, dtype, speeds: Rates) -> Plan:
-    """The cost comparison, remembered per shape, dtype and speeds."""
-    itemsize, real = _real_itemsize(dtype)
-    estimates = cost.transposed_estimates if type(geom) is TransposedGeometry else cost.estimates
-    t = estimates(x_shape, w_shape, geom.padding, geom.stride, geom.dilation, geom.groups,
-                  geom.out_spatial, itemsize, real, speeds)
-    direct, spectral = t["im2col"], t["fft"]
-    shown = f"estimated cost im2col {format_seconds(direct)}, fft {format_seconds(spectral)}"
-    if spectral < direct:
-        block = _block(x_shape, w_shape, geom, itemsize, real, speeds)
-        how = "one FFT" if block is None else "overlap-add"
-        return Plan("fft", f"{shown} ({how}): fft is {direct / spectral:.2g}x faster", t, block)
-    return Plan("im2col", f"{shown}: im2col is {spectral / max(direct, 1e-12):.2g}x faster "
-                          "(the GEMM is cheaper than the transforms)", t)
-
-
-def _block(x_shape, w_shape, geom, itemsize, real, speeds) -> int | None:
-    if len(geom.out_spatial) != 1:
-        return None
-    if type(geom) is TransposedGeometry:
-        (padded,), w_shape = _correlation_shapes(w_shape, geom)
+def _by_cost(shapes: Shapes, speeds: Rates, candidates: tuple[str, ...],
+             refused: tuple[tuple[str, str], ...]) -> Plan:
+    """The cost comparison of the ``candidates``, remembered per everything it reads."""
+    t = MappingProxyType({name: record.estimate(shapes, speeds) for name, record in registry.REGISTRY.items()
+                          if name in candidates or not record.auto and name not in dict(refused)})
+    ranked = sorted(candidates, key=lambda name: t[name])
+    best = ranked[0]
+    record = registry.REGISTRY[best]
+    fields = record.tune(shapes, speeds) if record.tune else {}
+    shown = "estimated cost " + ", ".join(f"{name} {format_seconds(t[name])}" for name in candidates)
+    shown += record.describe(fields) if record.describe else ""
+    if len(ranked) > 1:
+        why = f": {best} is {t[ranked[1]] / max(t[best], 1e-12):.2g}x faster"
+        why += f" ({record.edge})" if record.edge else ""
     else:
-        (lo, hi), = geom.padding
-        padded = x_shape[2] + lo + hi
-    return cost.block_length(padded, w_shape, x_shape[0], geom.groups, geom.dilation[0],
-                             itemsize, real, speeds)
+        why = f": {best} is the only method that applies"
+    skipped = "".join(f"; {name} does not apply: it {reason}" for name, reason in refused)
+    return Plan(best, shown + why + skipped, t, **fields)
 
 
-def _correlation_shapes(w_shape, geom: TransposedGeometry):
-    """(padded spatial shape, weight shape) of the correlation a transposed ``fft`` runs."""
-    padded = tuple(o + d * (k - 1) for o, k, d in zip(geom.out_spatial, w_shape[2:], geom.dilation))
-    return padded, (w_shape[1] * geom.groups, w_shape[0] // geom.groups, *w_shape[2:])
+#: auto's decisions, by everything they read: (registry, plan) per key; see :func:`_auto`.
+_decided: dict[tuple, tuple[Mapping, Plan]] = {}
 
 
-def _fft_integer_is_exact(problem) -> bool:
-    """True when rounding a float64 FFT result recovers the exact integers.
+def _auto(problem, speeds: Rates | None) -> Plan:
+    """Rule 1: the method ``auto`` takes, remembered per shapes, geometry, dtypes, speeds,
+    cap and registry (what ``supports`` and the estimates read), so that a repeated call
+    costs a dictionary look-up."""
+    speeds = speeds or rates()
+    methods = registry.REGISTRY
+    key = (problem.x.shape, problem.w.shape, problem.geometry, problem.dtype, problem.x.dtype,
+           problem.w.dtype, problem.bias is None, speeds, config.current("im2col_max_bytes"))
+    hit = _decided.get(key)
+    if hit is not None and hit[0] is methods:
+        return hit[1]
+    plan = _decide(problem, speeds)
+    if len(_decided) >= 4096:
+        _decided.clear()
+    _decided[key] = (methods, plan)
+    return plan
 
-    The FFT's absolute error is about eps * log2(size) * max|x| * sum|w|;
-    we demand a generous margin below 0.5.
-    """
-    x, w, bias = problem.x, problem.w, problem.bias
-    if problem.transposed:      # the correlation it runs: padded shape, and weight by output channel
-        padded, _ = _correlation_shapes(w.shape, problem.geometry)
-        size = math.prod(padded)
-        groups, (c_in, c_out_g) = problem.geometry.groups, w.shape[:2]
-        fan_in_sums = np.abs(w.astype(np.float64)).reshape(groups, c_in // groups, c_out_g, -1).sum(
-            axis=(1, 3)).ravel()
-    else:
-        size = math.prod(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], problem.geometry.padding))
-        fan_in_sums = np.abs(w.reshape(w.shape[0], -1).astype(np.float64)).sum(axis=1)
-    bound = float(np.abs(x).max(initial=0)) * float(np.max(fan_in_sums, initial=0))
-    if bias is not None:
-        bound += float(np.abs(bias).max(initial=0))
-    return bound * 2.0**-52 * 16 * max(1.0, math.log2(max(size, 2))) < 0.25
+
+def _decide(problem, speeds: Rates) -> Plan:
+    refused, candidates = [], []
+    for name, record in registry.REGISTRY.items():
+        reason = record.refuses(problem)
+        if reason:
+            refused.append((name, reason))
+        elif record.auto:
+            candidates.append(name)
+    kind = problem.dtype.kind
+    x, w, geom = problem.x, problem.w, problem.geometry
+    if kind in "iuO":
+        exact = [name for name in candidates if kind in registry.REGISTRY[name].exact]
+        if kind == "O":
+            slower = [name for name, m in registry.REGISTRY.items()
+                      if not m.auto and name not in dict(refused)]
+            return Plan(exact[0], f"object (symbolic) input: {exact[0]} is exact on objects"
+                                  + (f" and faster than {' and '.join(slower)}" if slower else ""))
+        rounding = [name for name in candidates if kind not in registry.REGISTRY[name].exact]
+        return Plan(exact[0], f"integer input: {exact[0]} is exact"
+                              + (f", {' and '.join(rounding)} would round" if rounding else ""))
+    if 0 in x.shape or 0 in w.shape or 0 in geom.out_spatial:
+        return Plan(candidates[0], "nothing to compute: the output or an operand is empty")
+    return _by_cost(shapes_of(problem), speeds, tuple(candidates), tuple(refused))
 
 
 def resolve(problem, speeds: Rates | None = None) -> Plan:
@@ -142,38 +171,31 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
 
     ``speeds`` defaults to :func:`convlab.calibration.rates`.
     """
-    method, dtype, geom = problem.method, problem.dtype, problem.geometry
-    x, w = problem.x, problem.w
-    if method == "auto":
-        if dtype.kind == "O":
-            return Plan("im2col", "object (symbolic) input: im2col is exact on objects and faster than loop")
-        if dtype.kind in "iu":
-            return Plan("im2col", "integer input: im2col is exact, fft would round")
-        if 0 in x.shape or 0 in w.shape or 0 in geom.out_spatial:
-            return Plan("im2col", "nothing to compute: the output or an operand is empty")
-        return _checked(_by_cost(x.shape, w.shape, geom, dtype, speeds or rates()), problem)
-    if method != "fft":
-        return Plan(method, "asked for")
-    plan = Plan("fft", "asked for")
-    if dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape and 0 not in geom.out_spatial:
-        itemsize, real = _real_itemsize(dtype)
-        plan = plan._replace(block_length=_block(x.shape, w.shape, geom, itemsize, real, speeds or rates()))
+    if problem.method == "auto":
+        return _checked(_auto(problem, speeds), problem)
+    record = registry.REGISTRY[problem.method]
+    plan = Plan(problem.method, "asked for")
+    x, w, geom = problem.x, problem.w, problem.geometry
+    if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
+            and 0 not in geom.out_spatial:
+        plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
     return _checked(plan, problem)
 
 
 def _checked(plan: Plan, problem) -> Plan:
-    """Rules 2 and 3: the fallbacks of an ``fft`` that would not be exact or finite."""
-    if plan.method != "fft":
+    """Rule 2: hand over from a method that cannot be trusted on these values."""
+    record = registry.REGISTRY[plan.method]
+    doubt = record.distrusts(problem) if record.distrusts else None
+    if doubt is None:
         return plan
-    if problem.dtype.kind in "iu" and not _fft_integer_is_exact(problem):
-        return Plan("im2col", "integer input too large for a float64 FFT to round back exactly: "
-                              "im2col is exact", plan.estimates)
-    if not (np.isfinite(problem.x).all() and np.isfinite(problem.w).all()):
-        return Plan("im2col", "x or w holds NaN or Inf, which an FFT would spread over the whole "
-                              "output: im2col instead", plan.estimates,
-                    warning="x or w holds NaN or Inf; an FFT would spread it over the whole output, "
-                            "so convlab computes this call with method='im2col' instead")
-    return plan
+    able = [name for name, m in registry.REGISTRY.items() if m.auto and name != plan.method
+            and m.refuses(problem) is None and not (m.distrusts and m.distrusts(problem))]
+    if plan.estimates:
+        able.sort(key=lambda name: plan.estimates.get(name, float("inf")))
+    instead = able[0]
+    reason, warning = doubt
+    return Plan(instead, reason.format(instead=instead), plan.estimates,
+                warning=warning.format(instead=instead) if warning else None)
 
 
 def caller_stacklevel() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._shape_core import conv_size, transposed_size
 from ._validate import (
     flag,
     geometry,
@@ -76,27 +77,14 @@ def output_size(n: Size, k: Size, *, stride: Size = 1, padding: Padding = 0, dil
                              f"'full'); got {tuple(padding)!r}")
         padding = [tuple(padding)]
     (lo, hi), = padding_pairs(padding, 1, (k,), (dilation,), (stride,), symbolic=True)
-    total = lo + hi
     if transposed:
-        return _transposed_size(n, k, stride, lo, hi, dilation, output_padding)
-    size = (n + total - dilation * (k - 1) - 1) // stride + 1
+        return transposed_size(n, k, stride, lo, hi, dilation, output_padding)
+    size = conv_size(n, k, stride, lo, hi, dilation)
     if not is_symbolic(size) and size < 1:
         raise ValueError(
             f"kernel too large: a kernel of size {k} with dilation {dilation} does not fit an "
-            f"input of size {n} padded by {total}"
+            f"input of size {n} padded by {lo + hi}"
         )
-    return size
-
-
-def _transposed_size(n, k, stride, lo, hi, dilation, output_padding):
-    numbers = not any(is_symbolic(v) for v in (stride, dilation, output_padding))
-    if numbers and output_padding >= stride and output_padding >= dilation:
-        raise ValueError(f"output_padding must be smaller than either stride or dilation (as in torch); got "
-                         f"output_padding {output_padding} with stride {stride} and dilation {dilation}")
-    size = (n - 1) * stride - lo - hi + dilation * (k - 1) + output_padding + 1
-    if not is_symbolic(size) and size < 1:
-        raise ValueError(f"output size {size} is not positive: padding {(lo, hi)} crops more than the "
-                         f"{size + lo + hi} cells of the transposed convolution")
     return size
 
 

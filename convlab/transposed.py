@@ -49,9 +49,10 @@ __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_tra
 Padding = int | tuple
 
 
-def _transposed(x, w, bias, nd, stride, padding, output_padding, groups, dilation, method) -> np.ndarray:
-    problem, unbatched = prepare_transposed(x, w, bias, nd, stride, padding, output_padding, dilation,
-                                            groups, method)
+def _transposed(x, w, bias, **geometry) -> np.ndarray:
+    """Validate and run; ``geometry``: ``nd``, ``stride``, ``padding``, ``output_padding``,
+    ``dilation``, ``groups`` and ``method``, by name (never in an order to get wrong)."""
+    problem, unbatched = prepare_transposed(x, w, bias, **geometry)
     z = run(problem)
     return z[0] if unbatched else z
 
@@ -113,8 +114,8 @@ def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
         raise ValueError(
             f"w must have shape (C_in, C_out/groups, *k) with at least 3 dimensions; got shape {w_arr.shape}"
         )
-    return _transposed(x, w_arr, bias, w_arr.ndim - 2, stride, padding, output_padding, groups, dilation,
-                       method)
+    return _transposed(x, w_arr, bias, nd=w_arr.ndim - 2, stride=stride, padding=padding,
+                       output_padding=output_padding, groups=groups, dilation=dilation, method=method)
 
 
 def conv_transpose1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
@@ -136,7 +137,8 @@ def conv_transpose1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
     >>> bool(np.isclose((y * g).sum(), (x * convlab.conv_transpose1d(g, w, stride=2)).sum()))
     True
     """
-    return _transposed(x, w, bias, 1, stride, padding, output_padding, groups, dilation, method)
+    return _transposed(x, w, bias, nd=1, stride=stride, padding=padding, output_padding=output_padding,
+                       groups=groups, dilation=dilation, method=method)
 
 
 def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
@@ -162,7 +164,8 @@ def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
     >>> convlab.conv_transpose2d(x, np.zeros((64, 32, 4, 4), np.float32), stride=2, padding=1).shape
     (8, 32, 56, 56)
     """
-    return _transposed(x, w, bias, 2, stride, padding, output_padding, groups, dilation, method)
+    return _transposed(x, w, bias, nd=2, stride=stride, padding=padding, output_padding=output_padding,
+                       groups=groups, dilation=dilation, method=method)
 
 
 def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
@@ -183,4 +186,5 @@ def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
     >>> z.shape, z[0, :, 0, 0, 0]                           # each output cell: 2 input channels
     ((2, 2, 6, 6, 6), array([2. , 2.5]))
     """
-    return _transposed(x, w, bias, 3, stride, padding, output_padding, groups, dilation, method)
+    return _transposed(x, w, bias, nd=3, stride=stride, padding=padding, output_padding=output_padding,
+                       groups=groups, dilation=dilation, method=method)

@@ -61,3 +61,13 @@ def record(method: str, dtype, oracle: str, err: float, bound: float) -> None:
     if bound > 0:
         entry[1] = max(entry[1], err / bound)
     entry[2] += 1
+
+
+def refusal(method: str, prepare, *args, **kwargs) -> str | None:
+    """The registry's word on ``method`` for the problem ``prepare(*args, **kwargs)`` builds
+    (a ``convlab._validate.prepare_*``, called with ``method="auto"``): None when the
+    method can run it, else the reason it refuses (so a test parametrised over every
+    method expects that refusal instead of a result, without a hard-coded list)."""
+    from convlab.registry import REGISTRY
+    problem = prepare(*args, **{**kwargs, "method": "auto"})[0]
+    return REGISTRY[method].refuses(problem)

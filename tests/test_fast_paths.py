@@ -23,7 +23,7 @@ from tolerance import tolerance
 
 import convlab
 from convlab import calibration, cost
-from convlab._validate import prepare_conv
+from convlab._validate import geometry, prepare_conv
 from convlab.methods import fft as fft_method
 from convlab.methods import im2col as im2col_method
 from convlab.resolve import resolve
@@ -208,7 +208,8 @@ def test_the_benchmark_signal_takes_overlap_add():
     """1e6 samples * 1001 taps: overlap-add with blocks of a few kernel spans, and it
     agrees with scipy's oaconvolve."""
     signal = require("scipy.signal", "oracle for overlap-add")
-    length = cost.block_length(10**6, (1, 1, 1001), 1, 1, 1, 8, True, calibration.DEFAULT)
+    length = cost.block_length(10**6, (1, 1, 1001), n_batch=1, groups=1, dilation=1, itemsize=8, real=True,
+                               rates=calibration.DEFAULT)
     assert length is not None and 2 * 1001 <= length < 10**5
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal(200_000), rng.standard_normal(1001)
@@ -226,8 +227,9 @@ def test_the_benchmark_signal_takes_overlap_add():
 
 def test_estimates_grow_with_the_work():
     def est(n, k):
-        return cost.estimates((1, 1, n, n), (1, 1, k, k), ((0, 0), (0, 0)), (1, 1), (1, 1), 1,
-                              (n - k + 1, n - k + 1), 8, True, calibration.DEFAULT)
+        shapes = cost.Shapes((1, 1, n, n), (1, 1, k, k), geometry((n, n), (k, k), 1, 0, 1), itemsize=8,
+                             real=True, max_bytes=convlab.config.DEFAULT_IM2COL_MAX_BYTES)
+        return cost.estimates(shapes, calibration.DEFAULT)
 
     small, large = est(128, 5), est(512, 5)
     for method in ("loop", "im2col", "fft"):
@@ -252,7 +254,8 @@ def test_auto_never_picks_the_loop_and_says_why():
 def test_new_speeds_take_effect():
     """Choices are remembered per speeds: a machine whose GEMM and copies were a thousand
     times slower would take the FFT for a problem that im2col wins here."""
-    problem, _ = prepare_conv(np.ones((1, 1, 1000)), np.ones((1, 1, 3)), None, 1, 1, 0, 1, 1, "zeros", "auto")
+    problem, _ = prepare_conv(np.ones((1, 1, 1000)), np.ones((1, 1, 3)), None, nd=1, stride=1, padding=0,
+                              dilation=1, groups=1, padding_mode="zeros", method="auto")
     assert resolve(problem).method == "im2col"
     slow = dataclasses.replace(calibration.DEFAULT, gemm_flops={4: 1e8, 8: 5e7}, copy_bytes=5e7)
     assert resolve(problem, slow).method == "fft"

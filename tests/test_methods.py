@@ -4,6 +4,7 @@ inputs left untouched, NaN/Inf handling."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import warnings
 from unittest import mock
@@ -15,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import convlab
-from convlab import _engine
+from convlab import registry
+from convlab.registry import REGISTRY
 from convlab.symbolic import symbols_array
 
 METHODS = convlab.METHODS
@@ -80,7 +82,7 @@ def test_large_integers_are_exact_for_direct_methods():
     x = rng.integers(-(2**29), 2**29, size=50)
     w = rng.integers(-(2**29), 2**29, size=7)
     exact = np.array([sum(int(a) * int(b) for a, b in zip(x[i:i + 7], w)) for i in range(44)], dtype=object)
-    for method in ("loop", "im2col"):
+    for method in [name for name, m in REGISTRY.items() if "i" in m.exact]:
         got = convlab.correlate(x, w, method=method)
         assert got.dtype == np.int64
         assert got.astype(object).tolist() == exact.tolist()
@@ -239,7 +241,8 @@ def test_the_explanation_names_the_method_that_runs(asked):
     plan = convlab.explain_method(x, w, method=asked)
     assert plan.method == "im2col" and "NaN" in plan.reason
     assert convlab.choose_method(x, w) == "im2col"
-    with mock.patch.dict(_engine.COMPUTE, {"fft": None}):      # it must not run the FFT
+    no_fft = dataclasses.replace(REGISTRY["fft"], compute=None)
+    with mock.patch.object(registry, "REGISTRY", {**REGISTRY, "fft": no_fft}):      # it must not run the FFT
         with pytest.warns(RuntimeWarning, match="NaN or Inf"):
             convlab.conv2d(x, w, method=asked)
 
@@ -249,7 +252,7 @@ def test_direct_methods_propagate_inf_locally():
     x[5] = np.inf
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for method in ("loop", "im2col"):
+        for method in [name for name, m in REGISTRY.items() if m.distrusts is None]:      # direct
             y = convlab.correlate(x, np.ones(2), method=method)
             assert np.isinf(y).sum() == 2
 

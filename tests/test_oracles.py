@@ -13,15 +13,17 @@ exactly.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import error_bound, record, require
+from support import error_bound, record, refusal, require
 from tolerance import tolerance
 
 import convlab
+from convlab._validate import prepare_conv, prepare_correlate
 
 scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve")
 
@@ -71,6 +73,11 @@ def test_signal_ops_match_scipy(op, method, problem):
     x_shape, w_shape, mode, dtype, seed = problem
     rng = np.random.default_rng(seed)
     x, w = random_array(rng, x_shape, dtype), random_array(rng, w_shape, dtype)
+    reason = refusal(method, prepare_correlate, x, w, mode)
+    if reason:                          # the registry says it cannot: then it must refuse, saying why
+        with pytest.raises(ValueError, match=re.escape(f"method={method!r} {reason}")):
+            getattr(convlab, op)(x, w, mode, method=method)
+        return
     got = getattr(convlab, op)(x, w, mode, method=method)
     want = getattr(scipy_signal, op)(x, w, mode, method="direct")
     length = math.prod(n + k - 1 for n, k in zip(x_shape, w_shape))
@@ -160,8 +167,14 @@ def test_conv_layers_match_torch(method, p):
     want = torch_reference(torch, x, w, b, p)
     conv = getattr(convlab, f"conv{p['nd']}d")
     xin = x[0] if p["unbatched"] else x
-    got = conv(xin, w, b, stride=p["stride"], padding=p["padding"], dilation=p["dilation"],
-               groups=p["groups"], padding_mode=p["padding_mode"], method=method)
+    kw = dict(stride=p["stride"], padding=p["padding"], dilation=p["dilation"], groups=p["groups"],
+              padding_mode=p["padding_mode"])
+    reason = refusal(method, prepare_conv, xin, w, b, nd=p["nd"], **kw)
+    if reason:                          # the registry says it cannot: then it must refuse, saying why
+        with pytest.raises(ValueError, match=re.escape(f"method={method!r} {reason}")):
+            conv(xin, w, b, method=method, **kw)
+        return
+    got = conv(xin, w, b, method=method, **kw)
     if p["unbatched"]:
         assert got.ndim == x.ndim - 1
         got = got[np.newaxis]

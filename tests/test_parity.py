@@ -32,6 +32,7 @@ from tolerance import tolerance
 import convlab
 from convlab import _engine
 from convlab._validate import prepare_conv, prepare_correlate
+from convlab.methods import fft as fft_method
 
 scipy_signal = require("scipy.signal", "scipy is the oracle for correlate/convolve and boundaries")
 
@@ -452,9 +453,10 @@ def fft_and_im2col_errors(x_shape, w_shape, seeds=(0, 1, 2)):
 @pytest.mark.parametrize("x_shape,w_shape", FLOAT32_SHAPES)
 def test_float32_fft_errs_at_most_twice_as_much_as_im2col(x_shape, w_shape):
     x, w = np.ones(x_shape, np.float32), np.ones(w_shape, np.float32)
-    problem, _ = prepare_conv(x, w, None, len(x_shape) - 2, 1, 0, 1, 1, "zeros", "fft")
+    problem, _ = prepare_conv(x, w, None, nd=len(x_shape) - 2, stride=1, padding=0, dilation=1, groups=1,
+                              padding_mode="zeros", method="fft")
     double = _engine.compute_dtype(problem, "fft") == np.float64
-    assert double == (_engine.fft_points(problem) <= _engine.FFT_DOUBLE_POINTS)
+    assert double == (fft_method.fft_points(problem) <= fft_method.FFT_DOUBLE_POINTS)
     assert double or convlab.choose_method(x, w) == "fft"      # the shapes the docstring speaks of
     e = fft_and_im2col_errors(x_shape, w_shape)
     record("fft", np.float32, "float64", e["fft"], 1.0)
@@ -467,7 +469,7 @@ def test_float32_fft_errs_at_most_twice_as_much_as_im2col(x_shape, w_shape):
 def test_double_precision_transforms_are_more_accurate(x_shape, w_shape):
     """Why the rule: on the small shapes float32 transforms (forced) err more than the rule's."""
     rule = fft_and_im2col_errors(x_shape, w_shape)
-    with mock.patch.object(_engine, "FFT_DOUBLE_POINTS", -1):
+    with mock.patch.object(fft_method, "FFT_DOUBLE_POINTS", -1):
         single = fft_and_im2col_errors(x_shape, w_shape)
     assert rule["fft"] < single["fft"], (rule, single)
 
@@ -477,7 +479,8 @@ def test_a_short_kernel_forced_through_a_large_float32_fft():
     through the fft, is transformed in float32 (too large for double) and errs up to
     about 3x im2col's; auto runs im2col there."""
     x, w = np.ones((1, 1, 100_000), np.float32), np.ones((1, 1, 3), np.float32)
-    problem, _ = prepare_conv(x, w, None, 1, 1, 0, 1, 1, "zeros", "fft")
+    problem, _ = prepare_conv(x, w, None, nd=1, stride=1, padding=0, dilation=1, groups=1,
+                              padding_mode="zeros", method="fft")
     assert _engine.compute_dtype(problem, "fft") == np.float32
     assert convlab.choose_method(x, w) == "im2col"
     e = fft_and_im2col_errors(x.shape, w.shape)
@@ -492,8 +495,9 @@ def test_an_integer_operand_with_a_float32_one_is_transformed_in_double(x_dtype)
     rng = np.random.default_rng(13)
     x = rng.integers(0, 100, size=(1, 1, 100_000)).astype(x_dtype)
     w = rng.standard_normal((1, 1, 31)).astype(np.float32)
-    problem, _ = prepare_conv(x, w, None, 1, 1, 0, 1, 1, "zeros", "fft")
-    assert _engine.fft_points(problem) > _engine.FFT_DOUBLE_POINTS
+    problem, _ = prepare_conv(x, w, None, nd=1, stride=1, padding=0, dilation=1, groups=1,
+                              padding_mode="zeros", method="fft")
+    assert fft_method.fft_points(problem) > fft_method.FFT_DOUBLE_POINTS
     assert _engine.compute_dtype(problem, "fft") == np.float64
     got = convlab.conv1d(x, w, method="fft")
     assert got.dtype == np.float32
@@ -511,7 +515,8 @@ def test_an_integer_operand_with_a_float32_one_is_transformed_in_double(x_dtype)
                                             (np.complex64, np.complex128), (np.float64, np.float64)])
 def test_small_single_precision_ffts_compute_in_double(dtype, computed):
     x, w = np.ones((1, 2, 64), dtype), np.ones((3, 2, 5), dtype)
-    problem, _ = prepare_conv(x, w, None, 1, 1, 0, 1, 1, "zeros", "fft")
+    problem, _ = prepare_conv(x, w, None, nd=1, stride=1, padding=0, dilation=1, groups=1,
+                              padding_mode="zeros", method="fft")
     assert _engine.compute_dtype(problem, "fft") == computed
     assert _engine.compute_dtype(problem, "im2col") == (np.float32 if dtype == np.float16 else dtype)
     assert convlab.conv1d(x, w, method="fft").dtype == dtype

@@ -48,8 +48,10 @@ def test_symbols_array_shape_is_checked(bad, error):
 
 
 def test_symbols_array_name_is_checked():
-    with pytest.raises(TypeError, match="name must be a non-empty str"):
+    with pytest.raises(ValueError, match="name must be a non-empty str"):      # a str, but empty
         symbols_array("", 3)
+    with pytest.raises(TypeError, match="name must be a non-empty str"):
+        symbols_array(3, 3)
 
 
 def test_as_matrix():

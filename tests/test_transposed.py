@@ -256,7 +256,8 @@ def test_im2col_memory_is_bounded():
 def test_overlap_add_fft_on_a_long_signal():
     rng = np.random.default_rng(2)
     x, w = rng.standard_normal((1, 1, 60_000)), rng.standard_normal((1, 1, 301))
-    problem, _ = prepare_transposed(x, w, None, 1, 2, 7, 1, 1, 1, "fft")
+    problem, _ = prepare_transposed(x, w, None, nd=1, stride=2, padding=7, output_padding=1, dilation=1,
+                                    groups=1, method="fft")
     assert resolve(problem).block_length is not None              # cut into blocks, not one FFT
     got = convlab.conv_transpose1d(x, w, stride=2, padding=7, output_padding=1, method="fft")
     want = convlab.conv_transpose1d(x, w, stride=2, padding=7, output_padding=1, method="im2col")
@@ -310,8 +311,7 @@ def test_empty_batch_and_channels():
 def test_auto_rules():
     def plan(x, w, method="auto", **kw):
         kw = {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1} | kw
-        problem, _ = prepare_transposed(x, w, None, w.ndim - 2, kw["stride"], kw["padding"],
-                                        kw["output_padding"], kw["dilation"], kw["groups"], method)
+        problem, _ = prepare_transposed(x, w, None, nd=w.ndim - 2, method=method, **kw)
         return resolve(problem)
 
     assert plan(np.ones((1, 2, 8), dtype=int), np.ones((2, 2, 3), dtype=int)).method == "im2col"

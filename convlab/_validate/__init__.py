@@ -44,7 +44,7 @@ from .conv_geometry import PADDING_MODES, PADDING_STRINGS, Geometry, geometry, p
 from .gradients import prepare_input_grad, prepare_weight_grad
 from .layers import prepare_conv, prepare_transposed
 from .pooling import PoolGeometry, pool_geometry, pool_grad_output, pool_input, pool_output_size
-from .problem import METHOD_NAMES, Problem, check_method
+from .problem import Problem, check_method, method_names
 from .scalars import (
     choice,
     flag,
@@ -55,6 +55,7 @@ from .scalars import (
     non_negative_int,
     nonempty_str,
     positive_int,
+    real_number,
     shape_tuple,
     size_param,
 )
@@ -62,12 +63,12 @@ from .signals import MODES, SignalLayout, correlate_axes, prepare_correlate
 from .transposed import TransposedGeometry, transposed_geometry, transposed_padding
 
 __all__ = [
-    "METHOD_NAMES", "MODES", "PADDING_MODES", "PADDING_STRINGS",
+    "MODES", "PADDING_MODES", "PADDING_STRINGS",
     "Geometry", "PoolGeometry", "Problem", "SignalLayout", "TransposedGeometry",
     "as_array", "check_integer_range", "check_method", "choice", "correlate_axes", "flag", "function",
-    "geometry", "int_in_range", "int_tuple", "is_symbolic", "max_abs", "non_negative_int",
+    "geometry", "int_in_range", "int_tuple", "is_symbolic", "max_abs", "method_names", "non_negative_int",
     "nonempty_str", "padding_pairs", "pool_geometry", "pool_grad_output", "pool_input",
     "pool_output_size", "positive_int", "prepare_conv", "prepare_correlate", "prepare_input_grad",
-    "prepare_transposed", "prepare_weight_grad", "real_array", "result_dtype", "shape_tuple",
+    "prepare_transposed", "prepare_weight_grad", "real_array", "real_number", "result_dtype", "shape_tuple",
     "size_param", "transposed_geometry", "transposed_padding",
 ]

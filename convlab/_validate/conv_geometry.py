@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+from .._shape_core import conv_size
+from .._shape_core import span as kernel_span
 from .scalars import _as_int, choice, int_tuple, is_symbolic
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular", "symmetric")
@@ -50,7 +52,7 @@ def padding_pairs(padding, nd: int, k: tuple, dilation: tuple, stride: tuple, *,
     >>> padding_pairs([1, (0, 2)], 2, (3, 3), (1, 1), (1, 1))
     ((1, 1), (0, 2))
     """
-    span = tuple(d * (kk - 1) for d, kk in zip(dilation, k))
+    span = tuple(kernel_span(kk, d) - 1 for d, kk in zip(dilation, k))
     if isinstance(padding, str):
         choice("padding", padding, PADDING_STRINGS)
         if padding == "valid":
@@ -171,14 +173,14 @@ def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) 
                 )
     out = []
     for axis, (n, kk, (lo, hi), s, d) in enumerate(zip(spatial, kernel, pads, stride, dilation)):
-        padded, span = n + lo + hi, d * (kk - 1) + 1
+        padded, span = n + lo + hi, kernel_span(kk, d)
         if span > padded:
             raise ValueError(
                 f"kernel too large: on spatial axis {axis} the dilated kernel spans "
                 f"{span} (k={kk}, dilation={d}) but the padded input has size {padded} "
                 f"(size {n}, padding {(lo, hi)})"
             )
-        out.append((padded - span) // s + 1)
+        out.append(conv_size(n, kk, s, lo, hi, d))
     return Geometry(stride, pads, dilation, groups, padding_mode, tuple(out))
 
 

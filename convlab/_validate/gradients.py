@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._shape_core import span as kernel_span
 from .arrays import as_array
 from .conv_geometry import Geometry, geometry
 from .layers import _data_rank, _kernel_rank
@@ -38,11 +39,8 @@ def _grad_output(grad_output, n_batch: int, c_out: int, geom: Geometry, context:
 
 
 def _grad_method(method, *arrays) -> str:
-    method = check_method(method)
-    if method == "fft" and any(a.dtype.kind == "O" for a in arrays):
-        raise TypeError("method='fft' needs numeric arrays; input, weight or grad_output is an object "
-                        "array (SymPy expressions?): use method='loop' or method='im2col'")
-    return method
+    """The method name (what the method supports is checked with the problem it runs)."""
+    return check_method(method)
 
 
 def _grad_shapes(nd: int, grad_output: np.ndarray, *, weight: np.ndarray | None = None,
@@ -103,7 +101,7 @@ def prepare_input_grad(input_size, weight, grad_output, nd: int, stride, padding
     geom = geometry(size, weight.shape[2:], stride, padding, dilation, "zeros", groups)
     _grad_output(grad_output, n_batch, c_out, geom, f"input_size {tuple(size)} and weight of shape "
                                                     f"{weight.shape}")
-    extra = tuple(n + lo + hi - d * (k - 1) - 1 - (o - 1) * s for n, k, (lo, hi), d, s, o in
+    extra = tuple(n + lo + hi - kernel_span(k, d) - (o - 1) * s for n, k, (lo, hi), d, s, o in
                   zip(size, weight.shape[2:], geom.padding, geom.dilation, geom.stride, geom.out_spatial))
     return weight, grad_output, geom, extra, method
 

@@ -69,7 +69,7 @@ def _channels(c_in: int, c_out: int, w_shape: tuple[int, ...], groups) -> int:
     return groups
 
 
-def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
+def prepare_conv(x, w, bias, *, nd: int, stride, padding, dilation, groups,
                  padding_mode, method) -> tuple[Problem, bool]:
     """Validate a deep-learning convolution call; returns the problem and
     whether the input was unbatched."""
@@ -87,7 +87,7 @@ def prepare_conv(x, w, bias, nd: int, stride, padding, dilation, groups,
     return _finish(x, w, bias, geom, method), unbatched
 
 
-def prepare_transposed(x, w, bias, nd: int, stride, padding, output_padding, dilation, groups,
+def prepare_transposed(x, w, bias, *, nd: int, stride, padding, output_padding, dilation, groups,
                        method) -> tuple[Problem, bool]:
     """Validate a transposed convolution call; returns the problem and whether
     the input was unbatched.

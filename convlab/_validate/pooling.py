@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._shape_core import span as kernel_span
 from .arrays import as_array
 from .conv_geometry import _plain
 from .scalars import flag, int_tuple, positive_int
@@ -62,8 +63,7 @@ def pool_output_size(n: int, k: int, stride: int, padding: int, dilation: int, c
     >>> pool_output_size(4, 2, 2, 1, 1, True)     # a 4th window would start in the right padding
     3
     """
-    span = dilation * (k - 1) + 1
-    out = (n + 2 * padding - span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    out = (n + 2 * padding - kernel_span(k, dilation) + (stride - 1 if ceil_mode else 0)) // stride + 1
     if ceil_mode and (out - 1) * stride >= n + padding:
         out -= 1
     return out
@@ -132,7 +132,7 @@ def _pool_geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode, c
         size = pool_output_size(n, k, s, p, d, ceil_mode)
         if size < 1:
             raise ValueError(
-                f"output too small: on spatial axis {axis} the window spans {d * (k - 1) + 1} "
+                f"output too small: on spatial axis {axis} the window spans {kernel_span(k, d)} "
                 f"(kernel_size={k}, dilation={d}) but the padded input has size {n + 2 * p} "
                 f"(size {n}, padding {p}), so there is no output position"
             )
@@ -147,7 +147,7 @@ def _pool_geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode, c
                 f"the dilation"
             )
         out.append(size)
-        extra.append(max(0, (size - 1) * s + d * (k - 1) + 1 - (n + 2 * p)))
+        extra.append(max(0, (size - 1) * s + kernel_span(k, d) - (n + 2 * p)))
     return PoolGeometry(kernel, stride, pads, dilation, ceil_mode, count_include_pad,
                         divisor_override, tuple(out), tuple(extra))
 

@@ -8,17 +8,15 @@ every ``prepare_*``.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
 
-from ..methods import METHODS
 from .arrays import _result_dtype, check_integer_range
 from .conv_geometry import Geometry
 from .scalars import choice
 from .transposed import TransposedGeometry
-
-METHOD_NAMES = ("auto",) + METHODS
 
 
 class Problem(NamedTuple):
@@ -53,22 +51,40 @@ class Problem(NamedTuple):
         return self.w.shape[1] * self.geometry.groups if self.transposed else self.w.shape[0]
 
 
+@functools.cache
+def _registry():
+    """:mod:`convlab.registry`, imported on first use: the registry's methods import
+    this package's geometry, so this package cannot import them at its own import."""
+    from .. import registry
+    return registry
+
+
+_names: list = [None, ()]        # (the registry they were read from, the names)
+
+
+def method_names() -> tuple[str, ...]:
+    """``"auto"`` and every registered method's name (:data:`convlab.METHODS`)."""
+    methods = _registry().REGISTRY
+    if _names[0] is not methods:
+        _names[:] = [methods, ("auto",) + tuple(methods)]
+    return _names[1]
+
+
 def check_method(method) -> str:
     """``method`` if it is ``"auto"`` or one of :data:`convlab.METHODS`."""
-    if method in METHOD_NAMES and type(method) is str:
+    names = method_names()
+    if method in names and type(method) is str:
         return method
-    return choice("method", method, METHOD_NAMES)
+    return choice("method", method, names)
 
 
 def _finish(x, w, bias, geom: Geometry, method: str, fan_in: int | None = None) -> Problem:
     """The dtype rules and the checks that need values; the :class:`Problem`
     (``fan_in``: the products summed into one output, default ``w[0].size``)."""
     dtype = _result_dtype(x.dtype, w.dtype, None if bias is None else bias.dtype)
-    if dtype.kind == "O" and method == "fft":
-        raise TypeError(
-            "method='fft' needs numeric arrays; x, w or bias is an object array "
-            "(SymPy expressions?): use method='loop' or method='im2col'"
-        )
+    problem = Problem(x, w, bias, geom, method, dtype)
+    if method != "auto":
+        _registry().check_supported(problem)      # the method's own rules: e.g. the FFT needs numbers
     if dtype.kind == "i":
         check_integer_range(x, w, bias, (w[0].size if w.shape[0] else 0) if fan_in is None else fan_in)
-    return Problem(x, w, bias, geom, method, dtype)
+    return problem

@@ -2,7 +2,8 @@
 
 :func:`positive_int`, :func:`non_negative_int`, :func:`int_in_range`,
 :func:`flag`, :func:`int_tuple`, :func:`shape_tuple`, :func:`choice`,
-:func:`function`, :func:`nonempty_str`, and :func:`size_param` (an int or a
+:func:`function`, :func:`nonempty_str`, :func:`real_number` (any real
+number: Python's, numpy's, not a bool), and :func:`size_param` (an int or a
 SymPy expression, :func:`is_symbolic`), each raising ``TypeError`` for a value
 of the wrong type and ``ValueError`` for one of the right type that is not
 allowed, the message naming the argument, what it got and what is allowed.
@@ -10,6 +11,7 @@ allowed, the message naming the argument, what it got and what is allowed.
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 import sys
@@ -84,10 +86,40 @@ def function(name: str, value):
 
 
 def nonempty_str(name: str, value) -> str:
-    """``value`` if it is a non-empty str, else ``TypeError``."""
-    if not isinstance(value, str) or not value:
-        raise TypeError(f"{name} must be a non-empty str; got {value!r}")
+    """``value`` if it is a non-empty str: ``TypeError`` for anything but a str,
+    ``ValueError`` for the empty str."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a non-empty str; got {value!r} of type {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must be a non-empty str; got {value!r}")
     return value
+
+
+def real_number(name: str, value, what: str, *, low: float = -math.inf, high: float = math.inf,
+                closed: str = "") -> float:
+    """``value`` as a float: any real number (``numbers.Real``: Python's and numpy's
+    ints and floats, not a bool), finite, between ``low`` and ``high``, each end
+    excluded unless named in ``closed`` (``"low"``, ``"high"``). ``TypeError``
+    naming ``what`` for another type, ``ValueError`` for a value outside.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab._validate import real_number
+    >>> real_number("lr", np.float32(0.5), "a positive finite number", low=0)
+    0.5
+    >>> real_number("momentum", 1, "a number in [0, 1)", low=0, high=1, closed="low")
+    Traceback (most recent call last):
+    ...
+    ValueError: momentum must be a number in [0, 1); got 1
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {what}; got {value!r} of type {type(value).__name__}")
+    v = float(value)
+    inside = (low < v or ("low" in closed and v == low)) and (v < high or ("high" in closed and v == high))
+    if not (math.isfinite(v) and inside):
+        raise ValueError(f"{name} must be {what}; got {value!r}")
+    return v
 
 
 def flag(name: str, value) -> bool:

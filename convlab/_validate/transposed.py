@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+from .._shape_core import check_output_padding, transposed_size
 from .conv_geometry import _plain, int_pairs
 from .scalars import _as_int, int_tuple
 
@@ -96,11 +97,7 @@ def _transposed_geometry(spatial, kernel, stride, padding, output_padding, dilat
     pads = transposed_padding(padding, nd)
     extra = int_tuple("output_padding", output_padding, nd, minimum=0)
     for axis, (op, s, d) in enumerate(zip(extra, stride, dilation)):
-        if op >= s and op >= d:
-            raise ValueError(
-                f"output_padding must be smaller than either stride or dilation (as in torch); got "
-                f"output_padding {op} with stride {s} and dilation {d} on spatial axis {axis}"
-            )
+        check_output_padding(op, s, d, f" on spatial axis {axis}")
     out = []
     for axis, (n, kk, (lo, hi), s, d, op) in enumerate(zip(spatial, kernel, pads, stride, dilation,
                                                            extra)):
@@ -109,15 +106,7 @@ def _transposed_geometry(spatial, kernel, stride, padding, output_padding, dilat
                 f"x must have at least one element on every spatial axis of a transposed "
                 f"convolution; got size {n} on spatial axis {axis}"
             )
-        full = (n - 1) * s + d * (kk - 1) + 1 + op
-        if full - lo - hi < 1:
-            raise ValueError(
-                f"output size {full - lo - hi} on spatial axis {axis} is not positive: padding "
-                f"{(lo, hi)} crops more than the {full} cells (n - 1)*stride + dilation*(k - 1) + "
-                f"output_padding + 1 of the transposed convolution (size {n}, k={kk}, stride {s}, "
-                f"dilation {d}, output_padding {op})"
-            )
-        out.append(full - lo - hi)
+        out.append(transposed_size(n, kk, s, lo, hi, d, op, f" on spatial axis {axis}"))
     return TransposedGeometry(stride, pads, dilation, groups, extra, tuple(out))
 
 

@@ -1,4 +1,4 @@
-"""The three interchangeable methods.
+"""The interchangeable methods' kernels.
 
 Each method module exposes one function with the same signature::
 
@@ -18,8 +18,10 @@ of the padded input ``xp``. Validation, the choice of method, bias and dtype
 rules live outside the methods. Each method pads as suits it: ``loop`` and
 ``fft`` pad a copy (:func:`convlab._padding.pad`); ``im2col`` gathers its
 columns as if the input were zero-padded, without the copy.
+
+The records that say what each method supports, costs and computes in
+are in :mod:`convlab.registry` (:data:`convlab.METHODS` lists their
+names); shared machinery lives in neutral private modules
+(:mod:`convlab._chunks`, :mod:`convlab._weights`, :mod:`convlab._padding`),
+and no method module imports another.
 """
-
-METHODS = ("loop", "im2col", "fft")
-
-__all__ = ["METHODS"]

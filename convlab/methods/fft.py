@@ -39,7 +39,9 @@ import math
 import numpy as np
 
 from .._padding import pad
-from .._validate import Geometry
+from .._shape_core import span
+from .._validate.conv_geometry import Geometry
+from .._weights import dilate, transposed_weight
 from ..workspace import give, take
 
 
@@ -101,24 +103,6 @@ def fast_lengths(lo: int, hi: int) -> list[int]:
             out.add(p)
             p *= 2
     return sorted(out)
-
-
-def dilate(w, dilation):
-    """Insert ``dilation - 1`` zeros between kernel taps on each spatial axis.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convlab.methods.fft import dilate
-    >>> dilate(np.array([[[1, 2, 3]]]), (2,))
-    array([[[1, 0, 2, 0, 3]]])
-    """
-    if all(d == 1 for d in dilation):
-        return w
-    k = w.shape[2:]
-    out = np.zeros(w.shape[:2] + tuple(d * (kk - 1) + 1 for kk, d in zip(k, dilation)), dtype=w.dtype)
-    out[(Ellipsis, *(slice(None, None, d) for d in dilation))] = w
-    return out
 
 
 def _channel_sum(sx, sw, groups):
@@ -348,26 +332,6 @@ def _overlap_add(xp, wd, stride, groups, n_out, length, real):
     return out[..., span - 1: last + 1: stride]
 
 
-def transposed_weight(w, groups):
-    """The weight of the correlation a transposed convolution is: ``(C_in, C_out_g, *k)``
-    becomes ``(C_out, C_in_g, *k)``, channels swapped within each group, kernel flipped.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convlab.methods.fft import transposed_weight
-    >>> transposed_weight(np.arange(6).reshape(1, 2, 3), 1)
-    array([[[2, 1, 0]],
-    <BLANKLINE>
-           [[5, 4, 3]]])
-    """
-    c_in, c_out_g, *kernel = w.shape
-    c_in_g = c_in // groups
-    swapped = w.reshape(groups, c_in_g, c_out_g, *kernel).swapaxes(1, 2).reshape(
-        groups * c_out_g, c_in_g, *kernel)
-    return np.flip(swapped, axis=tuple(range(2, 2 + len(kernel))))
-
-
 def transposed_as_correlation(spatial, kernel, geometry):
     """The correlation (stride 1, no further padding) that computes a transposed convolution.
 
@@ -394,8 +358,8 @@ def transposed_as_correlation(spatial, kernel, geometry):
     src, dst, padded = [], [], []
     for n, kk, s, d, (lo, _), out in zip(spatial, kernel, geometry.stride, geometry.dilation,
                                          geometry.padding, geometry.out_spatial):
-        span = d * (kk - 1) + 1
-        size, left = out + span - 1, span - 1 - lo
+        width = span(kk, d)
+        size, left = out + width - 1, width - 1 - lo
         first = min(n, max(0, -(left // s)))                 # first i with i*s + left >= 0
         last = max(first, min(n, (size - 1 - left) // s + 1))  # one past the last inside
         src.append(slice(first, last))
@@ -419,3 +383,95 @@ def compute_transposed(x, w, geometry, plan=None):
     xu = np.zeros(x.shape[:2] + padded, dtype=x.dtype)      # zero insertion and padding in one copy
     xu[(Ellipsis, *dst)] = x[(Ellipsis, *src)]
     return compute(xu, transposed_weight(w, geometry.groups), forward, plan)
+
+
+# --------------------------------------------------------------------------
+# the dtype it computes in, and the values it cannot be trusted on
+# --------------------------------------------------------------------------
+
+#: The most FFT points (:func:`fft_points`) a single-precision ``fft`` transforms in
+#: double precision. Measured one thread, each call alone
+#: (``python -m benchmarks.float32_accuracy``): below it numpy's per-call costs
+#: dominate and a whole transform in double costs 1.0-1.4x (overlap-add just under
+#: it up to 3x, +0.3 ms, its larger buffers faulted in anew on every call); above it
+#: the transforms dominate and double costs 1.5-3.5x, which would also give up
+#: SciPy's float32 ``fftconvolve`` speed.
+FFT_DOUBLE_POINTS = 2**16
+
+
+def _padded(problem) -> tuple[int, ...]:
+    """The spatial shape the method transforms (before rounding up to fast lengths)."""
+    x, w, geom = problem.x, problem.w, problem.geometry
+    if problem.transposed:      # it correlates the upsampled input, padded to out + span - 1
+        return transposed_as_correlation(x.shape[2:], w.shape[2:], geom)[2]
+    return tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], geom.padding))
+
+
+def fft_points(problem) -> int:
+    """The samples the ``fft`` method transforms: every row it transforms (input
+    channels, kernels, output channels) times the padded spatial size."""
+    x, w = problem.x, problem.w
+    rows = x.shape[0] * (x.shape[1] + problem.c_out) + w.shape[0] * w.shape[1]
+    return rows * math.prod(_padded(problem))
+
+
+def compute_dtype(problem) -> np.dtype:
+    """The dtype the ``fft`` method computes ``problem`` in (see
+    :func:`convlab._engine.compute_dtype`): integers in float64; a
+    single-precision result in double precision when an operand is an integer
+    or the transforms are small (at most :data:`FFT_DOUBLE_POINTS` points);
+    float16 otherwise in float32."""
+    dtype = problem.dtype
+    kind = dtype.kind
+    if kind in "iu":
+        return np.dtype(np.float64)
+    if kind in "fc" and dtype.itemsize < (8 if kind == "f" else 16):
+        mixed = problem.x.dtype.kind in "iu" or problem.w.dtype.kind in "iu"
+        if mixed or fft_points(problem) <= FFT_DOUBLE_POINTS:
+            return np.dtype(np.float64 if kind == "f" else np.complex128)
+    if kind == "f" and dtype.itemsize == 2:
+        return np.dtype(np.float32)
+    return dtype
+
+
+def supports(problem) -> str | None:
+    """Why the ``fft`` cannot run ``problem`` (None: it can): transforms need numbers."""
+    if problem.dtype.kind == "O":
+        return "needs numeric arrays; x, w or bias is an object array (SymPy expressions?)"
+    return None
+
+
+def integer_is_exact(problem) -> bool:
+    """True when rounding a float64 FFT result recovers the exact integers.
+
+    The FFT's absolute error is about eps * log2(size) * max|x| * sum|w|;
+    we demand a generous margin below 0.5.
+    """
+    x, w, bias = problem.x, problem.w, problem.bias
+    size = math.prod(_padded(problem))
+    if problem.transposed:      # the correlation it runs: weight by output channel
+        groups, (c_in, c_out_g) = problem.geometry.groups, w.shape[:2]
+        fan_in_sums = np.abs(w.astype(np.float64)).reshape(groups, c_in // groups, c_out_g, -1).sum(
+            axis=(1, 3)).ravel()
+    else:
+        fan_in_sums = np.abs(w.reshape(w.shape[0], -1).astype(np.float64)).sum(axis=1)
+    bound = float(np.abs(x).max(initial=0)) * float(np.max(fan_in_sums, initial=0))
+    if bias is not None:
+        bound += float(np.abs(bias).max(initial=0))
+    return bound * 2.0**-52 * 16 * max(1.0, math.log2(max(size, 2))) < 0.25
+
+
+def distrusts(problem) -> tuple[str, str | None] | None:
+    """Values the ``fft`` cannot be trusted on: ``(reason, warning)`` templates with
+    ``{instead}`` for the method run in its place, or None.
+
+    Integers too large for float64 to round back exactly; NaN or Inf, which a
+    transform would spread over the whole output (a warning: the caller should know).
+    """
+    if problem.dtype.kind in "iu" and not integer_is_exact(problem):
+        return ("integer input too large for a float64 FFT to round back exactly: {instead} is exact", None)
+    if not (np.isfinite(problem.x).all() and np.isfinite(problem.w).all()):
+        return ("x or w holds NaN or Inf, which an FFT would spread over the whole output: {instead} instead",
+                "x or w holds NaN or Inf; an FFT would spread it over the whole output, so convlab computes "
+                "this call with method='{instead}' instead")
+    return None

@@ -1,0 +1,153 @@
+"""The methods, one record each: everything the package knows about a method.
+
+A :class:`Method` names its kernels (:mod:`convlab.methods`), what it
+supports (a function of the normalised problem returning None or the
+reason it cannot run it), its cost estimate (:mod:`convlab.cost`, from the
+problem's :class:`~convlab.cost.Shapes` and the machine's speeds), the
+dtype it computes in, which dtypes it computes exactly, and the values it
+cannot be trusted on. :data:`REGISTRY` holds them in order; the engine
+(:mod:`convlab._engine`), the resolver (:mod:`convlab.resolve`), the cost
+model, calibration, validation and the tests all iterate over it.
+
+Adding a method is one module in :mod:`convlab.methods` (its kernels and
+rules, importing no other method module), one entry here, its fixed cost
+of a call in :data:`convlab.calibration.DEFAULT` (if ``auto`` may pick
+it), and its tests (those parametrised over the registry include it).
+
+Examples
+--------
+>>> from convlab.registry import REGISTRY
+>>> list(REGISTRY), [m.name for m in REGISTRY.values() if m.auto]
+(['loop', 'im2col', 'fft'], ['im2col', 'fft'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from . import cost
+from .methods import fft, im2col, loop
+
+
+def _anything(problem) -> str | None:
+    return None
+
+
+def direct_dtype(problem) -> np.dtype:
+    """The dtype a direct method computes in: the result's, float16 in float32 (numpy's
+    BLAS has no float16); integers in int64, exactly (the result dtype's rule)."""
+    dtype = problem.dtype
+    return np.dtype(np.float32) if dtype.kind == "f" and dtype.itemsize == 2 else dtype
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method: its kernels and everything the package decides about it.
+
+    Attributes
+    ----------
+    name : str
+        The ``method=`` value.
+    compute : callable
+        ``compute(x, w, geometry, plan) -> y`` (see :mod:`convlab.methods`).
+    compute_transposed : callable or None
+        The same for a transposed convolution; None if it has none.
+    estimate : callable
+        ``estimate(shapes, rates) -> seconds``: :class:`convlab.cost.Shapes`
+        and :class:`convlab.calibration.Rates` are everything it reads.
+    supports : callable
+        ``supports(problem) -> None | reason``: a phrase that completes
+        "method='name' ..." (e.g. ``"needs stride 1; got stride (2,)"``).
+        Cheap: shapes, dtypes and geometry only, never the values.
+    compute_dtype : callable
+        ``compute_dtype(problem) -> dtype`` it computes in (the result is
+        cast back to ``problem.dtype``).
+    exact : str
+        The dtype kinds it computes exactly (``"iuO"``: integers and objects).
+    auto : bool
+        Whether ``auto`` may pick it (``loop`` exists to be read).
+    distrusts : callable or None
+        ``distrusts(problem) -> None | (reason, warning)``: values it cannot
+        be trusted on (it then hands over to another method); templates
+        with ``{instead}`` for that method's name, the warning may be None.
+    tune : callable or None
+        ``tune(shapes, rates) -> dict`` of :class:`convlab.resolve.Plan`
+        fields (the FFT's overlap-add ``block_length``).
+    describe : callable or None
+        ``describe(fields) -> str``, what ``tune`` chose, said after the
+        estimate (``" (overlap-add)"``).
+    edge : str
+        Why it wins when it does, said after the ratio.
+    """
+
+    name: str
+    compute: Callable
+    compute_transposed: Callable | None
+    estimate: Callable
+    supports: Callable = _anything
+    compute_dtype: Callable = direct_dtype
+    exact: str = ""
+    auto: bool = True
+    distrusts: Callable | None = None
+    tune: Callable | None = None
+    describe: Callable | None = None
+    edge: str = ""
+
+    def refuses(self, problem) -> str | None:
+        """Why it cannot run ``problem`` (None: it can), its transposed form included."""
+        if problem.transposed and self.compute_transposed is None:
+            return "has no transposed convolution"
+        return self.supports(problem)
+
+
+def _fft_tune(shapes: cost.Shapes, rates) -> dict:
+    """The overlap-add block of a 1-D ``fft`` (None: one transform of the whole signal)."""
+    geom = shapes.geometry
+    if len(geom.out_spatial) != 1:
+        return {"block_length": None}
+    if shapes.transposed:
+        (padded,), w_shape = cost.transposed_shapes(shapes)
+    else:
+        (lo, hi), = geom.padding
+        padded, w_shape = shapes.x_shape[2] + lo + hi, shapes.w_shape
+    return {"block_length": cost.block_length(
+        padded, w_shape, n_batch=shapes.x_shape[0], groups=geom.groups, dilation=geom.dilation[0],
+        itemsize=shapes.itemsize, real=shapes.real, rates=rates)}
+
+
+def _fft_describe(fields: Mapping) -> str:
+    return " (one FFT)" if fields.get("block_length") is None else " (overlap-add)"
+
+
+#: Every method, in the order explanations list them.
+REGISTRY: Mapping[str, Method] = MappingProxyType({m.name: m for m in (
+    Method("loop", loop.compute, loop.compute_transposed, cost.loop_estimate, exact="iuO", auto=False),
+    Method("im2col", im2col.compute, im2col.compute_transposed, cost.im2col_estimate, exact="iuO",
+           edge="the GEMM is cheaper than the transforms"),
+    Method("fft", fft.compute, fft.compute_transposed, cost.fft_estimate, supports=fft.supports,
+           compute_dtype=fft.compute_dtype, distrusts=fft.distrusts, tune=_fft_tune,
+           describe=_fft_describe),
+)})
+
+#: The method names, in registry order.
+METHODS: tuple[str, ...] = tuple(REGISTRY)
+
+
+class MethodUnsupported(ValueError, TypeError):
+    """A method asked for on a problem it cannot run (a ``ValueError``; also a
+    ``TypeError``, which an object array given to the FFT used to raise)."""
+
+
+def check_supported(problem) -> None:
+    """Raise :class:`MethodUnsupported` if ``problem.method`` (not ``"auto"``) cannot run it,
+    naming the method, what it lacks and the methods that can."""
+    record = REGISTRY.get(problem.method)      # (read at each call: a test may register a method)
+    reason = None if record is None else record.refuses(problem)
+    if reason:
+        able = [name for name, m in REGISTRY.items() if m.refuses(problem) is None]
+        raise MethodUnsupported(f"method={problem.method!r} {reason}: use "
+                                + " or ".join(f"method={name!r}" for name in able))

@@ -41,7 +41,8 @@ def test_unpadded_full_fft_fails_exactly_the_cases_with_a_tail():
 
 def _dtype(n, batch=1, k=65):
     problem, _ = prepare_conv(np.ones((batch, 1, n), np.float32), np.ones((1, 1, k), np.float32),
-                              None, 1, 1, 0, 1, 1, "zeros", "fft")
+                              None, nd=1, stride=1, padding=0, dilation=1, groups=1,
+                              padding_mode="zeros", method="fft")
     return compute_dtype(problem, "fft")
 
 

@@ -19,6 +19,9 @@ adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
     Adaptive pooling (an output size instead of a kernel), and its gradients.
 max_unpool1d/2d/3d
     Max pooling's maxima put back in place (torch.nn.functional semantics).
+locally_connected1d/2d, tiled_conv1d/2d, and their ``*_input``, ``*_weight``, ``*_bias``
+    Layers that share fewer weights than a convolution: a kernel per output
+    position, or ``t`` kernels in rotation (:mod:`convlab.local`), and their gradients.
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -68,6 +71,18 @@ from .conv import (
 )
 from .folding import fold
 from .lags import correlation_lags
+from .local import (
+    locally_connected1d,
+    locally_connected2d,
+    locally_connected_bias,
+    locally_connected_input,
+    locally_connected_weight,
+    tiled_conv1d,
+    tiled_conv2d,
+    tiled_conv_bias,
+    tiled_conv_input,
+    tiled_conv_weight,
+)
 from .methods import METHODS
 from .pooling import (
     avg_pool1d,
@@ -128,6 +143,11 @@ __all__ = [
     "explain_method",
     "fold",
     "get_options",
+    "locally_connected1d",
+    "locally_connected2d",
+    "locally_connected_bias",
+    "locally_connected_input",
+    "locally_connected_weight",
     "max_pool1d",
     "max_pool1d_backward",
     "max_pool2d",
@@ -141,6 +161,11 @@ __all__ = [
     "output_size",
     "same_padding",
     "set_options",
+    "tiled_conv1d",
+    "tiled_conv2d",
+    "tiled_conv_bias",
+    "tiled_conv_input",
+    "tiled_conv_weight",
     "unfold",
     *LAZY_MODULES,
 ]

@@ -19,6 +19,8 @@ adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
     Adaptive pooling (an output size instead of a kernel), and its gradients.
 max_unpool1d/2d/3d
     Max pooling's maxima put back in place (torch.nn.functional semantics).
+binomial_filter, blur_pool1d/2d, max_blur_pool1d/2d, and their ``*_backward``
+    Anti-aliased downsampling (Zhang's BlurPool and MaxBlurPool, :mod:`convlab.antialias`).
 locally_connected1d/2d, tiled_conv1d/2d, and their ``*_input``, ``*_weight``, ``*_bias``
     Layers that share fewer weights than a convolution: a kernel per output
     position, or ``t`` kernels in rotation (:mod:`convlab.local`), and their gradients.
@@ -56,6 +58,17 @@ from .adaptive import (
     adaptive_max_pool2d_backward,
     adaptive_max_pool3d,
     adaptive_max_pool3d_backward,
+)
+from .antialias import (
+    binomial_filter,
+    blur_pool1d,
+    blur_pool1d_backward,
+    blur_pool2d,
+    blur_pool2d_backward,
+    max_blur_pool1d,
+    max_blur_pool1d_backward,
+    max_blur_pool2d,
+    max_blur_pool2d_backward,
 )
 from .config import get_options, options, set_options
 from .conv import (
@@ -126,6 +139,11 @@ __all__ = [
     "avg_pool2d_backward",
     "avg_pool3d",
     "avg_pool3d_backward",
+    "binomial_filter",
+    "blur_pool1d",
+    "blur_pool1d_backward",
+    "blur_pool2d",
+    "blur_pool2d_backward",
     "check",
     "choose_method",
     "conv1d",
@@ -148,6 +166,10 @@ __all__ = [
     "locally_connected_bias",
     "locally_connected_input",
     "locally_connected_weight",
+    "max_blur_pool1d",
+    "max_blur_pool1d_backward",
+    "max_blur_pool2d",
+    "max_blur_pool2d_backward",
     "max_pool1d",
     "max_pool1d_backward",
     "max_pool2d",

@@ -19,6 +19,8 @@ adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
     Adaptive pooling (an output size instead of a kernel), and its gradients.
 max_unpool1d/2d/3d
     Max pooling's maxima put back in place (torch.nn.functional semantics).
+p4_lift, p4_conv, p4_rotate, p4_lift_bank, p4_conv_bank, and their gradients
+    Group convolution over p4, rotations by 90 degrees (:mod:`convlab.groups`).
 binomial_filter, blur_pool1d/2d, max_blur_pool1d/2d, and their ``*_backward``
     Anti-aliased downsampling (Zhang's BlurPool and MaxBlurPool, :mod:`convlab.antialias`).
 locally_connected1d/2d, tiled_conv1d/2d, and their ``*_input``, ``*_weight``, ``*_bias``
@@ -83,6 +85,18 @@ from .conv import (
     unfold,
 )
 from .folding import fold
+from .groups import (
+    p4_bias,
+    p4_conv,
+    p4_conv_bank,
+    p4_conv_input,
+    p4_conv_weight,
+    p4_lift,
+    p4_lift_bank,
+    p4_lift_input,
+    p4_lift_weight,
+    p4_rotate,
+)
 from .lags import correlation_lags
 from .local import (
     locally_connected1d,
@@ -181,6 +195,16 @@ __all__ = [
     "max_unpool3d",
     "options",
     "output_size",
+    "p4_bias",
+    "p4_conv",
+    "p4_conv_bank",
+    "p4_conv_input",
+    "p4_conv_weight",
+    "p4_lift",
+    "p4_lift_bank",
+    "p4_lift_input",
+    "p4_lift_weight",
+    "p4_rotate",
     "same_padding",
     "set_options",
     "tiled_conv1d",

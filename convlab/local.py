@@ -80,19 +80,20 @@ def _input(name: str, x, nd: int) -> tuple[np.ndarray, bool]:
     return (arr[np.newaxis] if unbatched else arr), unbatched
 
 
-def _local_geometry(x_shape, w_shape, nd, stride, padding, dilation, padding_mode, kind: str):
+def _local_geometry(x_shape, w_shape, nd, stride, padding, dilation, padding_mode, kind: str,
+                    name: str = "weight"):
     """The :class:`~convlab._validate.Geometry` of a locally connected (``kind="local"``) or tiled
     layer, after checking that the weight fits the input."""
     c_in, spatial = x_shape[1], tuple(x_shape[2:])
     kernel = tuple(w_shape[nd + 2:])
     if any(k == 0 for k in kernel) or any(s == 0 for s in w_shape[:nd + 2]):
-        raise ValueError(f"weight must not have an empty axis; got shape {tuple(w_shape)}")
+        raise ValueError(f"{name} must not have an empty axis; got shape {tuple(w_shape)}")
     if w_shape[nd + 1] != c_in:
-        raise ValueError(f"weight must have C_in = {c_in} on axis {nd + 1} (the input's channels); "
+        raise ValueError(f"{name} must have C_in = {c_in} on axis {nd + 1} (the input's channels); "
                          f"got shape {tuple(w_shape)}")
     geom = geometry(spatial, kernel, stride, padding, dilation, padding_mode)
     if kind == "local" and tuple(w_shape[:nd]) != geom.out_spatial:
-        raise ValueError(f"weight must have one kernel per output position, shape {geom.out_spatial} on its "
+        raise ValueError(f"{name} must have one kernel per output position, shape {geom.out_spatial} on its "
                          f"first {nd} axes (the output of a {kernel} kernel on {spatial} with this stride, "
                          f"padding and dilation); got shape {tuple(w_shape)}")
     return geom
@@ -139,7 +140,7 @@ def _local(x, w, bias, nd, stride, padding, dilation, padding_mode) -> np.ndarra
     if _nd_from_weight("w", w, _LOCAL_WEIGHT) != nd:
         raise ValueError(f"w must have shape {_LOCAL_WEIGHT} with {2 * nd + 2} dimensions for a {nd}-D "
                          f"layer; got shape {w.shape}")
-    geom = _local_geometry(xb.shape, w.shape, nd, stride, padding, dilation, padding_mode, "local")
+    geom = _local_geometry(xb.shape, w.shape, nd, stride, padding, dilation, padding_mode, "local", "w")
     c_out, kernel = w.shape[nd], tuple(w.shape[nd + 2:])
     b = _bias(bias, (c_out, *geom.out_spatial), "(C_out, *out)")
     dtype = result_dtype(xb, w, b)
@@ -276,9 +277,13 @@ def locally_connected_input(input_size: Shape, weight: ArrayLike, grad_output: A
     dy = _grad_output(grad_output, (size[0], c_out, *geom.out_spatial))
     dtype = result_dtype(weight, dy)
     n_pos = math.prod(geom.out_spatial)
-    dcols = np.einsum("lor,nol->nrl", _wide(weight, dtype).reshape(n_pos, c_out, -1),
-                      _wide(dy, dtype).reshape(size[0], c_out, n_pos))
-    dx = fold(dcols, size[2:], kernel, geom.dilation, geom.padding, geom.stride, padding_mode=padding_mode)
+    wl = _wide(weight, dtype).reshape(n_pos, c_out, -1)
+    dy = _wide(dy, dtype).reshape(size[0], c_out, n_pos)
+    dx = np.empty(size, dtype=np.result_type(wl, dy))
+    for part in _batch_chunks(size[0], wl.shape[2] * n_pos * dx.itemsize):
+        dcols = np.einsum("lor,nol->nrl", wl, dy[part])                       # (n, C_in * K, L)
+        dx[part] = fold(dcols, size[2:], kernel, geom.dilation, geom.padding, geom.stride,
+                        padding_mode=padding_mode)
     return dx.astype(dtype, copy=False)
 
 
@@ -326,14 +331,18 @@ def locally_connected_weight(input: ArrayLike, weight_size: Shape, grad_output: 
     if x.ndim != nd + 2:
         raise ValueError(f"input must have shape (N, C_in, *spatial) with {nd + 2} dimensions for a "
                          f"weight_size of length {len(size)}; got shape {x.shape}")
-    geom = _local_geometry(x.shape, size, nd, stride, padding, dilation, padding_mode, "local")
+    geom = _local_geometry(x.shape, size, nd, stride, padding, dilation, padding_mode, "local",
+                           "weight_size")
     c_out, kernel = size[nd], size[nd + 2:]
     dy = _grad_output(grad_output, (x.shape[0], c_out, *geom.out_spatial))
     dtype = result_dtype(x, dy)
     n_pos = math.prod(geom.out_spatial)
-    cols = _wide(unfold(x, kernel, stride=geom.stride, padding=geom.padding, dilation=geom.dilation,
-                        padding_mode=padding_mode), dtype)
-    dw = np.einsum("nol,nrl->lor", _wide(dy, dtype).reshape(x.shape[0], c_out, n_pos), cols)
+    dy = _wide(dy, dtype).reshape(x.shape[0], c_out, n_pos)
+    dw = np.zeros((n_pos, c_out, math.prod(size[nd + 1:])), dtype=dy.dtype)
+    for part in _batch_chunks(x.shape[0], dw.shape[2] * n_pos * max(x.itemsize, dy.itemsize)):
+        cols = _wide(unfold(x[part], kernel, stride=geom.stride, padding=geom.padding, dilation=geom.dilation,
+                            padding_mode=padding_mode), dtype)                 # (n, C_in * K, L)
+        dw += np.einsum("nol,nrl->lor", dy[part], cols)
     return dw.reshape(size).astype(dtype, copy=False)
 
 
@@ -387,7 +396,7 @@ def _tiled_operands(x, w, nd, stride, padding, dilation, padding_mode, name="w")
     if _nd_from_weight(name, w, _TILED_WEIGHT) != nd:
         raise ValueError(f"{name} must have shape {_TILED_WEIGHT} with {2 * nd + 2} dimensions for a {nd}-D "
                          f"layer; got shape {w.shape}")
-    geom = _local_geometry(x.shape, w.shape, nd, stride, padding, dilation, padding_mode, "tiled")
+    geom = _local_geometry(x.shape, w.shape, nd, stride, padding, dilation, padding_mode, "tiled", name)
     tiles, c_out = tuple(w.shape[:nd]), w.shape[nd]
     stacked = w.reshape(math.prod(tiles) * c_out, *w.shape[nd + 1:])          # (T * C_out, C_in, *k)
     return w, geom, tiles, c_out, stacked

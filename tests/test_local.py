@@ -143,10 +143,17 @@ def test_batch_chunks_give_the_same_result():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((5, 2, 6, 6))
     w = rng.standard_normal((4, 4, 3, 2, 3, 3))
-    whole = convlab.locally_connected2d(x, w)
+    dy = rng.standard_normal((5, 3, 4, 4))
+
+    def all_three():
+        return (convlab.locally_connected2d(x, w), convlab.locally_connected_input(x.shape, w, dy),
+                convlab.locally_connected_weight(x, w.shape, dy))
+
+    whole = all_three()
     with convlab.options(im2col_max_bytes=64):          # one sample per chunk
-        chunked = convlab.locally_connected2d(x, w)
-    np.testing.assert_allclose(chunked, whole, rtol=1e-14, atol=1e-14)
+        chunked = all_three()
+    for a, b in zip(chunked, whole):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
 
 
 def test_the_torch_oracle_catches_a_wrong_weight_layout():
@@ -249,11 +256,11 @@ BAD = [
     ("w 1-D layer given to 2-D", lambda: convlab.locally_connected2d(X2, np.ones((3, 4, 2, 3))), ValueError,
      r"w must have shape .* with 6 dimensions for a 2-D layer; got shape \(3, 4, 2, 3\)"),
     ("w wrong positions", lambda: convlab.locally_connected2d(X2, np.ones((2, 3, 4, 2, 3, 3))), ValueError,
-     r"weight must have one kernel per output position, shape \(3, 3\)"),
+     r"w must have one kernel per output position, shape \(3, 3\)"),
     ("w wrong channels", lambda: convlab.locally_connected2d(X2, np.ones((3, 3, 4, 1, 3, 3))), ValueError,
-     r"weight must have C_in = 2 on axis 3"),
+     r"w must have C_in = 2 on axis 3"),
     ("w empty kernel", lambda: convlab.locally_connected2d(X2, np.ones((3, 3, 4, 2, 0, 3))), ValueError,
-     r"weight must not have an empty axis"),
+     r"w must not have an empty axis"),
     ("bias wrong shape", lambda: convlab.locally_connected2d(X2, W2, np.ones(4)), ValueError,
      r"bias must have shape \(C_out, \*out\) = \(4, 3, 3\); got \(4,\)"),
     ("stride zero", lambda: convlab.locally_connected2d(X2, W2, stride=0), ValueError, r"stride"),
@@ -278,7 +285,7 @@ BAD = [
     ("tiled bias wrong shape", lambda: convlab.tiled_conv2d(X2, T2, np.ones((4, 3, 3))), ValueError,
      r"bias must have shape \(C_out,\) = \(4,\); got \(4, 3, 3\)"),
     ("tiled wrong channels", lambda: convlab.tiled_conv2d(X2, np.ones((2, 2, 4, 3, 3, 3))), ValueError,
-     r"weight must have C_in = 2"),
+     r"w must have C_in = 2"),
     ("tiled x bool", lambda: convlab.tiled_conv2d(X2 > 0, T2), TypeError, r"x must have a numeric dtype"),
     ("tiled grad_output wrong shape", lambda: convlab.tiled_conv_weight(X2, T2.shape, np.ones((1, 3, 3, 3))),
      ValueError, r"grad_output must have the shape of the layer's output \(1, 4, 3, 3\)"),

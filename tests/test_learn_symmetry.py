@@ -162,18 +162,18 @@ def test_a_tiny_network_of_each_kind_learns_the_digits(kind):
     require("sklearn", "the digits")
     d = learn.digits(seed=0)
     x, y = d.x_train[:300], d.y_train[:300]
-    history = learn.train(_tiny(kind), x, y, epochs=2, batch_size=20, lr=0.05, momentum=0.9, seed=0)
+    history = learn.train(_tiny(kind), x, y, epochs=4, batch_size=20, lr=0.02, momentum=0.9, seed=0)
     first, last = np.mean(history.step_loss[:5]), np.mean(history.step_loss[-5:])
-    assert last < 0.75 * first, (kind, first, last)
+    assert last < 0.5 * first, (kind, first, last)
 
 
 def test_the_loss_check_catches_a_layer_that_does_not_learn():
     """The check above can fail: with the learning rate at a tiny value the loss stays where it was."""
     require("sklearn", "the digits")
     d = learn.digits(seed=0)
-    history = learn.train(_tiny("p4"), d.x_train[:300], d.y_train[:300], epochs=2, batch_size=20, lr=1e-6,
+    history = learn.train(_tiny("p4"), d.x_train[:300], d.y_train[:300], epochs=4, batch_size=20, lr=1e-6,
                           momentum=0.0, seed=0)
-    assert not np.mean(history.step_loss[-5:]) < 0.75 * np.mean(history.step_loss[:5])
+    assert not np.mean(history.step_loss[-5:]) < 0.5 * np.mean(history.step_loss[:5])
 
 
 BAD = [

@@ -526,8 +526,9 @@ def tiled_conv_input(input_size: Shape, weight: ArrayLike, grad_output: ArrayLik
     size = shape_tuple("input_size", input_size, nd + 2)
     weight, geom, tiles, c_out, stacked = _tiled_operands(np.empty(size, dtype=np.int8), weight, nd, stride,
                                                           padding, dilation, padding_mode, "weight")
-    d_every = _spread(grad_output, size[0], tiles, c_out, geom.out_spatial)
-    dtype = result_dtype(weight, d_every)
+    dy = as_array("grad_output", grad_output)
+    d_every = _spread(dy, size[0], tiles, c_out, geom.out_spatial)
+    dtype = result_dtype(weight, dy)
     dx = _conv_grad_input(size, stacked, d_every, geom, padding_mode)
     return dx.astype(dtype, copy=False)
 
@@ -603,8 +604,9 @@ def tiled_conv_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLi
                          f"weight_size of length {len(size)}; got shape {x.shape}")
     _, geom, tiles, c_out, stacked = _tiled_operands(x, np.empty(size, dtype=np.int8), nd, stride, padding,
                                                      dilation, padding_mode, "weight_size")
-    d_every = _spread(grad_output, x.shape[0], tiles, c_out, geom.out_spatial)
-    dtype = result_dtype(x, d_every)
+    dy = as_array("grad_output", grad_output)
+    d_every = _spread(dy, x.shape[0], tiles, c_out, geom.out_spatial)
+    dtype = result_dtype(x, dy)
     if padding_mode == "zeros":
         xp, pads = x, geom.padding
     else:

@@ -132,6 +132,18 @@ def test_shared_weights_give_the_convolution():
     assert np.array_equal(y, y_conv)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.complex128])
+def test_every_function_keeps_the_inputs_dtype(dtype):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 2, 5, 5)).astype(dtype)
+    w = rng.standard_normal((3, 3, 4, 2, 3, 3)).astype(dtype)
+    t = w[:2, :2]
+    y, z = convlab.locally_connected2d(x, w), convlab.tiled_conv2d(x, t)
+    results = [y, convlab.locally_connected_input(x.shape, w, y), convlab.locally_connected_weight(x, w.shape, y),
+               z, convlab.tiled_conv_input(x.shape, t, z), convlab.tiled_conv_weight(x, t.shape, z)]
+    assert [r.dtype for r in results] == [np.dtype(dtype)] * 6
+
+
 def test_unbatched_input_gives_an_unbatched_output():
     rng = np.random.default_rng(2)
     x = rng.standard_normal((2, 5, 5))

@@ -96,15 +96,26 @@ def _operands(x, nd: int, order, stride, padding_mode):
                          f"dimensions for a {nd}-D blur pool; got shape {arr.shape}")
     unbatched = arr.ndim == nd + 1
     xb = arr[np.newaxis] if unbatched else arr
-    return (xb, unbatched, *_weight_and_geometry(xb.shape, nd, order, stride, padding_mode))
+    return (xb, unbatched, *_weight_and_geometry(xb.shape, nd, order, stride, padding_mode, xb.dtype))
 
 
-def _weight_and_geometry(shape, nd, order, stride, padding_mode):
+def _filter_dtype(dtype: np.dtype) -> np.dtype:
+    """The filter's dtype for an input of ``dtype``: a floating or complex input's precision is kept
+    (float32 stays float32, as in torch), integers give float64."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    if dtype.kind == "c":
+        return np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
+    return np.dtype(np.float64)
+
+
+def _weight_and_geometry(shape, nd, order, stride, padding_mode, dtype=np.float64):
     n = non_negative_int("order", order)
     channels = shape[1]
     if channels == 0:
         raise ValueError(f"x must have at least one channel; got shape {tuple(shape)}")
-    taps = binomial_filter(n, nd)
+    taps = binomial_filter(n, nd).astype(_filter_dtype(dtype))
     w = np.broadcast_to(taps, (channels, 1, *taps.shape))
     pads = ((n // 2, n - n // 2),) * nd                     # Zhang's: (k-1)//2 before, ceil((k-1)/2) after
     geom = geometry(tuple(shape[2:]), taps.shape, stride, pads, 1, padding_mode, channels)
@@ -124,8 +135,8 @@ def _blur_backward(grad_output, input_size, nd, order, stride, padding_mode) -> 
                          f"entries for a {nd}-D blur pool; got {size!r}")
     unbatched = len(size) == nd + 1
     batched = (1, *size) if unbatched else size
-    w, geom = _weight_and_geometry(batched, nd, order, stride, padding_mode)
     dy = as_array("grad_output", grad_output)
+    w, geom = _weight_and_geometry(batched, nd, order, stride, padding_mode, dy.dtype)
     expected = (*batched[:2], *geom.out_spatial)
     if dy.shape != (expected[1:] if unbatched else expected):
         raise ValueError(f"grad_output must have the shape of the blur pool's output "
@@ -162,7 +173,7 @@ def blur_pool1d(x: ArrayLike, order: int = 2, stride: Size = 2, *,
     Returns
     -------
     numpy.ndarray
-        ``(N, C, ceil(L / stride))``, floating.
+        ``(N, C, ceil(L / stride))``: float64 for integers, else the dtype of ``x``.
 
     Examples
     --------
@@ -197,7 +208,7 @@ def blur_pool2d(x: ArrayLike, order: int = 2, stride: Size = 2, *,
     Returns
     -------
     numpy.ndarray
-        ``(N, C, ceil(H / s_h), ceil(W / s_w))``, floating.
+        ``(N, C, ceil(H / s_h), ceil(W / s_w))``: float64 for integers, else the dtype of ``x``.
 
     Examples
     --------

@@ -101,6 +101,15 @@ def test_max_blur_pool_and_its_gradient_match_torch(cfg, kernel, seed):
                                rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int32])
+def test_blur_keeps_a_floating_dtype_and_gives_float64_for_integers(dtype):
+    x = np.arange(2 * 3 * 6 * 6).reshape(2, 3, 6, 6).astype(dtype)
+    expected = np.dtype(np.float64) if np.dtype(dtype).kind == "i" else np.dtype(dtype)
+    y = convlab.blur_pool2d(x, 3)
+    dx = convlab.blur_pool2d_backward(y, x.shape, 3)
+    assert (y.dtype, dx.dtype, convlab.max_blur_pool2d(x).dtype) == (expected, expected, expected)
+
+
 def test_order_zero_is_plain_subsampling():
     x = np.random.default_rng(1).standard_normal((2, 3, 7, 6))
     assert np.array_equal(convlab.blur_pool2d(x, 0, 2), x[:, :, ::2, ::2])

@@ -19,6 +19,13 @@ adaptive_avg_pool1d/2d/3d, adaptive_max_pool1d/2d/3d, and their ``*_backward``
     Adaptive pooling (an output size instead of a kernel), and its gradients.
 max_unpool1d/2d/3d
     Max pooling's maxima put back in place (torch.nn.functional semantics).
+p4_lift, p4_conv, p4_rotate, p4_lift_bank, p4_conv_bank, and their gradients
+    Group convolution over p4, rotations by 90 degrees (:mod:`convlab.groups`).
+binomial_filter, blur_pool1d/2d, max_blur_pool1d/2d, and their ``*_backward``
+    Anti-aliased downsampling (Zhang's BlurPool and MaxBlurPool, :mod:`convlab.antialias`).
+locally_connected1d/2d, tiled_conv1d/2d, and their ``*_input``, ``*_weight``, ``*_bias``
+    Layers that share fewer weights than a convolution: a kernel per output
+    position, or ``t`` kernels in rotation (:mod:`convlab.local`), and their gradients.
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
@@ -54,6 +61,17 @@ from .adaptive import (
     adaptive_max_pool3d,
     adaptive_max_pool3d_backward,
 )
+from .antialias import (
+    binomial_filter,
+    blur_pool1d,
+    blur_pool1d_backward,
+    blur_pool2d,
+    blur_pool2d_backward,
+    max_blur_pool1d,
+    max_blur_pool1d_backward,
+    max_blur_pool2d,
+    max_blur_pool2d_backward,
+)
 from .config import get_options, options, set_options
 from .conv import (
     choose_method,
@@ -67,7 +85,31 @@ from .conv import (
     unfold,
 )
 from .folding import fold
+from .groups import (
+    p4_bias,
+    p4_conv,
+    p4_conv_bank,
+    p4_conv_input,
+    p4_conv_weight,
+    p4_lift,
+    p4_lift_bank,
+    p4_lift_input,
+    p4_lift_weight,
+    p4_rotate,
+)
 from .lags import correlation_lags
+from .local import (
+    locally_connected1d,
+    locally_connected2d,
+    locally_connected_bias,
+    locally_connected_input,
+    locally_connected_weight,
+    tiled_conv1d,
+    tiled_conv2d,
+    tiled_conv_bias,
+    tiled_conv_input,
+    tiled_conv_weight,
+)
 from .pooling import (
     avg_pool1d,
     avg_pool1d_backward,
@@ -111,6 +153,11 @@ __all__ = [
     "avg_pool2d_backward",
     "avg_pool3d",
     "avg_pool3d_backward",
+    "binomial_filter",
+    "blur_pool1d",
+    "blur_pool1d_backward",
+    "blur_pool2d",
+    "blur_pool2d_backward",
     "check",
     "choose_method",
     "conv1d",
@@ -128,6 +175,15 @@ __all__ = [
     "explain_method",
     "fold",
     "get_options",
+    "locally_connected1d",
+    "locally_connected2d",
+    "locally_connected_bias",
+    "locally_connected_input",
+    "locally_connected_weight",
+    "max_blur_pool1d",
+    "max_blur_pool1d_backward",
+    "max_blur_pool2d",
+    "max_blur_pool2d_backward",
     "max_pool1d",
     "max_pool1d_backward",
     "max_pool2d",
@@ -139,8 +195,23 @@ __all__ = [
     "max_unpool3d",
     "options",
     "output_size",
+    "p4_bias",
+    "p4_conv",
+    "p4_conv_bank",
+    "p4_conv_input",
+    "p4_conv_weight",
+    "p4_lift",
+    "p4_lift_bank",
+    "p4_lift_input",
+    "p4_lift_weight",
+    "p4_rotate",
     "same_padding",
     "set_options",
+    "tiled_conv1d",
+    "tiled_conv2d",
+    "tiled_conv_bias",
+    "tiled_conv_input",
+    "tiled_conv_weight",
     "unfold",
     *LAZY_MODULES,
 ]

@@ -20,6 +20,12 @@ applied layer by layer from the loss back to the input.
 * :func:`softmax_cross_entropy` is the loss and its gradient,
   :class:`SGD` the update (plain or with momentum, ``torch.optim.SGD``'s
   rule), :func:`train` the loop, which returns a :class:`History`;
+* the layers of chapter 9, each built on its convlab function and that
+  function's gradients: :class:`LocallyConnected2d` (a kernel per
+  position), :class:`TiledConv2d` (kernels in rotation),
+  :class:`BlurPool2d` and :class:`MaxBlurPool2d` (anti-aliased
+  downsampling), :class:`P4Lift`, :class:`P4Conv` and :class:`P4Pool`
+  (rotations by 90 degrees);
 * :func:`digits` loads scikit-learn's bundled 8x8 handwritten digits
   (nothing is downloaded), :func:`numerical_gradient` checks gradients by
   central differences, :func:`confusion_matrix` counts the mistakes.
@@ -41,6 +47,7 @@ from numpy.typing import ArrayLike
 
 from . import grad
 from ._validate import (
+    PADDING_MODES,
     check_method,
     choice,
     function,
@@ -52,12 +59,41 @@ from ._validate import (
     real_number,
     shape_tuple,
 )
+from .antialias import (
+    binomial_filter,
+    blur_pool2d,
+    blur_pool2d_backward,
+    max_blur_pool2d,
+    max_blur_pool2d_backward,
+)
 from .conv import conv2d
+from .groups import (
+    p4_bias,
+    p4_conv,
+    p4_conv_bank,
+    p4_conv_input,
+    p4_conv_weight,
+    p4_lift,
+    p4_lift_bank,
+    p4_lift_input,
+    p4_lift_weight,
+)
+from .local import (
+    locally_connected2d,
+    locally_connected_bias,
+    locally_connected_input,
+    locally_connected_weight,
+    tiled_conv2d,
+    tiled_conv_bias,
+    tiled_conv_input,
+    tiled_conv_weight,
+)
 from .pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
-__all__ = ["AvgPool2d", "Conv2d", "Digits", "Flatten", "History", "Layer", "Linear", "MaxPool2d", "ReLU",
-           "SGD", "Sequential", "accuracy", "batches", "confusion_matrix", "digits", "numerical_gradient",
-           "small_cnn", "softmax_cross_entropy", "train"]
+__all__ = ["AvgPool2d", "BlurPool2d", "Conv2d", "Digits", "Flatten", "History", "Layer", "Linear",
+           "LocallyConnected2d", "MaxBlurPool2d", "MaxPool2d", "P4Conv", "P4Lift", "P4Pool", "ReLU", "SGD",
+           "Sequential", "TiledConv2d", "accuracy", "batches", "confusion_matrix", "digits",
+           "numerical_gradient", "small_cnn", "softmax_cross_entropy", "train"]
 
 
 def _float_array(name: str, value, ndim: int | tuple[int, ...]) -> np.ndarray:
@@ -905,3 +941,377 @@ def confusion_matrix(labels: ArrayLike, predicted: ArrayLike, n_classes: int | N
     counts = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(counts, (truth, guess), 1)
     return counts
+
+
+# --------------------------------------------------------------------------
+# layers that share fewer weights, or more (chapter 9): locally connected, tiled, blur pooling, p4
+# --------------------------------------------------------------------------
+
+def _layer_params(name: str, weight, bias, ndim: int, layout: str, bias_shape: Callable[[tuple], tuple],
+                  bias_layout: str) -> dict[str, np.ndarray]:
+    """A layer's ``{"weight", "bias"}`` (floating copies), the bias zeros by default, shapes checked."""
+    weight = np.array(_float_array("weight", weight, ndim))
+    if 0 in weight.shape:
+        raise ValueError(f"weight must have shape {layout} with no empty axis; got {weight.shape}")
+    shape = bias_shape(weight.shape)
+    if bias is None:
+        bias = np.zeros(shape, dtype=weight.dtype)
+    bias = np.array(_float_array("bias", bias, len(shape)), dtype=weight.dtype)
+    if bias.shape != shape:
+        raise ValueError(f"bias must have shape {bias_layout} = {shape} for {name}'s weight; "
+                         f"got {bias.shape}")
+    return {"weight": weight, "bias": bias}
+
+
+def _check_geometry(kernel: tuple[int, ...], stride, padding) -> None:
+    """Refuse a bad stride or padding on construction (the same errors as the convolution's)."""
+    nd = len(kernel)
+    stride_t = int_tuple("stride", stride, nd, minimum=1)
+    padding_pairs(padding, nd, kernel, (1,) * nd, stride_t)
+
+
+class LocallyConnected2d(Layer):
+    """A locally connected layer (unshared convolution): :func:`convlab.locally_connected2d`.
+
+    Each output position has its own kernel; the backward pass is
+    :func:`convlab.locally_connected_input`, ``_weight`` and ``_bias``.
+
+    Parameters
+    ----------
+    weight : array_like
+        ``(H_out, W_out, C_out, C_in, kh, kw)``, floating (copied): the
+        output size is fixed by the weight.
+    bias : array_like, optional
+        ``(C_out, H_out, W_out)``; zeros by default.
+    stride, padding
+        As for :func:`convlab.conv2d`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import LocallyConnected2d
+    >>> layer = LocallyConnected2d(np.ones((2, 2, 1, 1, 2, 2)))
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> layer.forward(x)[0, 0]
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> layer.backward(np.ones((1, 1, 2, 2)))[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    >>> layer.grads["weight"][1, 1, 0, 0]                     # the last position's patch only
+    array([[4., 5.],
+           [7., 8.]])
+    """
+
+    def __init__(self, weight: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+                 padding: int | str | tuple = 0) -> None:
+        super().__init__()
+        self.params = _layer_params("LocallyConnected2d", weight, bias, 6,
+                                    "(H_out, W_out, C_out, C_in, kh, kw)", lambda s: (s[2], s[0], s[1]),
+                                    "(C_out, H_out, W_out)")
+        _check_geometry(self.params["weight"].shape[4:], stride, padding)
+        self.stride, self.padding = stride, padding
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return locally_connected2d(self._x, self.params["weight"], self.params["bias"], stride=self.stride,
+                                   padding=self.padding)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        x, w = self._x, self.params["weight"]
+        _before_forward(self, x)
+        g = dict(stride=self.stride, padding=self.padding)
+        self.grads = {"weight": locally_connected_weight(x, w.shape, dy, **g),
+                      "bias": locally_connected_bias(dy)}
+        return locally_connected_input(x.shape, w, dy, **g)
+
+    def __repr__(self) -> str:
+        h, w, c_out, c_in, kh, kw = self.params["weight"].shape
+        return (f"LocallyConnected2d({c_in} -> {c_out}, {kh}x{kw} at {h}x{w} positions, "
+                f"stride={self.stride}, padding={self.padding})")
+
+
+class TiledConv2d(Layer):
+    """A tiled convolution, ``t_h x t_w`` kernels in rotation: :func:`convlab.tiled_conv2d`.
+
+    Parameters
+    ----------
+    weight : array_like
+        ``(t_h, t_w, C_out, C_in, kh, kw)``, floating (copied).
+    bias : array_like, optional
+        ``(C_out,)``; zeros by default.
+    stride, padding
+        As for :func:`convlab.conv2d`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import TiledConv2d
+    >>> layer = TiledConv2d(np.arange(1.0, 5.0).reshape(2, 2, 1, 1, 1, 1))
+    >>> layer.forward(np.ones((1, 1, 2, 3)))[0, 0]
+    array([[1., 2., 1.],
+           [3., 4., 3.]])
+    >>> dx = layer.backward(np.ones((1, 1, 2, 3)))
+    >>> layer.grads["weight"].ravel()                         # how many cells each kernel serves
+    array([2., 1., 2., 1.])
+    """
+
+    def __init__(self, weight: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+                 padding: int | str | tuple = 0) -> None:
+        super().__init__()
+        self.params = _layer_params("TiledConv2d", weight, bias, 6, "(t_h, t_w, C_out, C_in, kh, kw)",
+                                    lambda s: (s[2],), "(C_out,)")
+        _check_geometry(self.params["weight"].shape[4:], stride, padding)
+        self.stride, self.padding = stride, padding
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return tiled_conv2d(self._x, self.params["weight"], self.params["bias"], stride=self.stride,
+                            padding=self.padding)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        x, w = self._x, self.params["weight"]
+        _before_forward(self, x)
+        g = dict(stride=self.stride, padding=self.padding)
+        self.grads = {"weight": tiled_conv_weight(x, w.shape, dy, **g), "bias": tiled_conv_bias(dy)}
+        return tiled_conv_input(x.shape, w, dy, **g)
+
+    def __repr__(self) -> str:
+        th, tw, c_out, c_in, kh, kw = self.params["weight"].shape
+        return f"TiledConv2d({c_in} -> {c_out}, {kh}x{kw}, {th}x{tw} tiles, stride={self.stride})"
+
+
+class BlurPool2d(Layer):
+    """Anti-aliased downsampling, Zhang's ``BlurPool``: :func:`convlab.blur_pool2d` (no parameters).
+
+    Parameters
+    ----------
+    order : int
+        Of the binomial filter (``order + 1`` taps per axis; 0: plain subsampling).
+    stride : int or tuple of two ints
+    padding_mode : str
+        ``"reflect"`` (Zhang's default), ``"zeros"``, ``"replicate"``, ``"circular"``, ``"symmetric"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import BlurPool2d
+    >>> pool = BlurPool2d(order=1, padding_mode="zeros")
+    >>> pool.forward(np.ones((1, 1, 4, 4)))[0, 0]
+    array([[1., 1.],
+           [1., 1.]])
+    >>> pool.backward(np.ones((1, 1, 2, 2)))[0, 0]
+    array([[0.25, 0.25, 0.25, 0.25],
+           [0.25, 0.25, 0.25, 0.25],
+           [0.25, 0.25, 0.25, 0.25],
+           [0.25, 0.25, 0.25, 0.25]])
+    """
+
+    def __init__(self, order: int = 2, stride: int | tuple = 2, *, padding_mode: str = "reflect") -> None:
+        super().__init__()
+        binomial_filter(order)                                   # validates order
+        int_tuple("stride", stride, 2, minimum=1)
+        choice("padding_mode", padding_mode, PADDING_MODES)
+        self.order, self.stride, self.padding_mode = order, stride, padding_mode
+        self._shape: tuple[int, ...] | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = _float_array("x", x, 4)
+        self._shape = x.shape
+        return blur_pool2d(x, self.order, self.stride, padding_mode=self.padding_mode)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        _before_forward(self, self._shape)
+        return blur_pool2d_backward(dy, self._shape, self.order, self.stride, padding_mode=self.padding_mode)
+
+    def __repr__(self) -> str:
+        return f"BlurPool2d(order={self.order}, stride={self.stride}, padding_mode={self.padding_mode!r})"
+
+
+class MaxBlurPool2d(Layer):
+    """Zhang's ``MaxBlurPool``: max pooling with stride 1, then :class:`BlurPool2d`
+    (:func:`convlab.max_blur_pool2d`).
+
+    Parameters
+    ----------
+    kernel_size : int or tuple of two ints
+        Of the max pooling (stride 1).
+    order, stride, padding_mode
+        Of the blur.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import MaxBlurPool2d
+    >>> pool = MaxBlurPool2d(2, order=0)                     # order 0: max pooling 2x2, stride 2
+    >>> x = np.array([[[[1.0, 2.0], [4.0, 3.0]]]])
+    >>> pool.forward(x).ravel(), pool.backward(np.array([[[[10.0]]]]))[0, 0]
+    (array([4.]), array([[ 0.,  0.],
+           [10.,  0.]]))
+    """
+
+    def __init__(self, kernel_size: int | tuple = 2, order: int = 2, stride: int | tuple = 2, *,
+                 padding_mode: str = "reflect") -> None:
+        super().__init__()
+        int_tuple("kernel_size", kernel_size, 2, minimum=1)
+        binomial_filter(order)
+        int_tuple("stride", stride, 2, minimum=1)
+        choice("padding_mode", padding_mode, PADDING_MODES)
+        self.kernel_size, self.order = kernel_size, order
+        self.stride, self.padding_mode = stride, padding_mode
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return max_blur_pool2d(self._x, self.kernel_size, self.order, self.stride,
+                               padding_mode=self.padding_mode)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        _before_forward(self, self._x)
+        return max_blur_pool2d_backward(dy, self._x, self.kernel_size, self.order, self.stride,
+                                        padding_mode=self.padding_mode)
+
+    def __repr__(self) -> str:
+        return (f"MaxBlurPool2d({self.kernel_size}, order={self.order}, stride={self.stride}, "
+                f"padding_mode={self.padding_mode!r})")
+
+
+class P4Lift(Layer):
+    """The p4 lifting layer, ``(N, C_in, H, W)`` to ``(N, C_out, 4, H_out, W_out)``: :func:`convlab.p4_lift`.
+
+    Parameters
+    ----------
+    weight : array_like
+        ``(C_out, C_in, k, k)``, floating (copied).
+    bias : array_like, optional
+        ``(C_out,)``; zeros by default.
+    stride, padding
+        As for :func:`convlab.conv2d`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import P4Lift
+    >>> layer = P4Lift(np.array([[[[0.0, 1.0], [0.0, 0.0]]]]))
+    >>> layer.forward(np.arange(4.0).reshape(1, 1, 2, 2))[0, 0, :, 0, 0]   # the kernel's 1 in four places
+    array([1., 0., 2., 3.])
+    >>> layer.backward(np.ones((1, 1, 4, 1, 1)))[0, 0]
+    array([[1., 1.],
+           [1., 1.]])
+    """
+
+    def __init__(self, weight: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+                 padding: int | str | tuple = 0) -> None:
+        super().__init__()
+        self.params = _layer_params("P4Lift", weight, bias, 4, "(C_out, C_in, k, k)", lambda s: (s[0],),
+                                    "(C_out,)")
+        p4_lift_bank(self.params["weight"])                     # validates the square kernel
+        _check_geometry(self.params["weight"].shape[2:], stride, padding)
+        self.stride, self.padding = stride, padding
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 4)
+        return p4_lift(self._x, self.params["weight"], self.params["bias"], stride=self.stride,
+                       padding=self.padding)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        x, w = self._x, self.params["weight"]
+        _before_forward(self, x)
+        g = dict(stride=self.stride, padding=self.padding)
+        self.grads = {"weight": p4_lift_weight(x, w.shape, dy, **g), "bias": p4_bias(dy)}
+        return p4_lift_input(x.shape, w, dy, **g)
+
+    def __repr__(self) -> str:
+        c_out, c_in, k, _ = self.params["weight"].shape
+        return f"P4Lift({c_in} -> {c_out}x4, {k}x{k}, stride={self.stride}, padding={self.padding})"
+
+
+class P4Conv(Layer):
+    """The p4 group convolution, ``(N, C_in, 4, H, W)`` to ``(N, C_out, 4, H_out, W_out)``:
+    :func:`convlab.p4_conv`.
+
+    Parameters
+    ----------
+    weight : array_like
+        ``(C_out, C_in, 4, k, k)``, floating (copied).
+    bias : array_like, optional
+        ``(C_out,)``; zeros by default.
+    stride, padding
+        As for :func:`convlab.conv2d`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import P4Conv
+    >>> layer = P4Conv(np.arange(4.0).reshape(1, 1, 4, 1, 1))
+    >>> layer.forward(np.ones((1, 1, 4, 1, 1))).ravel()       # each orientation sums 0 + 1 + 2 + 3
+    array([6., 6., 6., 6.])
+    >>> layer.backward(np.ones((1, 1, 4, 1, 1))).ravel()
+    array([6., 6., 6., 6.])
+    """
+
+    def __init__(self, weight: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
+                 padding: int | str | tuple = 0) -> None:
+        super().__init__()
+        self.params = _layer_params("P4Conv", weight, bias, 5, "(C_out, C_in, 4, k, k)", lambda s: (s[0],),
+                                    "(C_out,)")
+        p4_conv_bank(self.params["weight"])                     # validates 4 orientations, square kernel
+        _check_geometry(self.params["weight"].shape[3:], stride, padding)
+        self.stride, self.padding = stride, padding
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = _float_array("x", x, 5)
+        return p4_conv(self._x, self.params["weight"], self.params["bias"], stride=self.stride,
+                       padding=self.padding)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        x, w = self._x, self.params["weight"]
+        _before_forward(self, x)
+        g = dict(stride=self.stride, padding=self.padding)
+        self.grads = {"weight": p4_conv_weight(x, w.shape, dy, **g), "bias": p4_bias(dy)}
+        return p4_conv_input(x.shape, w, dy, **g)
+
+    def __repr__(self) -> str:
+        c_out, c_in, _, k, _ = self.params["weight"].shape
+        return f"P4Conv({c_in}x4 -> {c_out}x4, {k}x{k}, stride={self.stride}, padding={self.padding})"
+
+
+class P4Pool(Layer):
+    """The maximum over the four orientations, ``(N, C, 4, H, W)`` to ``(N, C, H, W)``.
+
+    After p4 layers this gives maps that rotate with the input (no orientation
+    axis left to cycle); a global pooling after it gives rotation invariance.
+    The gradient goes to the orientation that was the maximum (the first, in
+    a tie).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab.learn import P4Pool
+    >>> pool = P4Pool()
+    >>> x = np.array([1.0, 5.0, 5.0, 2.0]).reshape(1, 1, 4, 1, 1)
+    >>> pool.forward(x).ravel(), pool.backward(np.ones((1, 1, 1, 1))).ravel()
+    (array([5.]), array([0., 1., 0., 0.]))
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._argmax: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = _float_array("x", x, 5)
+        if x.shape[2] != 4:
+            raise ValueError(f"x must have shape (N, C, 4, H, W), 4 orientations on axis 2; got {x.shape}")
+        self._argmax = x.argmax(axis=2)
+        return x.max(axis=2)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        _before_forward(self, self._argmax)
+        dy = _grad_output(dy, self._argmax.shape)
+        one_hot = np.arange(4)[None, None, :, None, None] == self._argmax[:, :, None]
+        return np.where(one_hot, dy[:, :, None], 0.0).astype(dy.dtype, copy=False)

@@ -13,6 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
+MAX_OUTPUT_LINE = 78
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -68,6 +69,22 @@ class TestChapter:
                     assert out["name"] == "stdout", f"{nb.name}: stderr output: {''.join(out['text'])[:200]}"
                 text = json.dumps(out.get("data", {}).get("text/plain", "")) + json.dumps(out.get("text", ""))
                 assert not re.search(r" at 0x[0-9a-fA-F]{6,}", text), f"{nb.name}: memory address in output"
+
+    def test_output_lines_fit_the_column(self, nb):
+        """A printed line scrolls sideways in the page past 79 characters of the 688 px column
+        (DejaVu Sans Mono, 8.43 px each, at a 1280 px window); 78 leaves a margin."""
+        long = []
+        for i, c in enumerate(cells(nb)):
+            for out in c.get("outputs", []):
+                data = out.get("data", {})
+                if out["output_type"] == "stream":
+                    text = "".join(out["text"])
+                elif set(data) & {"text/latex", "text/html", "image/png", "text/markdown"}:
+                    continue                          # the page shows the richer form
+                else:
+                    text = "".join(data.get("text/plain", ""))
+                long += [(i, len(line), line[:60]) for line in text.splitlines() if len(line) > MAX_OUTPUT_LINE]
+        assert not long, f"{nb.name}: output lines longer than {MAX_OUTPUT_LINE} characters: {long[:5]}"
 
     def test_only_public_api(self, nb):
         for c in cells(nb):

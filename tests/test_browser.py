@@ -163,6 +163,12 @@ def assert_offline_and_typeset(page, server, entry: str, state: dict) -> None:
 
 PAGES = toc_files()
 
+#: Elements of a chapter whose content is wider than their box (2 px of rounding allowed).
+WIDER_THAN_THE_COLUMN = """() => Array.from(document.querySelectorAll(
+    '.cell_output pre, .cell_output table, mjx-container[display="true"], article img'))
+  .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 2)
+  .map(e => [e.tagName, e.scrollWidth, e.clientWidth, (e.textContent || '').trim().slice(0, 50)])"""
+
 
 def _url(server, entry: str) -> str:
     return f"{server}/{entry}.html"
@@ -196,6 +202,10 @@ def test_page_renders(page, server, entry):
         n_ex = page.evaluate("document.querySelectorAll('.exercise').length")
         n_sol = page.evaluate("document.querySelectorAll('.solution, details.solution, .dropdown.solution').length")
         assert n_ex >= 3 and n_sol >= 1, f"{entry}: {n_ex} exercises, {n_sol} solutions rendered"
+        # nothing wider than its box: a printed output, a table or a display formula that scrolls
+        # sideways is cut off in the page (and in print); laid-out elements only (clientWidth > 0)
+        wide = page.evaluate(WIDER_THAN_THE_COLUMN)
+        assert not wide, f"{entry}: content wider than the column (tag, content px, box px, text): {wide[:5]}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (entry.replace("/", "_") + ".png")), full_page=False)
     assert not page.problems, f"{entry}: {page.problems}"

@@ -25,7 +25,7 @@ import numpy as np
 
 import convlab
 
-from . import conv, grad, pooling, shapes, transposed
+from . import conv, grad, local, pooling, shapes, transposed
 from ._validate import choice, function
 
 Case = tuple[str, tuple]
@@ -146,6 +146,55 @@ def _pool_cases(rng: np.random.Generator, n_random: int, kernel_size=None, **opt
         yield label, (rng.standard_normal(out_shape), x)
 
 
+_LOCAL_GEOMETRY = ("stride", "padding", "dilation")
+
+
+def _local_cases(rng: np.random.Generator, n_random: int, weight: bool = False, **options) -> Iterator[Case]:
+    """Cases of a 2-D locally connected layer: ``(x, w[, bias])``, or ``(x, weight_size, grad_output)``.
+
+    ``w`` is ``(H_out, W_out, C_out, C_in, kh, kw)`` as :func:`convlab.locally_connected2d`; its first two
+    axes follow the output size for the options, so every case is built for them.
+    """
+    geometry = {k: v for k, v in options.items() if k in _LOCAL_GEOMETRY}
+
+    def out_size(n, k):
+        return tuple(int(shapes.output_size(a, b, **geometry)) for a, b in zip(n, k))
+
+    def build(label, x, c_out, k, bias, integer=False):
+        try:
+            out = out_size(x.shape[2:], k)
+        except (ValueError, TypeError):
+            return None                                # not a valid layer for these options
+        draw = ((lambda shape: rng.integers(-3, 4, shape)) if integer else rng.standard_normal)
+        w = draw((*out, c_out, x.shape[1], *k))
+        if weight:
+            return label, (x, w.shape, draw((x.shape[0], c_out, *out)))
+        return label, ((x, w, draw((c_out, *out))) if bias else (x, w))
+
+    hand = [
+        ("kernel as large as the input: one output cell", rng.standard_normal((1, 1, 3, 3)), 1, (3, 3),
+         False),
+        ("1x1 kernel", rng.standard_normal((1, 2, 3, 4)), 2, (1, 1), True),
+        ("single channel, with a bias", rng.standard_normal((1, 1, 5, 4)), 1, (2, 3), True),
+        ("stride larger than the kernel", rng.standard_normal((2, 2, 6, 5)), 3, (2, 1), False),
+    ]
+    for label, x, c_out, k, bias in hand:
+        case = build(label, x, c_out, k, bias)
+        if case:
+            yield case
+    case = build("integers", rng.integers(-3, 4, (2, 2, 5, 5)), 2, (2, 2), True, integer=True)
+    if case:
+        yield case
+    for i in range(n_random):
+        n_batch, c_in, c_out = (int(v) for v in rng.integers(1, 4, 3))
+        k = tuple(int(v) for v in rng.integers(1, 4, 2))
+        size = tuple(int(kk + rng.integers(0, 5)) for kk in k)
+        x = rng.standard_normal((n_batch, c_in, *size))
+        case = build(f"random #{i + 1}: x{x.shape} k{k}", x, c_out, k, bias=i % 2 == 1)
+        if case:
+            yield case
+
+
 @dataclass(frozen=True)
 class Task:
     reference: Callable
@@ -184,6 +233,9 @@ TASKS: dict[str, Task] = {
                              lambda rng, n, **kw: _transposed_cases(rng, n, nd=1, **kw)),
     "conv_transpose2d": Task(transposed.conv_transpose2d,
                              lambda rng, n, **kw: _transposed_cases(rng, n, nd=2, **kw)),
+    "locally_connected2d": Task(local.locally_connected2d, _local_cases),
+    "locally_connected2d_weight": Task(local.locally_connected_weight,
+                                       lambda rng, n, **kw: _local_cases(rng, n, weight=True, **kw)),
 }
 _CASE_OPTIONS = ("ndim",)  # options that shape the cases, not the reference call
 
@@ -326,9 +378,16 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
         ``"conv2d_single"``, ``"output_size"``, the gradients
         ``"conv1d_weight"``, ``"conv2d_weight"``, ``"conv1d_input"``,
         ``"conv2d_input"`` (:mod:`convlab.grad`), ``"max_pool2d_backward"``,
-        or the transposed convolutions ``"conv_transpose1d"`` and
+        the transposed convolutions ``"conv_transpose1d"`` and
         ``"conv_transpose2d"`` (``fn(x, w)`` with ``w`` of shape
-        ``(C_in, C_out/groups, *k)``, as :func:`convlab.conv_transpose1d`).
+        ``(C_in, C_out/groups, *k)``, as :func:`convlab.conv_transpose1d`),
+        or the locally connected layer ``"locally_connected2d"``
+        (``fn(x, w)`` or ``fn(x, w, bias)``, ``w`` of shape
+        ``(H_out, W_out, C_out, C_in, kh, kw)`` and ``bias``
+        ``(C_out, H_out, W_out)``, as :func:`convlab.locally_connected2d`)
+        and its weight gradient ``"locally_connected2d_weight"``
+        (``fn(x, weight_size, grad_output)``, as
+        :func:`convlab.local.locally_connected_weight`).
         ``conv1d_single`` and ``conv2d_single`` are those layers on one
         signal or image without batch and channel axes: ``fn(x, w)`` gets a
         1-D (2-D) ``x`` and ``w`` and must return what

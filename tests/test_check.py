@@ -90,7 +90,8 @@ def test_same_seed_same_cases():
 def test_bad_task_and_fn():
     with pytest.raises(ValueError, match=r"task must be one of \('correlate', 'convolve', 'conv1d', 'conv2d', 'conv1d_single', "
                        r"'conv2d_single', 'output_size', 'conv1d_weight', 'conv2d_weight', 'conv1d_input', "
-                       r"'conv2d_input', 'max_pool2d_backward', 'conv_transpose1d', 'conv_transpose2d'\); "
+                       r"'conv2d_input', 'max_pool2d_backward', 'conv_transpose1d', 'conv_transpose2d', "
+                       r"'locally_connected2d', 'locally_connected2d_weight'\); "
                        r"got 'fft'"):
         convlab.check(valid_correlate, "fft")
     with pytest.raises(TypeError, match="fn must be callable; got 3"):

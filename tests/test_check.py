@@ -31,7 +31,7 @@ def test_wrong_shape_is_named():
     result = convlab.check(lambda x, w: valid_correlate(x, w)[:-1], "correlate")
     assert not result.ok
     assert "wrong shape" in result.failures[0].why
-    assert "expected" in str(result) and "inputs:" in str(result)
+    assert "expected" in str(result) and "x = np.array(" in str(result)
 
 
 def test_a_crash_is_a_failure_not_an_exception():
@@ -137,7 +137,7 @@ def test_over_must_be_a_sequence_of_mappings():
     for bad in ({"stride": 2}, [], "stride", [("stride", 2)]):
         with pytest.raises(TypeError, match="over must"):
             convlab.check(valid_correlate, "correlate", over=bad)
-    with pytest.raises(ValueError, match="no case is defined"):
+    with pytest.raises(ValueError, match="stride must be a positive int; got 0"):
         convlab.check(valid_correlate, "output_size", over=[{"padding": 0}, {"stride": 0}])
 
 

@@ -62,7 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import config
-from ._validate import flag, pool_grad_output, pool_input
+from ._validate import check_integer_sum, flag, pool_grad_output, pool_input
 from .pooling import CHUNK_BYTES, _avg_dtypes, _grad_dtype, _has_nan
 
 __all__ = [
@@ -227,6 +227,9 @@ def _avg(x, nd, op, output_size):
     arr, unbatched, spatial, out, windows = _prepare(x, nd, op, output_size)
     n_batch, chans = arr.shape[:2]
     sum_dtype, avg_dtype = _avg_dtypes(arr.dtype)
+    longest = [int((stop - start).max()) for start, stop in windows]
+    check_integer_sum("x", arr, math.prod(longest), f"the largest window's {'*'.join(map(str, longest))} "
+                      f"cells, summed")
     planes = arr.reshape(n_batch * chans, *spatial)
     count = _counts(windows, avg_dtype)
     y = np.empty((n_batch * chans, *out), dtype=avg_dtype)

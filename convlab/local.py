@@ -44,7 +44,7 @@ import string
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, geometry, result_dtype, shape_tuple
+from ._validate import as_array, check_integer_range, check_integer_sum, geometry, result_dtype, shape_tuple
 from .config import get_options
 from .conv import convnd, unfold
 from .folding import fold
@@ -144,6 +144,8 @@ def _local(x, w, bias, nd, stride, padding, dilation, padding_mode) -> np.ndarra
     c_out, kernel = w.shape[nd], tuple(w.shape[nd + 2:])
     b = _bias(bias, (c_out, *geom.out_spatial), "(C_out, *out)")
     dtype = result_dtype(xb, w, b)
+    if dtype.kind == "i":
+        check_integer_range(xb, w, b, xb.shape[1] * math.prod(kernel), fan_what="C_in * kernel size")
     n_pos = math.prod(geom.out_spatial)
     wl = _wide(w, dtype).reshape(n_pos, c_out, -1)                           # (L, C_out, C_in * K)
     y = np.empty((xb.shape[0], c_out, n_pos), dtype=wl.dtype)
@@ -276,6 +278,8 @@ def locally_connected_input(input_size: Shape, weight: ArrayLike, grad_output: A
     c_out, kernel = weight.shape[nd], tuple(weight.shape[nd + 2:])
     dy = _grad_output(grad_output, (size[0], c_out, *geom.out_spatial))
     dtype = result_dtype(weight, dy)
+    if dtype.kind == "i":       # each column entry sums C_out products; fold checks its own sums
+        check_integer_range(dy, weight, None, c_out, names=("grad_output", "weight"), fan_what="C_out")
     n_pos = math.prod(geom.out_spatial)
     wl = _wide(weight, dtype).reshape(n_pos, c_out, -1)
     dy = _wide(dy, dtype).reshape(size[0], c_out, n_pos)
@@ -336,6 +340,8 @@ def locally_connected_weight(input: ArrayLike, weight_size: Shape, grad_output: 
     c_out, kernel = size[nd], size[nd + 2:]
     dy = _grad_output(grad_output, (x.shape[0], c_out, *geom.out_spatial))
     dtype = result_dtype(x, dy)
+    if dtype.kind == "i":
+        check_integer_range(x, dy, None, x.shape[0], names=("input", "grad_output"), fan_what="N")
     n_pos = math.prod(geom.out_spatial)
     dy = _wide(dy, dtype).reshape(x.shape[0], c_out, n_pos)
     dw = np.zeros((n_pos, c_out, math.prod(size[nd + 1:])), dtype=dy.dtype)
@@ -364,6 +370,7 @@ def locally_connected_bias(grad_output: ArrayLike) -> np.ndarray:
         raise ValueError(f"grad_output must have shape (N, C_out, *out) with at least 3 dimensions; "
                          f"got shape {dy.shape}")
     dtype = result_dtype(dy)
+    check_integer_sum("grad_output", dy, dy.shape[0], "N, the samples summed")
     return dy.sum(axis=0, dtype=_wide(np.zeros(0, dtype), dtype).dtype).astype(dtype, copy=False)
 
 
@@ -407,6 +414,8 @@ def _tiled(x, w, bias, nd, stride, padding, dilation, padding_mode) -> np.ndarra
     w, geom, tiles, c_out, stacked = _tiled_operands(xb, w, nd, stride, padding, dilation, padding_mode)
     b = _bias(bias, (c_out,), "(C_out,)")
     dtype = result_dtype(xb, w, b)
+    if dtype.kind == "i":       # the bias too (convnd checks the sums without it)
+        check_integer_range(xb, w, b, math.prod(stacked.shape[1:]), fan_what="C_in * kernel size")
     every = convnd(xb, stacked, stride=geom.stride, padding=geom.padding, dilation=geom.dilation,
                    padding_mode=padding_mode)                                  # (N, T * C_out, *out)
     every = _wide(every, dtype).reshape(xb.shape[0], *tiles, c_out, *geom.out_spatial)

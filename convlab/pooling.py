@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike
 
 from . import config
 from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
-from ._validate import PoolGeometry, flag, pool_geometry, pool_grad_output, pool_input
+from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
 from .conv import convnd
 
 Size = int | tuple[int, ...]
@@ -454,6 +454,8 @@ def _avg_pool(x, nd, op, kernel_size, stride, padding, ceil_mode, count_include_
     g = pool_geometry(arr.shape[2:], kernel_size, stride, padding, 1, ceil_mode,
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
     sum_dtype, avg_dtype = _avg_dtypes(arr.dtype)
+    check_integer_sum("x", arr, math.prod(g.kernel), f"prod(kernel_size) = {'*'.join(map(str, g.kernel))}, "
+                      f"the cells summed per window")
     sums = _box_conv(arr.astype(sum_dtype, copy=False), g, g.pairs)
     y = sums.astype(avg_dtype, copy=False) / np.asarray(_divisor(g, arr.shape[2:]), dtype=avg_dtype)
     if arr.dtype.kind == "f":

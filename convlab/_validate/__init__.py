@@ -39,7 +39,7 @@ Every name is importable from here as well as from its module.
 
 from __future__ import annotations
 
-from .arrays import as_array, check_integer_range, max_abs, real_array, result_dtype
+from .arrays import as_array, check_integer_range, check_integer_sum, max_abs, real_array, result_dtype
 from .conv_geometry import PADDING_MODES, PADDING_STRINGS, Geometry, geometry, padding_pairs
 from .gradients import prepare_input_grad, prepare_weight_grad
 from .layers import prepare_conv, prepare_transposed
@@ -65,7 +65,8 @@ from .transposed import TransposedGeometry, transposed_geometry, transposed_padd
 __all__ = [
     "MODES", "PADDING_MODES", "PADDING_STRINGS",
     "Geometry", "PoolGeometry", "Problem", "SignalLayout", "TransposedGeometry",
-    "as_array", "check_integer_range", "check_method", "choice", "correlate_axes", "flag", "function",
+    "as_array", "check_integer_range", "check_integer_sum", "check_method", "choice", "correlate_axes",
+    "flag", "function",
     "geometry", "int_in_range", "int_tuple", "is_symbolic", "max_abs", "method_names", "non_negative_int",
     "nonempty_str", "padding_pairs", "pool_geometry", "pool_grad_output", "pool_input",
     "pool_output_size", "positive_int", "prepare_conv", "prepare_correlate", "prepare_input_grad",

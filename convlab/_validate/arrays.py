@@ -2,7 +2,8 @@
 
 :func:`as_array` (numeric or SymPy), :func:`real_array` (figures),
 :func:`result_dtype` (the dtype every method returns) and
-:func:`check_integer_range` (an exact int64 result must not overflow).
+:func:`check_integer_range` and :func:`check_integer_sum` (an exact int64 result
+must not overflow: checked before anything is summed).
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None
             f"Convert it first, e.g. {name}.astype(int)"
         )
     if kind == "O":
-        bad = next((v for v in arr.flat if not _is_symbolic_scalar(v)), None)
-        if bad is not None or (arr.size and arr.flat[0] is None):
-            raise TypeError(
-                f"{name} is an object array, which must hold only numbers or SymPy "
-                f"expressions; found an element of type {type(bad).__name__}"
-            )
+        for index, v in enumerate(arr.flat):       # (None is an element like any other here)
+            if not _is_symbolic_scalar(v):
+                where = np.unravel_index(index, arr.shape) if arr.ndim else ()
+                raise TypeError(
+                    f"{name} is an object array, which must hold only numbers or SymPy "
+                    f"expressions; found an element of type {type(v).__name__} at index "
+                    f"{tuple(map(int, where))}"
+                )
         return arr
     raise TypeError(
         f"{name} must have a numeric dtype (integer, floating or complex) or hold SymPy "
@@ -129,16 +132,47 @@ def max_abs(a: np.ndarray) -> int:
 
 
 def check_integer_range(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None,
-                        fan_in: int) -> None:
-    """Raise if an exact int64 result could overflow."""
+                        fan_in: int, names: tuple[str, str] = ("x", "w"),
+                        fan_what: str = "C_in/groups * kernel size") -> None:
+    """Raise if an exact int64 result could overflow: ``max|x| * max|w| * fan_in
+    (+ max|bias|)`` must stay below ``2**63`` (``names``: how the message calls
+    ``x`` and ``w``; ``fan_what``: what ``fan_in`` counts)."""
     if not (x.size and w.size):
         return
     bound = max_abs(x) * max_abs(w) * fan_in
     if bias is not None:
         bound += max_abs(bias)
     if bound >= 2**63:
+        a, b = names
         raise ValueError(
-            "integer inputs could overflow the int64 result: max|x| * max|w| * "
-            f"(C_in/groups * kernel size) = {bound} >= 2**63; cast x and w to float64, "
+            f"integer inputs could overflow the int64 result: max|{a}| * max|{b}| * "
+            f"({fan_what}) = {bound} >= 2**63; cast {a} and {b} to float64, "
             "or to object dtype for exact Python integers"
+        )
+
+
+def check_integer_sum(name: str, a: np.ndarray, count: int, what: str) -> None:
+    """Raise if summing ``count`` entries of the integer array ``a`` (named ``name``)
+    could overflow an exact int64 result (``what`` says what ``count`` counts).
+
+    Checked before anything is summed; floating, complex and object arrays pass.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convlab._validate import check_integer_sum
+    >>> check_integer_sum("grad_output", np.full(4, 2**60), 4, "cells summed per channel")
+    >>> check_integer_sum("grad_output", np.full(8, 2**60), 8, "cells summed per channel")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: integer grad_output could overflow the int64 result: ... = 9223372036854775808 >= 2**63; ...
+    """
+    if a.dtype.kind not in "iu" or not a.size:
+        return
+    bound = max_abs(a) * count
+    if bound >= 2**63:
+        raise ValueError(
+            f"integer {name} could overflow the int64 result: max|{name}| * ({what}) = {bound} >= 2**63; "
+            f"cast {name} to float64, or to object dtype for exact Python integers"
         )

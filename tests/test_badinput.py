@@ -1,0 +1,100 @@
+"""Issue 20 section 3: bad input of every kind, and sizes that cannot fit.
+
+Each case its own test; every one of them failed on main before the fix
+(a wrong number, a raw internal error, or the wrong argument named).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import convlab
+from convlab import grad
+
+# ---- 1. integer sums are checked for overflow before they are taken --------
+
+
+def test_bias_grad_int64_overflow_refused():
+    # the true sum is 25 * 2**62, which int64 cannot hold: main returned 2**62
+    with pytest.raises(ValueError, match=r"integer grad_output could overflow the int64 result"):
+        grad.bias_grad(np.full((1, 2, 5, 5), 2**62))
+
+
+def test_bias_grad_uint64_overflow_refused():
+    # main returned a negative number
+    with pytest.raises(ValueError, match=r"grad_output could overflow .* >= 2\*\*63"):
+        grad.bias_grad(np.full((1, 2, 5, 5), 2**63, dtype=np.uint64))
+
+
+def test_bias_grad_large_integers_exact_when_they_fit():
+    for dtype in (np.int64, np.uint64):
+        dy = np.full((2, 3, 2, 2), 2**59, dtype=dtype)
+        got = grad.bias_grad(dy)
+        assert got.dtype == np.int64
+        assert [int(v) for v in got] == [8 * 2**59] * 3           # exact, against Python ints
+
+
+def test_avg_pool_integer_overflow_refused():
+    with pytest.raises(ValueError, match=r"integer x could overflow"):
+        convlab.avg_pool2d(np.full((1, 1, 4, 4), 2**61), 3, stride=1)
+
+
+def test_avg_pool_uint64_refused_before_the_cast():
+    with pytest.raises(ValueError, match=r"integer x could overflow"):
+        convlab.avg_pool1d(np.full((1, 1, 8), 2**63, dtype=np.uint64), 1)
+
+
+def test_adaptive_avg_pool_integer_overflow_refused():
+    with pytest.raises(ValueError, match=r"integer x could overflow"):
+        convlab.adaptive_avg_pool1d(np.full((1, 1, 8), 2**62), 2)
+
+
+def test_locally_connected_integer_overflow_refused():
+    with pytest.raises(ValueError, match=r"max\|x\| \* max\|w\|"):
+        convlab.locally_connected1d(np.full((1, 1, 4), 2**40), np.full((3, 1, 1, 2), 2**30))
+
+
+def test_locally_connected_gradients_integer_overflow_refused():
+    with pytest.raises(ValueError, match=r"max\|grad_output\| \* max\|weight\|"):
+        convlab.locally_connected_input((1, 1, 4), np.full((3, 2, 1, 2), 2**40), np.full((1, 2, 3), 2**30))
+    with pytest.raises(ValueError, match=r"max\|input\| \* max\|grad_output\|"):
+        convlab.locally_connected_weight(np.full((2, 1, 4), 2**40), (3, 1, 1, 2), np.full((2, 1, 3), 2**30))
+    with pytest.raises(ValueError, match=r"integer grad_output could overflow"):
+        convlab.locally_connected_bias(np.full((2, 1, 4), 2**62))
+
+
+def test_tiled_conv_integer_bias_overflow_refused():
+    with pytest.raises(ValueError, match=r"could overflow"):
+        convlab.tiled_conv1d(np.full((1, 1, 4), 2**31), np.full((2, 1, 1, 2), 2**31), bias=np.full(1, 2**62))
+
+
+# ---- 2. None anywhere in an object array ------------------------------------
+
+
+def test_unfold_none_in_the_middle():
+    with pytest.raises(TypeError, match=r"x is an object array.*NoneType at index \(0, 0, 1\)"):
+        convlab.unfold([[[1.0, None, 3.0]]], (1,))
+
+
+def test_bias_grad_none_in_the_middle():
+    with pytest.raises(TypeError, match=r"grad_output is an object array.*NoneType"):
+        grad.bias_grad([[1.0, None]])
+
+
+@pytest.mark.parametrize("method", ["auto", *convlab.METHODS])
+def test_correlate_none_in_the_middle(method):
+    with pytest.raises(TypeError, match=r"x is an object array.*NoneType at index \(1,\)"):
+        convlab.correlate([1.0, None, 3.0], [1.0], method=method)
+    with pytest.raises(TypeError, match=r"w is an object array.*NoneType"):
+        convlab.correlate([1.0, 2.0, 3.0], [1.0, None], method=method)
+
+
+# ---- 6. the argument the user passed is the one named -----------------------
+
+
+def test_avg_pool_overflow_names_x_not_w():
+    with pytest.raises(ValueError) as info:
+        convlab.avg_pool1d(np.full((1, 1, 8), 2**62), 2)
+    message = str(info.value)
+    assert "integer x could overflow" in message and "max|w|" not in message and " w " not in message

@@ -69,20 +69,24 @@ def transposed_calls(draw):
     nd = draw(st.integers(1, 3))
     size = {1: 8, 2: 5, 3: 3}[nd]
     n_args = draw(st.integers(0, 5))          # of stride, padding, output_padding, groups, dilation
-    groups = draw(st.sampled_from([1, 2])) if n_args >= 4 else 1
+    stride, padding = draw(st.integers(1, 3)), draw(st.integers(0, 1))
+    groups, dilation = draw(st.sampled_from([1, 2])), draw(st.integers(1, 2))
+    output_padding = draw(st.integers(0, max(stride, dilation) - 1))
+    # the arguments not passed take torch's defaults
+    defaults = (1, 0, 0, 1, 1)
+    stride, padding, output_padding, groups, dilation = (
+        drawn if i < n_args else default
+        for i, (drawn, default) in enumerate(zip((stride, padding, output_padding, groups, dilation), defaults)))
+    if output_padding >= max(stride, dilation):
+        output_padding = max(stride, dilation) - 1
     c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
     k = tuple(draw(st.integers(1, 3)) for _ in range(nd))
-    stride, dilation = draw(st.integers(1, 3)), draw(st.integers(1, 2))
-    output_padding = draw(st.integers(0, max(stride, dilation) - 1))
-    padding = draw(st.integers(0, 1))
     spatial = tuple(draw(st.integers(1, size)) for _ in k)
     # torch needs a positive output size: (n-1)*stride - 2*padding + dilation*(k-1) + output_padding + 1
     if any((n - 1) * stride - 2 * padding + dilation * (kk - 1) + output_padding + 1 < 1
            for n, kk in zip(spatial, k)):
         padding = 0
     args = (stride, padding, output_padding, groups, dilation)[:n_args]
-    if 3 <= n_args < 5 and output_padding >= stride:   # dilation left at 1: output_padding < stride
-        args = args[:2] + (stride - 1,) + args[3:]
     seed = draw(st.integers(0, 2**32 - 1))
     return nd, (2, c_in, *spatial), (c_in, c_out // groups, *k), draw(st.booleans()), args, seed
 

@@ -149,8 +149,8 @@ def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "a
     return layout.restore(_cross_correlate(flipped))
 
 
-def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """N-d deep-learning convolution (cross-correlation), ``nd = w.ndim - 2``.
 
@@ -195,6 +195,10 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
         to wrap more than once. ``replicate`` admits any width, as in torch.
         Every mode but ``zeros`` needs at least one cell to pad from.
     method : {"auto", "loop", "im2col", "fft"}
+        How to compute it. ``padding_mode`` and ``method`` are keyword-only;
+        the arguments before them may be given by position, in the order of
+        ``torch.nn.functional.conv2d``: ``bias, stride, padding, dilation,
+        groups`` (``conv2d(x, w, None, 2)`` is a stride of 2).
 
     Returns
     -------
@@ -207,6 +211,8 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> x = np.arange(2 * 5 * 5).reshape(2, 5, 5)          # C_in=2, 5x5, unbatched
     >>> w = np.ones((3, 2, 2, 2))                          # C_out=3, 2x2 kernels
     >>> convlab.convnd(x, w, stride=2, padding=1).shape
+    (3, 3, 3)
+    >>> convlab.convnd(x, w, None, 2, 1).shape             # the same, in torch's positional order
     (3, 3, 3)
     """
     w_arr = _nd_weight(w)
@@ -232,8 +238,8 @@ def _conv(x, w, bias, **geometry):
     return y[0] if unbatched else y
 
 
-def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """1-D deep-learning convolution, like ``torch.nn.functional.conv1d``.
 
@@ -254,8 +260,8 @@ def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
                  padding_mode=padding_mode, method=method)
 
 
-def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """2-D deep-learning convolution, like ``torch.nn.functional.conv2d``.
 
@@ -278,8 +284,8 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
                  padding_mode=padding_mode, method=method)
 
 
-def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """3-D deep-learning convolution, like ``torch.nn.functional.conv3d``.
 

@@ -144,7 +144,8 @@ def signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, single:
             yield "one output cell", (np.arange(1.0, n + 1), np.arange(1.0, k + 1) ** 2)
     elif ndim == 2:
         yield "1x1 kernel" + notes(1, geometry), (np.arange(12.0).reshape(3, 4), np.array([[-2.0]]))
-        yield "kernel as large as the image: one output cell", (
+        _, pad, dil = _geometry(geometry)
+        yield "kernel as large as the image" + (": one output cell" if pad == 0 and dil == 1 else ""), (
             np.arange(1.0, 7.0).reshape(2, 3), np.array([[1.0, 0.0, 2.0], [-1.0, 3.0, 0.0]]))
         yield "asymmetric kernel (a flip matters)", (np.arange(20.0).reshape(4, 5),
                                                       np.array([[1.0, 2.0], [3.0, 5.0]]))

@@ -112,7 +112,8 @@ def off_by_one(ctx: Context) -> Iterator:
                 yield expected + delta, Diagnosis(
                     f"one window too {more}",
                     f"your size is {'one less' if delta < 0 else 'one more'} than the number of "
-                    "window positions; a window spanning s samples of n fits n - s + 1 times")
+                    "window positions; a window spanning e = d(k - 1) + 1 samples starts "
+                    "floor((n + 2p - e)/s) + 1 times in n samples at padding p and stride s")
         return
     if not isinstance(got, np.ndarray) or got.ndim != expected.ndim:
         return
@@ -123,15 +124,16 @@ def off_by_one(ctx: Context) -> Iterator:
                 yield _take(expected, axis, end), Diagnosis(
                     "one window too few",
                     f"your answer has {m} outputs along axis {axis} where there are {n}: the {where} "
-                    f"window is missing (a window spanning s of n samples fits n - s + 1 times: "
-                    f"range(n - s + 1))")
+                    f"window is missing (a window spanning e samples starts at 0, s, 2s, ... up to "
+                    f"n - e on n (padded) samples: range(0, n - e + 1, s), not range(0, n - e, s))")
         if m == n + 1:
             for end, where in ((slice(0, m - 1), "last"), (slice(1, m), "first")):
                 if close(_take(got, axis, end), expected, ctx.bound):
                     yield got, Diagnosis(
                         "one window too many",
                         f"your answer has {m} outputs along axis {axis} where there are {n}: the "
-                        f"{where} one is extra (a window spanning s of n samples fits n - s + 1 times)")
+                        f"{where} one is extra (a window spanning e samples starts at 0, s, 2s, ... up to "
+                        f"n - e on n (padded) samples: range(0, n - e + 1, s))")
 
 
 def _take(a: np.ndarray, axis: int, index) -> np.ndarray:

@@ -22,6 +22,7 @@ def show(v, width: int = WIDTH - 4) -> str:
         body = np.array2string(v, separator=", ", threshold=10**6, max_line_width=width,
                                floatmode="unique" if v.dtype.kind == "f" and not _integral(v) else "maxprec")
         dtype = "" if v.dtype in (np.float64, np.int64) else f", dtype=np.{v.dtype}"
+        body = "\n".join(line for line in body.split("\n") if line.strip())  # no blank lines
         return f"np.array({body}{dtype})".replace("\n", "\n" + " " * 9)
     return repr(v)
 
@@ -218,7 +219,10 @@ def failure_lines(f: Failure | None, indent: str = "", width: int = WIDTH) -> li
     for name, value in zip(f.names, f.args, strict=False):
         text = f"{name} = {show(value, width - len(inner) - 12)}"
         out += [inner + line for line in text.split("\n")]
-    out += _wrap(f"{f.call}  # reproduces it", inner, width)
+    if len(inner) + len(f.call) + len("  # reproduces it") <= width:
+        out.append(f"{inner}{f.call}  # reproduces it")
+    else:  # the comment on a line of its own, so that the call can be copied whole
+        out += [f"{inner}# this call reproduces it:"] + _wrap(f.call, inner, width)
     expected = f.expected if isinstance(f.expected, str) else show(f.expected, width - len(inner) - 12)
     out += [inner + line for line in f"expected {expected}".split("\n")]
     out += _wrap(f"from {f.reference_call}", inner + "  ", width)

@@ -98,3 +98,48 @@ def test_avg_pool_overflow_names_x_not_w():
         convlab.avg_pool1d(np.full((1, 1, 8), 2**62), 2)
     message = str(info.value)
     assert "integer x could overflow" in message and "max|w|" not in message and " w " not in message
+
+
+# ---- 7. wrong types are refused at the door, never reaching internals -------
+
+X2 = np.ones((1, 3, 8, 8))
+W2 = np.ones((2, 3, 3, 3))
+
+
+@pytest.mark.parametrize("bad", [np.ones((2, 2)), np.array("im2col"), ["im2col"], None, 3])
+def test_method_of_a_wrong_type(bad):
+    with pytest.raises(TypeError, match=r"method must be one of \('auto', "):
+        convlab.conv2d(X2, W2, method=bad)
+
+
+@pytest.mark.parametrize("bad", [{}, [], ["zeros"], None, 0])
+def test_padding_mode_of_a_wrong_type(bad):
+    with pytest.raises(TypeError, match=r"padding_mode must be one of \('zeros', "):
+        convlab.conv2d(X2, W2, padding_mode=bad)
+
+
+def test_conv_output_shape_int_weight_shape():
+    with pytest.raises(TypeError, match=r"w_shape must be a weight's shape .* got 3 of type int"):
+        convlab.conv_output_shape((1, 3, 8, 8), 3)
+    with pytest.raises(TypeError, match=r"x_shape must be a shape"):
+        convlab.conv_output_shape(8, (2, 3, 3, 3))
+
+
+def test_conv_output_shape_channel_mismatch():
+    with pytest.raises(ValueError, match=r"channel mismatch: x_shape has C_in=3 .* got w_shape \(64, 5, 7, 7\)"):
+        convlab.conv_output_shape((1, 3, 224, 224), (64, 5, 7, 7))
+    with pytest.raises(ValueError, match=r"channel mismatch: x_shape has C_in=4"):
+        convlab.conv_output_shape((1, 4, 9, 9), (3, 2, 3, 3), transposed=True)
+
+
+def test_conv_output_shape_channels_that_fit_still_work():
+    assert convlab.conv_output_shape((1, 4, 8, 8), (4, 1, 3, 3)) == (6, 6)           # depthwise
+    assert convlab.conv_output_shape((1, 4, 8, 8), (6, 2, 3, 3)) == (6, 6)           # groups=2
+    with pytest.raises(ValueError, match="channel mismatch"):                          # no groups fits
+        convlab.conv_output_shape((1, 4, 8, 8), (3, 2, 3, 3))
+
+
+def test_conv2d_input_zero_d_input_size():
+    gy = np.ones((1, 2, 6, 6))
+    with pytest.raises(TypeError, match=r"input_size must be a shape .* got array\(5\) of type ndarray"):
+        grad.conv2d_input(np.array(5), W2, gy)

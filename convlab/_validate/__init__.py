@@ -71,6 +71,7 @@ from .scalars import (
     nonempty_str,
     positive_int,
     real_number,
+    sequence_items,
     shape_tuple,
     size_param,
 )
@@ -85,6 +86,6 @@ __all__ = [
     "method_names", "non_negative_int",
     "nonempty_str", "padding_pairs", "pool_geometry", "pool_grad_output", "pool_input",
     "pool_output_size", "positive_int", "prepare_conv", "prepare_correlate", "prepare_input_grad",
-    "prepare_transposed", "prepare_weight_grad", "real_array", "real_number", "result_dtype", "shape_tuple",
-    "size_param", "transposed_geometry", "transposed_padding",
+    "prepare_transposed", "prepare_weight_grad", "real_array", "real_number", "result_dtype",
+    "sequence_items", "shape_tuple", "size_param", "transposed_geometry", "transposed_padding",
 ]

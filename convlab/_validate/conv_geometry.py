@@ -144,7 +144,8 @@ def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,
     ValueError: padding_mode='reflect' needs padding at most 2 on spatial axis 0 of size 3; got (3, 3) ...
     """
     key = (spatial, kernel, stride, padding, dilation, padding_mode, groups)
-    if (type(stride) is int and type(padding) is int and type(dilation) is int) or _plain(key):
+    if (type(stride) is int and type(padding) is int and type(dilation) is int
+            and type(padding_mode) is str and type(groups) is int) or _plain(key):
         return _geometry_cached(*key)
     return _geometry(*key)
 

@@ -73,7 +73,7 @@ def method_names() -> tuple[str, ...]:
 def check_method(method) -> str:
     """``method`` if it is ``"auto"`` or one of :data:`convlab.METHODS`."""
     names = method_names()
-    if method in names and type(method) is str:
+    if type(method) is str and method in names:
         return method
     return choice("method", method, names)
 

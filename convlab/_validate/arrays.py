@@ -4,12 +4,43 @@
 :func:`result_dtype` (the dtype every method returns) and
 :func:`check_integer_range` and :func:`check_integer_sum` (an exact int64 result
 must not overflow: checked before anything is summed).
+
+Every array argument of the package (``x``, ``w``, ``bias``,
+``grad_output``, ...) enters through :func:`as_array` or :func:`real_array`,
+and both first pass it through :func:`host_array`, which decides two kinds
+of input that :func:`numpy.asarray` would read wrongly or not at all:
+
+* a **torch tensor** (told by its type's module and the ``requires_grad``,
+  ``device`` and ``dtype`` it has; convlab never imports torch) on the CPU
+  that does not require grad is read through ``Tensor.numpy()``, which
+  shares its memory: no copy. The result is a numpy array, as for any
+  input. A tensor that requires grad is refused (``TypeError``: call
+  ``x.detach()`` first; convlab tracks no gradients), so is one on another
+  device (call ``x.cpu()``) and one of a dtype numpy lacks, such as
+  ``bfloat16`` (convert to float32, e.g. ``x.float()``): never torch's own
+  ``RuntimeError``.
+* a **masked array** (``numpy.ma.MaskedArray``) is refused with a
+  ``TypeError``: reading it as an array would silently use the values under
+  its mask. Pass ``x.filled(value)`` to say what the masked cells hold, or
+  use ``numpy.ma.correlate``/``numpy.ma.convolve``.
+
+Examples
+--------
+>>> import numpy as np, convlab
+>>> masked = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+>>> convlab.correlate(masked, [1.0, 1.0])         # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+TypeError: x must be an array without a mask; got a numpy.ma.MaskedArray, ...: pass x.filled(value) ...
+>>> convlab.correlate(masked.filled(0.0), [1.0, 1.0])
+array([1., 3.])
 """
 
 from __future__ import annotations
 
 import functools
 import numbers
+import sys
 
 import numpy as np
 
@@ -18,6 +49,65 @@ from .scalars import is_symbolic
 
 def _is_symbolic_scalar(value) -> bool:
     return (isinstance(value, numbers.Number) and not isinstance(value, bool)) or is_symbolic(value)
+
+
+def _is_torch_tensor(value) -> bool:
+    """Whether ``value`` is a torch tensor, told by its type's module and the attributes every
+    tensor has (convlab never imports torch)."""
+    return (any(cls.__module__.partition(".")[0] == "torch" for cls in type(value).__mro__)
+            and all(hasattr(value, attr) for attr in ("requires_grad", "device", "dtype", "numpy")))
+
+
+def _from_tensor(name: str, value) -> np.ndarray:
+    """A CPU torch tensor without grad as the ndarray sharing its memory (``Tensor.numpy``);
+    ``TypeError`` for any other tensor, saying what to call first."""
+    allowed = f"{name} must be an array or a torch tensor on the CPU that does not require grad"
+    if value.requires_grad:
+        raise TypeError(f"{allowed}; got a tensor that requires grad (convlab returns numpy arrays and "
+                        f"does not track gradients): call {name}.detach() first")
+    device = value.device
+    if getattr(device, "type", str(device)) != "cpu":
+        raise TypeError(f"{allowed}; got a tensor on device {str(device)!r}: call {name}.cpu() first")
+    try:
+        return value.numpy()
+    except (TypeError, RuntimeError) as exc:
+        dtype = value.dtype
+        if str(getattr(value, "layout", "torch.strided")) != "torch.strided":
+            fix = f"call {name}.to_dense() first"
+        elif getattr(value, "is_conj", lambda: False)() or getattr(value, "is_neg", lambda: False)():
+            fix = f"call {name}.resolve_conj().resolve_neg() first"
+        elif getattr(dtype, "is_complex", False):
+            fix = f"numpy has no {dtype}: convert to complex64 (e.g. {name}.to(torch.complex64))"
+        else:
+            fix = f"numpy has no {dtype}: convert to float32 (e.g. {name}.float())"
+        raise TypeError(f"{allowed}, of a dtype numpy has; got a tensor of dtype {dtype} that numpy "
+                        f"cannot view ({exc}): {fix}") from None
+
+
+def _is_masked(value) -> bool:
+    ma = sys.modules.get("numpy.ma")         # not loaded: nothing can be a masked array
+    return ma is not None and isinstance(value, ma.MaskedArray)
+
+
+def _masked_refused(name: str) -> TypeError:
+    return TypeError(
+        f"{name} must be an array without a mask; got a numpy.ma.MaskedArray, whose mask convlab would "
+        f"ignore: pass {name}.filled(value) to say what the masked cells hold, or use numpy.ma.correlate "
+        f"or numpy.ma.convolve, which skip them"
+    )
+
+
+def host_array(name: str, value):
+    """``value`` as something :func:`numpy.asarray` reads without losing anything: a torch
+    tensor as the ndarray sharing its memory, anything else unchanged; ``TypeError`` for a
+    masked array (its mask would be dropped) and for a tensor numpy cannot share (see the
+    module docs). Every array argument passes here, through :func:`as_array` or :func:`real_array`.
+    """
+    if _is_masked(value):
+        raise _masked_refused(name)
+    if _is_torch_tensor(value):
+        return _from_tensor(name, value)
+    return value
 
 
 def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None:
@@ -34,6 +124,7 @@ def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None
         raise TypeError(f"{name} must be an array; got None")
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array; got a {type(value).__name__}")
+    value = host_array(name, value)
     try:
         arr = np.asarray(value)
     except ValueError as exc:  # ragged nested sequences
@@ -83,6 +174,7 @@ def real_array(name: str, value, ndim: int | tuple[int, ...] | None = None, *,
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a real numeric array; got {type(value).__name__}")
+    value = host_array(name, value)
     try:
         arr = np.asarray(value)
     except ValueError:

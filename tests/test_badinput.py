@@ -143,3 +143,82 @@ def test_conv2d_input_zero_d_input_size():
     gy = np.ones((1, 2, 6, 6))
     with pytest.raises(TypeError, match=r"input_size must be a shape .* got array\(5\) of type ndarray"):
         grad.conv2d_input(np.array(5), W2, gy)
+
+
+# ---- 3. strides of 2**60 and more: every method agrees with torch's shape ---
+
+HUGE = [2**60, 2**63, 2**64, 10**400]
+
+
+def _torch_shape(fn, *args, **kwargs):
+    torch = pytest.importorskip("torch")
+    return tuple(fn(*(torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args), **kwargs).shape)
+
+
+@pytest.mark.parametrize("method", ["auto", *convlab.METHODS])
+@pytest.mark.parametrize("stride", HUGE)
+def test_conv1d_huge_stride_every_method(method, stride):
+    import torch.nn.functional as F
+    x, w = np.arange(8.0).reshape(1, 1, 8), np.array([[[1.0, 2.0, 3.0]]])
+    want = _torch_shape(F.conv1d, x, w, stride=2**60)        # torch's own int64 limit is below 2**63
+    y = convlab.conv1d(x, w, stride=stride, method=method)
+    assert y.shape == want == (1, 1, 1)
+    assert y[0, 0, 0] == pytest.approx(0 * 1 + 1 * 2 + 2 * 3, rel=1e-14)   # the first window, the only one
+                                                                          # (the fft rounds: 1e-14 relative)
+
+
+@pytest.mark.parametrize("method", ["auto", *convlab.METHODS])
+def test_conv2d_huge_stride_on_one_axis_every_method(method):
+    import torch.nn.functional as F
+    x, w = np.random.default_rng(0).standard_normal((1, 2, 8, 8)), np.ones((3, 2, 3, 3))
+    want = _torch_shape(F.conv2d, x, w, stride=(1, 2**60))
+    y = convlab.conv2d(x, w, stride=(1, 2**61), method=method)
+    assert y.shape == want == (1, 3, 6, 1)
+    np.testing.assert_allclose(y, convlab.conv2d(x, w, stride=(1, 6), method="im2col"), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["auto", *convlab.METHODS])
+def test_huge_dilation_of_a_one_tap_kernel(method):
+    x = np.arange(8.0).reshape(1, 1, 8)
+    np.testing.assert_array_equal(convlab.conv1d(x, np.full((1, 1, 1), 2.0), dilation=2**63, method=method), 2 * x)
+
+
+@pytest.mark.parametrize("method", ["auto", *convlab.METHODS])
+def test_conv_transpose_huge_stride_on_one_cell(method):
+    y = convlab.conv_transpose1d(np.full((1, 1, 1), 2.0), np.array([[[1.0, 2.0, 3.0]]]), stride=2**64,
+                                 method=method)
+    np.testing.assert_allclose(y, [[[2.0, 4.0, 6.0]]], rtol=1e-14)        # (the fft rounds)
+
+
+@pytest.mark.parametrize("stride", HUGE)
+def test_avg_pool1d_huge_stride(stride):
+    import torch.nn.functional as F
+    x = np.arange(8.0).reshape(1, 1, 8)
+    assert _torch_shape(F.avg_pool1d, x, 3, stride=2**20) == (1, 1, 1)     # (torch: an int32 here)
+    np.testing.assert_array_equal(convlab.avg_pool1d(x, 3, stride=stride), [[[1.0]]])
+
+
+@pytest.mark.parametrize("stride", HUGE)
+def test_max_pool1d_huge_stride(stride):
+    # main: OverflowError "Python int too large to convert to C long" from 2**63
+    x = np.array([[[3.0, 1.0, 2.0, 7.0]]])
+    values, index = convlab.max_pool1d(x, 3, stride=stride, return_indices=True)
+    np.testing.assert_array_equal(values, [[[3.0]]])
+    np.testing.assert_array_equal(index, [[[0]]])
+    np.testing.assert_array_equal(convlab.max_pool1d(x, 3, stride=stride, ceil_mode=True), [[[3.0]]])
+
+
+@pytest.mark.parametrize("stride", HUGE)
+def test_unfold_and_fold_huge_stride(stride):
+    x = np.arange(8.0).reshape(1, 1, 8)
+    cols = convlab.unfold(x, (3,), stride=stride)
+    np.testing.assert_array_equal(cols, [[[0.0], [1.0], [2.0]]])
+    np.testing.assert_array_equal(convlab.fold(cols, (8,), (3,), stride=stride)[0, 0], [0, 1, 2, 0, 0, 0, 0, 0])
+
+
+def test_avg_pool_divisor_override_too_large():
+    # main: OverflowError "int too large to convert to float"
+    with pytest.raises(ValueError, match=r"divisor_override must be a positive int below 2\*\*63 .* got 10000"):
+        convlab.avg_pool1d(np.ones((1, 1, 8)), 3, divisor_override=10**400)
+    with pytest.raises(ValueError, match=r"divisor_override must be a positive int below 2\*\*63"):
+        convlab.avg_pool2d_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 4, 4)), 2, divisor_override=2**63)

@@ -25,6 +25,11 @@ record of :mod:`convlab.registry`. In order:
 3. A method's record may tune the plan (``tune``): a 1-D ``fft`` gets its
    overlap-add block length from the cost model (``None``: one transform
    of the whole signal).
+4. A method ``auto`` never takes (``loop``, the formula in Python), asked
+   for by name on a call the cost model estimates at more than the
+   ``loop_warn_seconds`` setting (:mod:`convlab.config`), gets a warning in
+   its plan, with the estimate and ``auto``'s choice; the computation emits
+   it at the caller's line (:func:`explain_method` only shows it).
 
 A transposed convolution (a problem with a
 :class:`~convlab._validate.TransposedGeometry`) follows the same rules;
@@ -179,7 +184,28 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
     if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
             and 0 not in geom.out_spatial:
         plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
+    if not record.auto:
+        plan = plan._replace(warning=_too_slow(record, problem, speeds))
     return _checked(plan, problem)
+
+
+def _too_slow(record, problem, speeds: Rates | None) -> str | None:
+    """Rule 4: the warning for a method ``auto`` never takes (``loop``), asked for on a call the
+    cost model estimates at more than the ``loop_warn_seconds`` setting (None: no warning)."""
+    limit = config.current("loop_warn_seconds")
+    if limit is None:
+        return None
+    speeds = speeds or rates()
+    seconds = record.estimate(shapes_of(problem), speeds)
+    if seconds <= limit:
+        return None
+    auto = _auto(problem, speeds)
+    instead = f"{auto.method}, about {format_seconds(auto.estimates[auto.method])}" if auto.estimates \
+        else auto.method
+    return (f"method={record.name!r} is estimated to take {format_seconds(seconds)} on this call, more than "
+            f"the loop_warn_seconds setting ({limit:g} s): it runs the formula in Python, one multiply-add "
+            f"at a time. method='auto' computes the same ({instead}); or raise the setting with "
+            f"convlab.options(loop_warn_seconds=...)")
 
 
 def _checked(plan: Plan, problem) -> Plan:

@@ -41,6 +41,9 @@ from collections.abc import Iterator
 
 from ._validate import flag, non_negative_int, positive_int, real_number
 
+__all__ = ["DEFAULT_IM2COL_MAX_BYTES", "DEFAULT_LOOP_WARN_SECONDS", "DEFAULT_WORKSPACE_BYTES", "current",
+           "get_options", "options", "set_options"]
+
 DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
 DEFAULT_WORKSPACE_BYTES = 64 * 2**20
 DEFAULT_LOOP_WARN_SECONDS = 10.0
@@ -135,3 +138,8 @@ def options(**settings) -> Iterator[None]:
         yield
     finally:
         _scoped.reset(token)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

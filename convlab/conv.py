@@ -51,6 +51,9 @@ from ._validate import (
 )
 from .resolve import Plan, resolve
 
+__all__ = ["choose_method", "conv1d", "conv2d", "conv3d", "convnd", "convolve", "correlate",
+           "explain_method", "unfold"]
+
 Padding = int | str | tuple
 
 
@@ -467,3 +470,8 @@ def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
     if op == "conv":
         return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))
     return resolve(_signal_problem(op, x, w, mode, method, axes)[0])
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

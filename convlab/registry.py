@@ -32,6 +32,8 @@ import numpy as np
 from . import cost
 from .methods import fft, im2col, loop
 
+__all__ = ["METHODS", "REGISTRY", "Method", "MethodUnsupported", "check_supported", "direct_dtype"]
+
 
 def _anything(problem) -> str | None:
     return None
@@ -151,3 +153,8 @@ def check_supported(problem) -> None:
         able = [name for name, m in REGISTRY.items() if m.refuses(problem) is None]
         raise MethodUnsupported(f"method={problem.method!r} {reason}: use "
                                 + " or ".join(f"method={name!r}" for name in able))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

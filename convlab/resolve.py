@@ -53,6 +53,8 @@ from .calibration import Rates, rates
 from .cost import Shapes
 from .timing import format_seconds
 
+__all__ = ["Plan", "caller_stacklevel", "resolve", "shapes_of"]
+
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _NONE: Mapping[str, float] = MappingProxyType({})
 
@@ -236,3 +238,8 @@ def caller_stacklevel() -> int:
 def _inside(filename: str) -> bool:
     folder = os.path.dirname(os.path.abspath(filename))
     return folder == _PACKAGE_DIR or folder.startswith(_PACKAGE_DIR + os.sep)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -14,6 +14,11 @@
   that ``auto`` decides the same way everywhere); see
   :mod:`convlab.calibration`. Its starting value comes from the environment
   variable ``CONVLAB_CALIBRATE`` (``1``, ``true``, ``yes`` or ``on``).
+* ``memory_limit_bytes``: the most memory one call may allocate for its
+  result and its largest scratch buffer (``None``, the default: the memory
+  available now, ``MemAvailable`` of ``/proc/meminfo``); a larger request is
+  a ``MemoryError`` raised before anything is allocated. See
+  :mod:`convlab._validate.sizes`.
 
 Examples
 --------
@@ -38,12 +43,20 @@ from ._validate import flag, non_negative_int, positive_int
 DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
 DEFAULT_WORKSPACE_BYTES = 64 * 2**20
 
-_CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag}
+
+
+def _optional_bytes(name: str, value) -> int | None:
+    return None if value is None else positive_int(name, value)
+
+
+_CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag,
+           "memory_limit_bytes": _optional_bytes}
 #: The process-wide settings: what every thread and task sees outside an :func:`options` block.
 _settings: dict[str, object] = {
     "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
     "workspace_bytes": DEFAULT_WORKSPACE_BYTES,
     "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
+    "memory_limit_bytes": None,
 }
 _lock = threading.Lock()
 #: Inside an :func:`options` block: every setting as that block (and the ``set_options``
@@ -59,7 +72,7 @@ def get_options() -> dict[str, object]:
     --------
     >>> import convlab
     >>> sorted(convlab.get_options())
-    ['calibrate', 'im2col_max_bytes', 'workspace_bytes']
+    ['calibrate', 'im2col_max_bytes', 'memory_limit_bytes', 'workspace_bytes']
     """
     return dict(_scoped.get() or _settings)
 

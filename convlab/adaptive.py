@@ -73,6 +73,7 @@ __all__ = [
     "adaptive_max_pool1d", "adaptive_max_pool1d_backward",
     "adaptive_max_pool2d", "adaptive_max_pool2d_backward",
     "adaptive_max_pool3d", "adaptive_max_pool3d_backward",
+    "adaptive_windows",
 ]
 
 Size = int | None | tuple[int | None, ...]
@@ -594,3 +595,8 @@ def adaptive_max_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, output_si
            [0., 3.]])
     """
     return _max_backward(grad_output, x, 3, "adaptive_max_pool3d", output_size)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

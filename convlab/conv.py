@@ -41,9 +41,20 @@ from numpy.typing import ArrayLike
 from ._chunks import patch_view
 from ._engine import run
 from ._padding import pad
-from ._validate import Problem, as_array, geometry, prepare_conv, prepare_correlate, shape_tuple
+from ._validate import (
+    Problem,
+    as_array,
+    explained_call,
+    geometry,
+    prepare_conv,
+    prepare_correlate,
+    shape_tuple,
+)
 from ._validate.sizes import check_allocation
 from .resolve import Plan, resolve
+
+__all__ = ["choose_method", "conv1d", "conv2d", "conv3d", "convnd", "convolve", "correlate",
+           "explain_method", "unfold"]
 
 Padding = int | str | tuple
 
@@ -116,9 +127,7 @@ def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = 
     >>> convlab.correlate(np.ones((0, 3)), np.ones((2, 2)), "full").shape
     (0, 4)
     """
-    problem, layout = prepare_correlate(x, w, mode, method, axes)
-    if np.iscomplexobj(problem.w) or problem.w.dtype == object:
-        problem = problem._replace(w=np.conj(problem.w))
+    problem, layout = _signal_problem("correlate", x, w, mode, method, axes)
     return layout.restore(_cross_correlate(problem))
 
 
@@ -146,9 +155,19 @@ def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "a
     >>> convlab.convolve([], [7]).shape, convlab.convolve([], [7, 8], "valid").shape
     ((0,), (0,))
     """
+    problem, layout = _signal_problem("convolve", x, w, mode, method, axes)
+    return layout.restore(_cross_correlate(problem))
+
+
+def _signal_problem(op: str, x, w, mode, method, axes):
+    """The cross-correlation problem a ``correlate`` or ``convolve`` call runs (the kernel
+    conjugated, or flipped), and its layout: what those calls and :func:`explain_method` resolve."""
     problem, layout = prepare_correlate(x, w, mode, method, axes)
-    flipped = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
-    return layout.restore(_cross_correlate(flipped))
+    if op == "convolve":
+        problem = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
+    elif np.iscomplexobj(problem.w) or problem.w.dtype == object:
+        problem = problem._replace(w=np.conj(problem.w))
+    return problem, layout
 
 
 def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
@@ -387,7 +406,12 @@ def _unfold_cause(x_shape, kernel, geom) -> str:
 
 
 def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method) -> Problem:
-    w_arr = _nd_weight(w)
+    w_arr = as_array("w", w)
+    if w_arr.ndim < 3:
+        raise ValueError(
+            f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions for a layer call; "
+            f"got shape {w_arr.shape} (for a correlate/convolve call pass mode=, axes= or op='correlate')"
+        )
     problem, _ = prepare_conv(x, w_arr, bias, nd=w_arr.ndim - 2, stride=stride, padding=padding,
                               dilation=dilation, groups=groups, padding_mode=padding_mode, method=method)
     return problem
@@ -395,8 +419,11 @@ def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, 
 
 def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
                   stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
-                  groups: int = 1, padding_mode: str = "zeros") -> str:
-    """The method ``method="auto"`` runs for ``convnd(x, w, ...)``.
+                  groups: int = 1, padding_mode: str = "zeros", mode: str | None = None,
+                  axes: int | tuple[int, ...] | None = None, op: str | None = None) -> str:
+    """The method ``method="auto"`` runs for ``convnd(x, w, ...)``, or for
+    ``correlate(x, w, mode)`` / ``convolve(x, w, mode)`` (see :func:`explain_method`
+    for which call is meant).
 
     :func:`explain_method` says why.
 
@@ -407,18 +434,39 @@ def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
     'fft'
     >>> convlab.choose_method(np.ones((1, 1, 8)), np.ones((1, 1, 3), dtype=int))
     'im2col'
+    >>> convlab.choose_method(np.ones(100_000), np.ones(1000), mode="same")   # scipy's choose_conv_method
+    'fft'
     """
     return explain_method(x, w, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
-                          padding_mode=padding_mode).method
+                          padding_mode=padding_mode, mode=mode, axes=axes, op=op).method
 
 
 def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
                    stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
-                   groups: int = 1, padding_mode: str = "zeros", method: str = "auto") -> Plan:
-    """What ``convnd(x, w, ..., method=method)`` runs, and why: a :class:`~convlab.resolve.Plan`.
+                   groups: int = 1, padding_mode: str = "zeros", mode: str | None = None,
+                   axes: int | tuple[int, ...] | None = None, op: str | None = None,
+                   method: str = "auto") -> Plan:
+    """What a call runs with ``method=method``, and why: a :class:`~convlab.resolve.Plan`.
 
-    It is the plan the call itself follows (the same resolver decides both),
-    fallbacks included: an ``fft`` on an input holding NaN names ``im2col``.
+    Two kinds of call, told apart by ``op``:
+
+    * ``op="conv"``: the layer, ``convnd(x, w, bias, stride=..., ...)`` (the
+      default when neither ``mode`` nor ``axes`` is given);
+    * ``op="correlate"`` or ``op="convolve"``: the signal call
+      ``correlate(x, w, mode, axes=axes)`` or ``convolve(...)``, with that
+      function's default ``mode`` (``valid``, ``full``). Giving ``mode`` or
+      ``axes`` alone means ``op="correlate"``, as
+      ``scipy.signal.choose_conv_method(x, w, mode=...)`` is asked; the
+      plan of a convolution is that of the correlation with the flipped
+      kernel, which is what ``convolve`` runs.
+
+    A signal call takes none of the layer's arguments (``bias``, ``stride``,
+    ``padding``, ``dilation``, ``groups``, ``padding_mode``) and a layer
+    call no ``mode`` or ``axes``: ``ValueError``.
+
+    It is the plan the call itself follows (the same validation and the same
+    resolver decide both), fallbacks included: an ``fft`` on an input holding
+    NaN names ``im2col``.
 
     Examples
     --------
@@ -428,5 +476,19 @@ def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
     im2col: integer input: im2col is exact, fft would round
     >>> convlab.explain_method(np.full((1, 1, 8), np.nan), np.ones((1, 1, 3)), method="fft").method
     'im2col'
+    >>> print(convlab.explain_method([1, 2, 3, 4], [1, 0, -1], mode="same"))   # correlate(x, w, "same")
+    im2col: integer input: im2col is exact, fft would round
+    >>> convlab.explain_method(np.ones(100_000), np.ones(1000), op="convolve").method
+    'fft'
     """
-    return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))
+    op, mode = explained_call(op, mode, axes, {"bias": bias, "stride": stride, "padding": padding,
+                                               "dilation": dilation, "groups": groups,
+                                               "padding_mode": padding_mode})
+    if op == "conv":
+        return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))
+    return resolve(_signal_problem(op, x, w, mode, method, axes)[0])
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -192,3 +192,8 @@ def fold(x: ArrayLike, output_size: Size, kernel_size: Size, dilation: Size = 1,
         y = _unpad(y, geom.padding, spatial, geom.padding_mode)
     y = np.ascontiguousarray(y).astype(dtype, copy=False)
     return y[0] if unbatched else y
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

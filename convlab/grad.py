@@ -290,3 +290,8 @@ def conv3d_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLike, 
     (2, 2, 2, 2, 2)
     """
     return _weight(input, weight_size, grad_output, 3, stride, padding, dilation, groups, method)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -647,3 +647,8 @@ def tiled_conv_bias(grad_output: ArrayLike) -> np.ndarray:
     from .grad import bias_grad
 
     return bias_grad(grad_output)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

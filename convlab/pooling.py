@@ -58,6 +58,10 @@ from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, insid
 from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
 from .conv import convnd
 
+__all__ = ["CHUNK_BYTES", "avg_pool1d", "avg_pool1d_backward", "avg_pool2d", "avg_pool2d_backward",
+           "avg_pool3d", "avg_pool3d_backward", "max_pool1d", "max_pool1d_backward", "max_pool2d",
+           "max_pool2d_backward", "max_pool3d", "max_pool3d_backward"]
+
 Size = int | tuple[int, ...]
 
 
@@ -653,3 +657,8 @@ def avg_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, kernel_size: Size,
     """
     return _avg_pool_backward(grad_output, x, 3, "avg_pool3d", kernel_size, stride, padding,
                               ceil_mode, count_include_pad, divisor_override)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

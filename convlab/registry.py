@@ -33,6 +33,8 @@ import numpy as np
 from . import config, cost
 from .methods import fft, im2col, loop
 
+__all__ = ["METHODS", "REGISTRY", "Method", "MethodUnsupported", "check_supported", "direct_dtype"]
+
 
 def _anything(problem) -> str | None:
     return None
@@ -101,7 +103,7 @@ class Method:
     tune: Callable | None = None
     describe: Callable | None = None
     edge: str = ""
-    workspace: Callable = lambda problem: padded_copy_bytes(problem)
+    workspace: Callable = lambda problem: _padded_copy_bytes(problem)
 
     def refuses(self, problem) -> str | None:
         """Why it cannot run ``problem`` (None: it can), its transposed form included."""
@@ -115,7 +117,7 @@ def _itemsize(problem, method: str) -> int:
     return 8 if dtype.kind == "O" else dtype.itemsize
 
 
-def padded_copy_bytes(problem, itemsize: int | None = None) -> int:
+def _padded_copy_bytes(problem, itemsize: int | None = None) -> int:
     """Bytes of the padded copy of the input a method may make (0 when nothing is padded)."""
     x, geom = problem.x, problem.geometry
     if problem.transposed or not any(lo or hi for lo, hi in geom.padding):
@@ -136,7 +138,7 @@ def _im2col_workspace(problem) -> int:
         return phases * item + min(cap, x.shape[0] * w.shape[1] * math.prod(w.shape[2:])
                                    * math.prod(x.shape[2:]) * item)
     columns = x.shape[0] * math.prod(w.shape[1:]) * math.prod(geom.out_spatial) * item
-    return padded_copy_bytes(problem, item) + min(cap, columns)
+    return _padded_copy_bytes(problem, item) + min(cap, columns)
 
 
 def _fft_workspace(problem) -> int:
@@ -196,3 +198,8 @@ def check_supported(problem) -> None:
         able = [name for name, m in REGISTRY.items() if m.refuses(problem) is None]
         raise MethodUnsupported(f"method={problem.method!r} {reason}: use "
                                 + " or ".join(f"method={name!r}" for name in able))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -25,6 +25,11 @@ record of :mod:`convlab.registry`. In order:
 3. A method's record may tune the plan (``tune``): a 1-D ``fft`` gets its
    overlap-add block length from the cost model (``None``: one transform
    of the whole signal).
+4. A method ``auto`` never takes (``loop``, the formula in Python), asked
+   for by name on a call the cost model estimates at more than the
+   ``loop_warn_seconds`` setting (:mod:`convlab.config`), gets a warning in
+   its plan, with the estimate and ``auto``'s choice; the computation emits
+   it at the caller's line (:func:`explain_method` only shows it).
 
 A transposed convolution (a problem with a
 :class:`~convlab._validate.TransposedGeometry`) follows the same rules;
@@ -50,6 +55,8 @@ from ._validate.sizes import SMALL_BYTES, check_allocation, format_bytes
 from .calibration import Rates, rates
 from .cost import Shapes
 from .timing import format_seconds
+
+__all__ = ["Plan", "caller_stacklevel", "resolve", "shapes_of"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _NONE: Mapping[str, float] = MappingProxyType({})
@@ -187,6 +194,8 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
     if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
             and 0 not in geom.out_spatial:
         plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
+    if not record.auto:
+        plan = plan._replace(warning=_too_slow(record, problem, speeds))
     return _fits(_checked(plan, problem), problem)
 
 
@@ -233,6 +242,25 @@ def _fits(plan: Plan, problem, total: int | None = None) -> Plan:
     return plan
 
 
+def _too_slow(record, problem, speeds: Rates | None) -> str | None:
+    """Rule 4: the warning for a method ``auto`` never takes (``loop``), asked for on a call the
+    cost model estimates at more than the ``loop_warn_seconds`` setting (None: no warning)."""
+    limit = config.current("loop_warn_seconds")
+    if limit is None:
+        return None
+    speeds = speeds or rates()
+    seconds = record.estimate(shapes_of(problem), speeds)
+    if seconds <= limit:
+        return None
+    auto, _ = _auto(problem, speeds)
+    instead = f"{auto.method}, about {format_seconds(auto.estimates[auto.method])}" if auto.estimates \
+        else auto.method
+    return (f"method={record.name!r} is estimated to take {format_seconds(seconds)} on this call, more than "
+            f"the loop_warn_seconds setting ({limit:g} s): it runs the formula in Python, one multiply-add "
+            f"at a time. method='auto' computes the same ({instead}); or raise the setting with "
+            f"convlab.options(loop_warn_seconds=...)")
+
+
 def _checked(plan: Plan, problem) -> Plan:
     """Rule 2: hand over from a method that cannot be trusted on these values."""
     record = registry.REGISTRY[plan.method]
@@ -261,3 +289,8 @@ def caller_stacklevel() -> int:
 def _inside(filename: str) -> bool:
     folder = os.path.dirname(os.path.abspath(filename))
     return folder == _PACKAGE_DIR or folder.startswith(_PACKAGE_DIR + os.sep)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -22,6 +22,8 @@ from ._validate import (
     transposed_padding,
 )
 
+__all__ = ["conv_output_shape", "output_size", "same_padding"]
+
 #: An int, or a SymPy expression for symbolic shape arithmetic.
 Size = Any
 #: An int, a (before, after) pair, a tuple of them per axis, or "valid"/"same"/"full".
@@ -178,3 +180,8 @@ def conv_output_shape(x_shape: Sequence[Size], w_shape: Sequence[Size], *, strid
     pads = padding_pairs(padding, nd, kernel, dilations, strides, symbolic=True)
     return tuple(output_size(n, k, stride=s, padding=p, dilation=d, transposed=transposed, output_padding=e)
                  for n, k, s, p, d, e in zip(spatial, kernel, strides, pads, dilations, extras))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -193,3 +193,8 @@ def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
     """
     return _transposed(x, w, bias, nd=3, stride=stride, padding=padding, output_padding=output_padding,
                        groups=groups, dilation=dilation, method=method)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

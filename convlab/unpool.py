@@ -188,3 +188,8 @@ def max_unpool3d(x: ArrayLike, indices: ArrayLike, kernel_size: Size, stride: Si
            [0., 7.]])
     """
     return _max_unpool(x, indices, 3, "max_unpool3d", kernel_size, stride, padding, output_size)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

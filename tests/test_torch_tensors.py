@@ -181,6 +181,21 @@ def test_a_figure_refuses_a_tensor_that_requires_grad():
              r"^image .* requires grad .*call image\.detach\(\) first")
 
 
+def test_a_list_holding_a_tensor_that_requires_grad_names_its_index():
+    _refused(lambda: convlab.correlate([torch.ones(3, requires_grad=True)], [[1.0]]),
+             r"^x\[0\] must be .*requires grad .*: call x\[0\]\.detach\(\) first$")
+
+
+def test_a_nested_list_holding_a_bfloat16_tensor_names_its_index():
+    _refused(lambda: convlab.correlate(np.ones((2, 1)), [[1.0], [torch.ones(1, dtype=torch.bfloat16)]]),
+             r"^w\[1\]\[0\] must be .*convert to float32 \(e\.g\. w\[1\]\[0\]\.float\(\)\)$")
+
+
+def test_a_list_of_cpu_tensors_is_read():
+    got = convlab.correlate([torch.ones(3), torch.arange(3.0)], [[1.0, 1.0]])
+    np.testing.assert_array_equal(got, [[2.0, 2.0], [1.0, 3.0]])
+
+
 # ------------------------------------------------------------------ masked arrays
 
 MASKED = r"^{} must be an array without a mask; got a numpy\.ma\.MaskedArray, whose mask convlab would " \

@@ -125,7 +125,7 @@ def off_by_one(ctx: Context) -> Iterator:
                     "one window too few",
                     f"your answer has {m} outputs along axis {axis} where there are {n}: the {where} "
                     f"window is missing (a window spanning e samples starts at 0, s, 2s, ... up to "
-                    f"n - e on n (padded) samples: range(0, n - e + 1, s), not range(0, n - e, s))")
+                    f"n-e on n (padded) samples: range(0, n-e+1, s), not range(0, n-e, s))")
         if m == n + 1:
             for end, where in ((slice(0, m - 1), "last"), (slice(1, m), "first")):
                 if close(_take(got, axis, end), expected, ctx.bound):
@@ -133,7 +133,7 @@ def off_by_one(ctx: Context) -> Iterator:
                         "one window too many",
                         f"your answer has {m} outputs along axis {axis} where there are {n}: the "
                         f"{where} one is extra (a window spanning e samples starts at 0, s, 2s, ... up to "
-                        f"n - e on n (padded) samples: range(0, n - e + 1, s))")
+                        f"n-e on n (padded) samples: range(0, n-e+1, s))")
 
 
 def _take(a: np.ndarray, axis: int, index) -> np.ndarray:
@@ -151,9 +151,10 @@ def flipped(ctx: Context) -> Iterator:
         what = ("kernel not flipped", "your answer is a correlation; a convolution flips the kernel: "
                 "y[i] = sum_j x[i - j] w[j], i.e. correlate with w[::-1] (every axis)")
     elif ctx.kind == "transposed":
-        what = ("kernel flipped", "your answer uses the flipped kernel: a transposed convolution "
-                "scatters x[i] * w[j] into y[i*stride + j]; as a correlation of the stretched input "
-                "it needs w flipped once, not twice")
+        what = ("kernel flipped", "your answer is the right one for the kernel reversed: a transposed "
+                "convolution scatters x[i] * w[j] into y[i*stride + j], so written as a correlation "
+                "of the stretched, padded input it must use flip(w) (correlating with w itself "
+                "reverses every copy of the kernel)")
     else:
         what = ("flipped kernel", "your answer is a convolution (the kernel flipped); this task is a "
                 "correlation, as in torch: y[i] = sum_j x[i + j] w[j], w not flipped")

@@ -29,7 +29,8 @@ message naming the argument, what it got and what is allowed.
   is turned into;
 * whole problems: :func:`prepare_conv` and :func:`prepare_transposed`
   (:mod:`~convlab._validate.layers`) and :func:`prepare_correlate`
-  (:mod:`~convlab._validate.signals`), which every public entry point calls
+  (:mod:`~convlab._validate.signals`, with :func:`explained_call`, which call
+  ``explain_method`` describes), which every public entry point calls
   *before* any shortcut or dispatch, so all methods see the same normalised
   :class:`Problem` and raise the same errors; ``correlate``'s ``axes``
   (:func:`correlate_axes`) and the batch axes they leave become the batch,
@@ -75,13 +76,14 @@ from .scalars import (
     shape_tuple,
     size_param,
 )
-from .signals import MODES, SignalLayout, correlate_axes, prepare_correlate
+from .signals import MODES, SignalLayout, correlate_axes, explained_call, prepare_correlate
 from .transposed import TransposedGeometry, transposed_geometry, transposed_padding
 
 __all__ = [
     "MODES", "PADDING_MODES", "PADDING_STRINGS",
     "Geometry", "PoolGeometry", "Problem", "SignalLayout", "TransposedGeometry",
     "as_array", "check_integer_range", "check_integer_sum", "check_method", "choice", "correlate_axes",
+    "explained_call",
     "flag", "function", "geometry", "host_array", "int_in_range", "int_tuple", "is_symbolic", "max_abs",
     "method_names", "non_negative_int",
     "nonempty_str", "padding_pairs", "pool_geometry", "pool_grad_output", "pool_input",

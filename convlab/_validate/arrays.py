@@ -110,6 +110,24 @@ def host_array(name: str, value):
     return value
 
 
+def _unreadable(name: str, value, exc: Exception) -> TypeError:
+    """The ``TypeError`` for a sequence :func:`numpy.asarray` failed on: the first tensor in it
+    that numpy cannot read, named by its index (``x[0][1]``), or numpy's reason."""
+    def find(where: str, item):
+        if _is_torch_tensor(item) or _is_masked(item):
+            host_array(where, item)                   # raises for a tensor numpy cannot read
+        elif isinstance(item, (list, tuple)):
+            for i, inner in enumerate(item):
+                find(f"{where}[{i}]", inner)
+
+    try:
+        find(name, value)
+    except TypeError as refused:
+        return refused
+    return TypeError(f"{name} must be an array or a nested sequence of numbers; got a {type(value).__name__} "
+                     f"numpy cannot read ({exc})")
+
+
 def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None:
     """Return ``value`` as an ndarray of a supported dtype, never a copy.
 
@@ -131,6 +149,8 @@ def as_array(name: str, value, *, allow_none: bool = False) -> np.ndarray | None
         raise ValueError(
             f"{name} must be a rectangular (non-ragged) array; got a ragged sequence ({exc})"
         ) from None
+    except (RuntimeError, TypeError) as exc:    # a sequence holding tensors numpy cannot read
+        raise _unreadable(name, value, exc) from None
     kind = arr.dtype.kind
     if kind in "iufc":
         return arr
@@ -179,6 +199,8 @@ def real_array(name: str, value, ndim: int | tuple[int, ...] | None = None, *,
         arr = np.asarray(value)
     except ValueError:
         raise ValueError(f"{name} must be a rectangular (non-ragged) array; got a ragged sequence") from None
+    except (RuntimeError, TypeError) as exc:
+        raise _unreadable(name, value, exc) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be a real numeric array (integer or floating); got dtype {arr.dtype}")
     dims = (ndim,) if isinstance(ndim, int) else ndim

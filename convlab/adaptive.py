@@ -63,6 +63,7 @@ from numpy.typing import ArrayLike
 
 from . import config
 from ._validate import check_integer_sum, flag, pool_grad_output, pool_input
+from ._validate.sizes import check_allocation, shown
 from .pooling import CHUNK_BYTES, _avg_dtypes, _grad_dtype, _has_nan
 
 __all__ = [
@@ -220,6 +221,9 @@ def _prepare(x, nd, op, output_size):
     arr, unbatched = pool_input("x", x, nd, op)
     spatial = arr.shape[2:]
     out = _output_size(output_size, spatial, op)
+    # the size rule: the result (float64 at most, and max pooling's int64 indices beside it)
+    shape = (*arr.shape[:2], *out)
+    check_allocation(f"output_size={shown(output_size)}", shape, 8, workspace=8 * math.prod(shape))
     windows = [adaptive_windows(n, m) for n, m in zip(spatial, out)]
     return arr, unbatched, spatial, out, windows
 

@@ -32,6 +32,7 @@ array of shape ``(0,)`` whatever the operands' shapes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -49,6 +50,7 @@ from ._validate import (
     prepare_correlate,
     shape_tuple,
 )
+from ._validate.sizes import check_allocation
 from .resolve import Plan, resolve
 
 __all__ = ["choose_method", "conv1d", "conv2d", "conv3d", "convnd", "convolve", "correlate",
@@ -381,11 +383,26 @@ def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, p
     unbatched = x_arr.ndim == nd + 1
     xb = x_arr[np.newaxis] if unbatched else x_arr
     geom = geometry(xb.shape[2:], kernel, stride, padding, dilation, padding_mode)
+    n_batch, chans = xb.shape[:2]
+    shape = (n_batch, chans, *kernel, *geom.out_spatial)
+    itemsize = 8 if x_arr.dtype.kind == "O" else x_arr.dtype.itemsize
+    padded = n_batch * chans * math.prod(n + lo + hi for n, (lo, hi) in zip(xb.shape[2:], geom.padding))
+    check_allocation(functools.partial(_unfold_cause, xb.shape, kernel, geom), shape, itemsize,
+                     workspace=padded * itemsize if any(lo or hi for lo, hi in geom.padding) else 0)
     patches = patch_view(pad(xb, geom.padding, padding_mode), kernel, geom.stride, geom.dilation,
                          geom.out_spatial)
-    cols = patches.reshape(xb.shape[0], xb.shape[1] * math.prod(kernel), math.prod(geom.out_spatial))
-    cols = np.array(cols, dtype=x_arr.dtype, copy=True)
+    cols = np.empty(shape, dtype=x_arr.dtype)          # the result, allocated once and filled once
+    np.copyto(cols, patches)
+    cols = cols.reshape(n_batch, chans * math.prod(kernel), math.prod(geom.out_spatial))   # a view
     return cols[0] if unbatched else cols
+
+
+def _unfold_cause(x_shape, kernel, geom) -> str:
+    """What makes :func:`unfold`'s columns as large as they are (the size rule's message)."""
+    shapes = f"x of shape {x_shape} and kernel_size {kernel}"
+    if any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, x_shape[2:], kernel)):
+        return f"padding={geom.padding} (with {shapes})"
+    return shapes
 
 
 def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method) -> Problem:

@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import as_array, check_integer_range, check_integer_sum, geometry, result_dtype, shape_tuple
+from ._validate.sizes import check_allocation
 from .config import get_options
 from .conv import convnd, unfold
 from .folding import fold
@@ -120,6 +121,11 @@ def _wide(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if dtype == np.float16:
         dtype = np.dtype(np.float32)
     return arr.astype(dtype, copy=False)
+
+
+def _shaped(size: tuple[int, ...]) -> np.ndarray:
+    """An array of shape ``size`` that takes no memory (only its shape is read)."""
+    return np.broadcast_to(np.int8(0), size)
 
 
 def _batch_chunks(n: int, per_sample_bytes: int):
@@ -283,6 +289,7 @@ def locally_connected_input(input_size: Shape, weight: ArrayLike, grad_output: A
     n_pos = math.prod(geom.out_spatial)
     wl = _wide(weight, dtype).reshape(n_pos, c_out, -1)
     dy = _wide(dy, dtype).reshape(size[0], c_out, n_pos)
+    check_allocation(f"input_size={size}", size, np.result_type(wl, dy).itemsize)
     dx = np.empty(size, dtype=np.result_type(wl, dy))
     for part in _batch_chunks(size[0], wl.shape[2] * n_pos * dx.itemsize):
         dcols = np.einsum("lor,nol->nrl", wl, dy[part])                       # (n, C_in * K, L)
@@ -533,7 +540,7 @@ def tiled_conv_input(input_size: Shape, weight: ArrayLike, grad_output: ArrayLik
     weight = as_array("weight", weight)
     nd = _nd_from_weight("weight", weight, _TILED_WEIGHT)
     size = shape_tuple("input_size", input_size, nd + 2)
-    weight, geom, tiles, c_out, stacked = _tiled_operands(np.empty(size, dtype=np.int8), weight, nd, stride,
+    weight, geom, tiles, c_out, stacked = _tiled_operands(_shaped(size), weight, nd, stride,
                                                           padding, dilation, padding_mode, "weight")
     dy = as_array("grad_output", grad_output)
     d_every = _spread(dy, size[0], tiles, c_out, geom.out_spatial)
@@ -611,7 +618,7 @@ def tiled_conv_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLi
     if x.ndim != nd + 2:
         raise ValueError(f"input must have shape (N, C_in, *spatial) with {nd + 2} dimensions for a "
                          f"weight_size of length {len(size)}; got shape {x.shape}")
-    _, geom, tiles, c_out, stacked = _tiled_operands(x, np.empty(size, dtype=np.int8), nd, stride, padding,
+    _, geom, tiles, c_out, stacked = _tiled_operands(x, _shaped(size), nd, stride, padding,
                                                      dilation, padding_mode, "weight_size")
     dy = as_array("grad_output", grad_output)
     d_every = _spread(dy, x.shape[0], tiles, c_out, geom.out_spatial)

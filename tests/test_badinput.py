@@ -222,3 +222,148 @@ def test_avg_pool_divisor_override_too_large():
         convlab.avg_pool1d(np.ones((1, 1, 8)), 3, divisor_override=10**400)
     with pytest.raises(ValueError, match=r"divisor_override must be a positive int below 2\*\*63"):
         convlab.avg_pool2d_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 4, 4)), 2, divisor_override=2**63)
+
+
+# ---- 4. the size rule: refused before anything is allocated ------------------
+
+ALL = ["auto", *convlab.METHODS]
+
+
+def _peak_of_refusal(fn, error):
+    """Run ``fn``, which must raise ``error``; the peak of memory numpy allocated meanwhile."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        with pytest.raises(error) as info:
+            fn()
+        return tracemalloc.get_traced_memory()[1], str(info.value)
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("method", ALL)
+def test_conv2d_result_no_machine_could_hold(method):
+    x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
+    peak, message = _peak_of_refusal(lambda: convlab.conv2d(x, w, padding=10**12, method=method), ValueError)
+    assert message.startswith("padding=((1000000000000, 1000000000000), (1000000000000, 1000000000000))")
+    assert "(1, 1, 2000000000002, 2000000000002)" in message and "more than any machine can hold" in message
+    assert peak < 2**20                       # main: "array is too big" after numpy's own checks
+
+
+@pytest.mark.parametrize("method", ALL)
+def test_conv2d_result_larger_than_memory(method):
+    # a 10**11-element output: main allocated (745 GiB refused by numpy), or worked 4.65 s with fft
+    x, w = np.ones((1, 1, 1000, 1000), np.float32), np.ones((100_000, 1, 1, 1), np.float32)
+    peak, message = _peak_of_refusal(lambda: convlab.conv2d(x, w, method=method), MemoryError)
+    assert "the result of shape (1, 100000, 1000, 1000) would take 373 GiB (400000000000 bytes)" in message
+    assert "x of shape (1, 1, 1000, 1000) and w of shape (100000, 1, 1, 1)" in message
+    assert "nothing was allocated" in message and peak < 2**20
+
+
+@pytest.mark.parametrize("method", ALL)
+def test_explain_method_says_the_same(method):
+    x, w = np.ones((1, 1, 1000, 1000), np.float32), np.ones((100_000, 1, 1, 1), np.float32)
+    with pytest.raises(MemoryError) as call:
+        convlab.conv2d(x, w, method=method)
+    with pytest.raises(MemoryError) as explained:          # main: "im2col 3.64 s"
+        convlab.explain_method(x, w, method=method)
+    assert str(explained.value).split(", more than")[0] == str(call.value).split(", more than")[0]
+
+
+def test_memory_limit_setting_and_available_bytes():
+    from convlab._validate.sizes import available_bytes
+    assert available_bytes() > 0
+    x, w = np.ones((1, 1, 300, 300)), np.ones((2000, 1, 1, 1))           # a result of 1.34 GiB
+    with convlab.options(memory_limit_bytes=2**30):
+        assert available_bytes() == 2**30
+        with pytest.raises(MemoryError, match=r"shape \(1, 2000, 300, 300\) would take 1.34 GiB \(1440000000 "
+                                              r"bytes\), more than the 1 GiB \(1073741824 bytes\)"):
+            convlab.conv2d(x, w)
+    with pytest.raises(TypeError, match="memory_limit_bytes must be a positive int"):
+        convlab.set_options(memory_limit_bytes=1.5)
+
+
+@pytest.mark.parametrize("method", ALL)
+def test_conv_transpose_huge_stride_refused(method):
+    x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
+    # main: an internal uint8 buffer of "262. TiB" (im2col) or numpy's MemoryError
+    peak, message = _peak_of_refusal(lambda: convlab.conv_transpose2d(x, w, stride=10**6, method=method),
+                                     MemoryError)
+    assert "shape (1, 1, 3000003, 3000003)" in message and "stride=(1000000, 1000000)" in message
+    assert peak < 2**20
+
+
+def test_conv_transpose_no_machine_could_hold():
+    with pytest.raises(ValueError, match=r"stride=\(10{20}, 10{20}\) .*more than any machine can hold"):
+        convlab.conv_transpose2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), stride=10**20)
+
+
+def test_fft_scratch_refused_before_transforming():
+    # the result fits the limit; the fft's spectra (every row at the padded length) do not
+    x, w = np.ones((4, 64, 4096)), np.ones((64, 64, 9))
+    with convlab.options(memory_limit_bytes=96 * 2**20):
+        peak, message = _peak_of_refusal(lambda: convlab.conv1d(x, w, method="fft"), MemoryError)
+        # nothing allocated but the 1-byte-per-cell scan for NaN (the fft distrusts those)
+        assert "of scratch for method='fft'" in message and peak <= x.size + 2**16
+        # auto takes the method whose scratch fits, and says why
+        plan = convlab.explain_method(x, w)
+        assert plan.method == "im2col"
+
+
+def test_correlate_fft_refused_at_once():
+    x = np.ones(2**21)
+    with convlab.options(memory_limit_bytes=64 * 2**20):
+        peak, message = _peak_of_refusal(lambda: convlab.correlate(x, x, "full", method="fft"), MemoryError)
+    assert "x of shape (1, 1, 2097152)" in message and peak <= x.size + 2**16     # the scan for NaN only
+
+
+def test_unfold_too_large():
+    with pytest.raises(ValueError, match=r"padding=\(\(10{18}, 10{18}\),\) \(with x of shape \(1, 1, 8\) and "
+                                         r"kernel_size \(3,\)\) gives the result"):
+        convlab.unfold(np.ones((1, 8)), (3,), padding=10**18)
+    x = np.ones((1, 1000, 100, 100))             # main died allocating its second 6 GiB copy
+    with convlab.options(memory_limit_bytes=2**30):
+        peak, message = _peak_of_refusal(lambda: convlab.unfold(x, 9, padding=4), MemoryError)
+    assert "shape (1, 1000, 9, 9, 100, 100) would take 6.03 GiB (6480000000 bytes)" in message and peak < 2**20
+
+
+def test_fold_output_size_too_large():
+    with pytest.raises(ValueError, match=r"output_size=\(10{20},\) gives the result a shape"):
+        convlab.fold(np.ones((1, 1, 1)), (10**20,), (1,), stride=10**20)
+    with pytest.raises(MemoryError, match=r"because of output_size=\(10{12},\)"):
+        convlab.fold(np.ones((1, 1, 1)), (10**12,), (1,), stride=10**12)
+
+
+def test_adaptive_pool_and_unpool_output_size_too_large():
+    with pytest.raises(ValueError, match=r"output_size=10000000000 gives the result a shape \(1, 1, 10{10}, 10{10}\)"):
+        convlab.adaptive_max_pool2d(np.ones((1, 1, 8, 8)), 10**10)
+    with pytest.raises(MemoryError, match=r"because of output_size=1000000000000"):
+        convlab.adaptive_avg_pool1d(np.ones((1, 1, 8)), 10**12)
+    with pytest.raises(MemoryError, match=r"because of stride=\(10{12},\)"):
+        convlab.max_unpool1d(np.ones((1, 1, 2)), np.zeros((1, 1, 2), int), 2, stride=10**12)
+
+
+def test_local_input_size_too_large():
+    with pytest.raises(MemoryError, match=r"because of input_size=\(10000, 10000, 10000\)"):
+        convlab.locally_connected_input((10**4, 10**4, 10**4), np.ones((9999, 1, 10**4, 2)),
+                                        np.ones((10**4, 1, 9999)))
+
+
+# ---- 5. unfold builds its result once -----------------------------------------
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_unfold_peak_memory_is_its_result(padding):
+    import tracemalloc
+    x = np.random.default_rng(0).standard_normal((2, 16, 64, 64))
+    tracemalloc.start()
+    try:
+        cols = convlab.unfold(x, 3, padding=padding)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert cols.shape == (2, 144, (64 - 2 + 2 * padding) ** 2) and cols.flags.c_contiguous
+    assert peak <= 1.2 * cols.nbytes          # main: 2.0x (a reshape that copies, then a copy)
+    torch = pytest.importorskip("torch")
+    want = torch.nn.functional.unfold(torch.from_numpy(x), 3, padding=padding).numpy()
+    np.testing.assert_array_equal(cols, want)

@@ -344,6 +344,9 @@ def target_rows(rows: list[Row], memory: dict | None,
         add(f"im2col / torch, {r.case}, {r.dtype}", vs_torch, f"<= {limit_t}", vs_torch <= limit_t)
         add(f"im2col GEMM efficiency, {r.case}, {r.dtype}", gemm_eff, f">= {limit_g:.0%}",
             gemm_eff >= limit_g, "{:.0%}")
+        if "winograd" in r.times:       # issue 17: Winograd's minimal filtering at most 0.8x im2col
+            v = ratio(r.times["winograd"], r.times.get("im2col", math.nan))
+            add(f"winograd / im2col, {r.case}, {r.dtype}", v, "<= 0.8", v <= 0.8)
         if r.dtype == "float32":        # what any im2col must pay: its GEMM alone, beside torch's whole layer
             floor = ratio(r.times.get("numpy GEMM", math.nan), r.times.get("torch", math.nan))
             out.append((f"(context) numpy GEMM alone / torch, {r.case}, {r.dtype}",
@@ -385,6 +388,26 @@ def target_rows(rows: list[Row], memory: dict | None,
     if overheads:
         overhead.targets(overheads, add)
     return out
+
+
+def winograd_split(case: Case, dtype: str, repeat: int, clock: str) -> dict[str, float]:
+    """Median seconds of one ``winograd`` call of a deep case, and of its stages: the
+    filter transform, the input and output transforms (with the gathers and the copy into
+    place), and the t*t channel GEMMs (:func:`convlab.methods.winograd.compute`'s ``split``)."""
+    from convlab._validate import prepare_conv
+    from convlab.methods import winograd
+    x, w = make_inputs(case, dtype)
+    problem, _ = prepare_conv(x, w, None, nd=2, stride=1, padding=case.padding, dilation=1, groups=1,
+                              padding_mode="zeros", method="winograd")
+    runs: list[dict[str, float]] = []
+
+    def call():
+        split: dict[str, float] = {}
+        winograd.compute(x, w, problem.geometry, split=split)
+        runs.append(split)
+    total = timing.measure({"winograd": call}, repeat=repeat, clock=clock)["winograd"].median
+    stages = {k: float(np.median([r[k] for r in runs[1:]])) for k in runs[-1]}
+    return {"whole call": total, **stages}
 
 
 def _nan0(v: float) -> float:
@@ -477,6 +500,9 @@ def main(argv=None) -> int:
                 print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
         if not args.no_memory and "float64" in args.dtypes and args.pattern in "512x512 31x31":
             memory = memory_check(args)
+        splits = {(case.name, dtype): winograd_split(case, dtype, args.repeat, args.clock)
+                  for case in CASES if case.deep and case.kind == "conv" and args.pattern in case.name
+                  for dtype in args.dtypes}
         measured_sweeps = []
         if args.sweep:
             measured_sweeps = [sweeps.kernel_sweep((1, 1, 256, 256), [3, 5, 7, 9, 11, 15, 21, 31, 45],
@@ -503,6 +529,10 @@ def main(argv=None) -> int:
               f"{memory['peak default'] / MiB:.1f} MiB by default, {memory['peak at cap'] / MiB:.1f} MiB "
               f"with 256 MiB chunks (output {memory['output'] / MiB:.1f} MiB); times "
               + ", ".join(f"{k} {ms(v)}" for k, v in t.items()))
+    if splits:
+        print("\nwinograd's split (medians, ms; stages timed by the wall clock inside the call):")
+        for (name, dtype), split in splits.items():
+            print(f"  {name:22} {dtype:8} " + ", ".join(f"{k} {ms(v)}" for k, v in split.items()))
     for sweep in measured_sweeps:
         print(f"\nkernel-size sweep, x {sweep.shapes[0][0]}: " + ", ".join(
             f"k={k}: " + "/".join(f"{m} {ms(sweep.times[m][i])}" for m in sweep.times)

@@ -87,7 +87,7 @@ class Rates:
 #: Measured on the project's machines (x86-64, one BLAS thread, numpy 2.4). A method
 #: ``auto`` may pick (:mod:`convlab.registry`) has its fixed cost of a call in ``call``.
 DEFAULT = Rates(gemm_flops={4: 128e9, 8: 55e9}, copy_bytes=55e9, fft_ns={4: 0.10, 8: 0.16},
-                fft_lone=1.65, call={"im2col": 3e-6, "fft": 20e-6})
+                fft_lone=1.65, call={"im2col": 3e-6, "fft": 20e-6, "winograd": 60e-6})
 
 
 def _best_of(fn, repeat: int = 5) -> float:
@@ -138,10 +138,15 @@ def _measure() -> Rates:
     copy_bytes = buf.nbytes / _best_of(lambda: np.copyto(buf, view))
     # the fixed costs: each method auto may pick, its kernel on a tiny problem
     from . import registry  # the registry prices with Rates: imported on use
-    x, w = rng.standard_normal((1, 1, 16)), rng.standard_normal((1, 1, 3))
-    geom = Geometry((1,), ((0, 0),), (1,), 1, "zeros", (14,))
-    calls = {name: _best_of(lambda m=record: m.compute(x, w, geom, None), 20)
-             for name, record in registry.REGISTRY.items() if record.auto}
+    calls = {}
+    for name, record in registry.REGISTRY.items():
+        if record.auto:      # its probe: (1, 1, 16) by (1, 1, 3) unless it says otherwise
+            x_shape, w_shape = record.probe
+            x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+            nd = len(x_shape) - 2
+            out = tuple(n - k + 1 for n, k in zip(x_shape[2:], w_shape[2:]))
+            geom = Geometry((1,) * nd, ((0, 0),) * nd, (1,) * nd, 1, "zeros", out)
+            calls[name] = _best_of(lambda m=record, x=x, w=w, geom=geom: m.compute(x, w, geom, None), 20)
     return Rates(gemm, copy_bytes, ffts, max(1.0, fft_lone), calls)
 
 

@@ -44,16 +44,21 @@ import functools
 import math
 from typing import NamedTuple
 
+import numpy as np
+
 from ._chunks import chunk_plan, gather_runs, work_bytes
 from ._shape_core import span as kernel_span
 from .calibration import Rates
+from .methods import winograd
 from .methods.fft import fast_lengths, lengths_for, next_fast_len
 
 __all__ = ["CHANNEL_GEMM_SHARE", "CHUNK_SECONDS", "COPY_NS_PER_RUN", "FFT_CACHE_BYTES", "FFT_ROW_SECONDS",
            "GEMM_HALF_M", "LOOP_NS_PER_MAC", "MOVE_COPIES", "PRODUCT_NS", "SCATTER_COPIES", "Shapes",
            "block_length", "estimates", "fft_1d_seconds", "fft_estimate", "fft_seconds", "im2col_estimate",
            "im2col_seconds", "im2col_transposed_seconds", "loop_estimate", "transform_seconds",
-           "transposed_estimates", "transposed_shapes"]
+           "transposed_estimates", "transposed_shapes", "winograd_estimate", "winograd_seconds",
+           "WINOGRAD_CHUNK_SECONDS", "WINOGRAD_FILTER_COPIES", "WINOGRAD_GEMM_SHARE", "WINOGRAD_HALF_TILES",
+           "WINOGRAD_TRANSFORM_COPIES"]
 
 #: The literal method, measured: one Python-level multiply-add and its indexing.
 LOOP_NS_PER_MAC = 1000.0
@@ -322,6 +327,81 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], *, n_batch: i
     t += pruned * transform_seconds(lengths, kernels, itemsize, real, rates)
     t += _product_seconds(signals, outputs, kernels, products, freq, itemsize, rates)
     return t + rates.call["fft"] * (2 * len(lengths) + 1) / 3
+
+
+# --------------------------------------------------------------------------
+# winograd
+# --------------------------------------------------------------------------
+
+# winograd's transforms are strided gathers and products with (t, t) matrices, which run at
+# memory speed: about WINOGRAD_TRANSFORM_COPIES streaming copies of the bytes each stage reads
+# and writes; the filter transform, writing t*t/9 times the weights, WINOGRAD_FILTER_COPIES
+# copies of them. Its t*t channel GEMMs, (C_out_g, C_in_g) by (C_in_g, tiles of a chunk), run
+# at WINOGRAD_GEMM_SHARE of the GEMM peak, less for few output channels (GEMM_HALF_M) or few
+# tiles (WINOGRAD_HALF_TILES); a chunk costs the fixed cost of its 2t + m*m + 8 numpy calls.
+# Fitted (least squares of relative errors) to 32 measured calls (CPU time, one thread,
+# float32 and float64, 3x3 layers from 1x8x16x16 to 16x256x14x14 and 8x3x224x224): the
+# estimates fall within 0.55-1.6x of the measured times, most within 0.75-1.2x.
+WINOGRAD_TRANSFORM_COPIES = 5.5
+WINOGRAD_FILTER_COPIES = 15.0
+WINOGRAD_GEMM_SHARE = 0.9
+WINOGRAD_HALF_TILES = 24
+WINOGRAD_CHUNK_SECONDS = 50e-6
+
+
+def winograd_estimate(shapes: Shapes, rates: Rates) -> float:
+    """Estimated seconds of :mod:`convlab.methods.winograd`, forward or transposed (the
+    correlation with the flipped kernel it runs); only called on problems it supports."""
+    geom, w_shape = shapes.geometry, shapes.w_shape
+    if shapes.transposed:
+        w_shape = transposed_shapes(shapes)[1]
+    return winograd_seconds(shapes.x_shape, w_shape, groups=geom.groups, out_spatial=geom.out_spatial,
+                            itemsize=shapes.itemsize, real=shapes.real, rates=rates,
+                            max_bytes=shapes.max_bytes)
+
+
+def winograd_seconds(x_shape: tuple[int, ...], w_shape: tuple[int, ...], *, groups: int,
+                     out_spatial: tuple[int, ...], itemsize: int, real: bool, rates: Rates,
+                     max_bytes: int) -> float:
+    """Estimated seconds of :func:`convlab.methods.winograd.compute`: the input transform
+    (gathering tile rows and columns, two passes of ``B^T``), the ``t*t`` channel GEMMs,
+    the output transform (two passes of ``A^T``, the copy into place) and the filter
+    transform, with ``m`` the tile :func:`convlab.methods.winograd.tile_size` uses.
+
+    Examples
+    --------
+    >>> from convlab import calibration
+    >>> from convlab.cost import im2col_seconds, winograd_seconds
+    >>> rates, cap = calibration.DEFAULT, 256 * 2**20
+    >>> deep = winograd_seconds((8, 128, 28, 28), (128, 128, 3, 3), groups=1, out_spatial=(28, 28),
+    ...                         itemsize=8, real=True, rates=rates, max_bytes=cap)
+    >>> deep < im2col_seconds(8, (128, 128, 3, 3), groups=1, out_spatial=(28, 28), stride=(1, 1),
+    ...                       itemsize=8, real=True, rates=rates, max_bytes=cap)
+    True
+    """
+    n_batch, c_in = x_shape[:2]
+    c_out = w_shape[0]
+    c_in_g, c_out_g = c_in // groups, c_out // groups
+    m = winograd.tile_size(np.dtype(f"f{itemsize}"))
+    t = m + winograd.KERNEL - 1
+    th, tw = (-(-o // m) for o in out_spatial)
+    tiles = n_batch * th * tw
+    item = itemsize * (1 if real else 2)
+    rows = t * c_in * n_batch * th * (tw * m + winograd.KERNEL - 1)
+    taps = t * t * c_in * tiles
+    outs = (m * t + 2 * m * m) * c_out * tiles
+    transforms = WINOGRAD_TRANSFORM_COPIES * (2 * rows + 2 * taps + outs) * item / rates.copy_bytes
+    flops = 2.0 * t * t * c_out * c_in_g * tiles * (1 if real else 4)
+    peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
+    depth = winograd.chunk_depth(c_in, c_out, groups, m)
+    samples, axis, width = chunk_plan(n_batch, depth, (th, tw), item,
+                                      winograd.chunk_aim(item, max_bytes, depth))
+    per_chunk = samples * th * tw if axis == -1 else width * (tw if axis == 0 else 1)
+    chunks = groups * -(-tiles // per_chunk)
+    gemm = flops / (peak * WINOGRAD_GEMM_SHARE * c_out_g / (c_out_g + GEMM_HALF_M)
+                    * per_chunk / (per_chunk + WINOGRAD_HALF_TILES))
+    filters = WINOGRAD_FILTER_COPIES * t * t * c_out * c_in_g * item / rates.copy_bytes
+    return rates.call["winograd"] + transforms + gemm + filters + chunks * WINOGRAD_CHUNK_SECONDS
 
 
 # --------------------------------------------------------------------------

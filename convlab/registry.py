@@ -18,7 +18,7 @@ Examples
 --------
 >>> from convlab.registry import REGISTRY
 >>> list(REGISTRY), [m.name for m in REGISTRY.values() if m.auto]
-(['loop', 'im2col', 'fft'], ['im2col', 'fft'])
+(['loop', 'im2col', 'fft', 'winograd'], ['im2col', 'fft', 'winograd'])
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from types import MappingProxyType
 import numpy as np
 
 from . import config, cost
-from .methods import fft, im2col, loop
+from .methods import fft, im2col, loop, winograd
 
 __all__ = ["METHODS", "REGISTRY", "Method", "MethodUnsupported", "check_supported", "direct_dtype"]
 
@@ -89,6 +89,9 @@ class Method:
         :mod:`convlab._validate.sizes`, checks it before anything runs).
     edge : str
         Why it wins when it does, said after the ratio.
+    probe : tuple
+        ``(x, w, geometry)``, the tiny problem :mod:`convlab.calibration` times
+        ``compute`` on for the fixed cost of a call (default: a 1-D one).
     """
 
     name: str
@@ -104,6 +107,7 @@ class Method:
     describe: Callable | None = None
     edge: str = ""
     workspace: Callable = lambda problem: _padded_copy_bytes(problem)
+    probe: tuple = ((1, 1, 16), (1, 1, 3))
 
     def refuses(self, problem) -> str | None:
         """Why it cannot run ``problem`` (None: it can), its transposed form included."""
@@ -151,6 +155,17 @@ def _fft_workspace(problem) -> int:
     return spread + spectra
 
 
+def _winograd_workspace(problem) -> int:
+    """Its two chunk buffers and transformed filters, and a padded copy (modes other than zeros)."""
+    x, w, geom = problem.x, problem.w, problem.geometry
+    item = _itemsize(problem, "winograd")
+    if problem.transposed:
+        w_shape = (w.shape[1] * geom.groups, w.shape[0] // geom.groups, *w.shape[2:])
+        return winograd.scratch_bytes(x.shape, w_shape, geom.out_spatial, geom.groups, item)
+    padded = 0 if geom.padding_mode == "zeros" else _padded_copy_bytes(problem, item)
+    return winograd.scratch_bytes(x.shape, w.shape, geom.out_spatial, geom.groups, item, padded)
+
+
 def _fft_tune(shapes: cost.Shapes, rates) -> dict:
     """The overlap-add block of a 1-D ``fft`` (None: one transform of the whole signal)."""
     geom = shapes.geometry
@@ -178,6 +193,10 @@ REGISTRY: Mapping[str, Method] = MappingProxyType({m.name: m for m in (
     Method("fft", fft.compute, fft.compute_transposed, cost.fft_estimate, supports=fft.supports,
            compute_dtype=fft.compute_dtype, distrusts=fft.distrusts, tune=_fft_tune,
            describe=_fft_describe, workspace=_fft_workspace),
+    Method("winograd", winograd.compute, winograd.compute_transposed, cost.winograd_estimate,
+           supports=winograd.supports, distrusts=winograd.distrusts,
+           edge="its t*t channel GEMMs are 2.25-4x smaller than im2col's",
+           workspace=_winograd_workspace, probe=((1, 1, 6, 6), (1, 1, 3, 3))),
 )})
 
 #: The method names, in registry order.

@@ -6,6 +6,7 @@ never from ``conftest``."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 
 import numpy as np
@@ -71,3 +72,31 @@ def refusal(method: str, prepare, *args, **kwargs) -> str | None:
     from convlab.registry import REGISTRY
     problem = prepare(*args, **{**kwargs, "method": "auto"})[0]
     return REGISTRY[method].refuses(problem)
+
+
+@contextlib.contextmanager
+def unless_refused(method: str):
+    """Run the block; if the registry refuses ``method`` on the block's problem (its
+    :func:`convlab.registry.check_supported` raises :class:`~convlab.registry.MethodUnsupported`
+    naming ``method``, from the record's ``supports``), skip the test with that reason.
+    For tests parametrised over every method on problems some methods cannot run
+    (``winograd``: 2-D 3x3 stride 1 only); anything else propagates."""
+    from convlab.registry import MethodUnsupported
+    try:
+        yield
+    except MethodUnsupported as error:
+        if not str(error).startswith(f"method={method!r} "):
+            raise
+        pytest.skip(f"the registry refuses it: {error}")
+
+
+@contextlib.contextmanager
+def tolerating_refusal(method: str):
+    """Run the block; a refusal of ``method`` by the registry (as in :func:`unless_refused`)
+    ends the block quietly, for loops over every method."""
+    from convlab.registry import MethodUnsupported
+    try:
+        yield
+    except MethodUnsupported as error:
+        if not str(error).startswith(f"method={method!r} "):
+            raise

@@ -19,7 +19,7 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
-from support import record, require
+from support import record, require, tolerating_refusal
 from tolerance import tolerance
 
 import convlab
@@ -104,26 +104,27 @@ def lengths(p, out_spatial):
 @pytest.mark.parametrize("method", [*METHODS, "auto"])
 @given(p=layers())
 def test_matches_torch_autograd(method, p):
-    torch = require("torch", "torch.autograd is the oracle for the gradients")
-    rng = np.random.default_rng(p["seed"])
-    x = rng.standard_normal(p["x_shape"]).astype(p["dtype"])
-    w = rng.standard_normal(p["w_shape"]).astype(p["dtype"])
-    b = rng.standard_normal(p["w_shape"][0]).astype(p["dtype"]) if p["use_bias"] else None
-    y = CONV[p["nd"]](x, w, b, **geometry_of(p))
-    dy = rng.standard_normal(y.shape).astype(p["dtype"])
-    want_x, want_w, want_b = torch_grads(torch, x, w, b, dy, p)
-    n_in, n_w = lengths(p, y.shape[2:])
-    dx = INPUT[p["nd"]](x.shape, w, dy, method=method, **geometry_of(p))
-    check(dx, want_x, method, p["dtype"], "autograd", input_bound(dy, w, p["groups"]),
-          p["w_shape"][0] // p["groups"] * math.prod(p["w_shape"][2:]), n_in)
-    dw = WEIGHT[p["nd"]](x, w.shape, dy, method=method, **geometry_of(p))
-    check(dw, want_w, method, p["dtype"], "autograd", weight_bound(x, dy), x.shape[0] * math.prod(y.shape[2:]),
-          n_w)
-    if b is not None:
-        db = grad.bias_grad(dy)
-        assert db.dtype == np.dtype(p["dtype"])
-        np.testing.assert_allclose(db, want_b, atol=tolerance("loop", p["dtype"], float(np.abs(dy).max()),
-                                                              dy[:, 0].size, 1))
+    with tolerating_refusal(method):
+        torch = require("torch", "torch.autograd is the oracle for the gradients")
+        rng = np.random.default_rng(p["seed"])
+        x = rng.standard_normal(p["x_shape"]).astype(p["dtype"])
+        w = rng.standard_normal(p["w_shape"]).astype(p["dtype"])
+        b = rng.standard_normal(p["w_shape"][0]).astype(p["dtype"]) if p["use_bias"] else None
+        y = CONV[p["nd"]](x, w, b, **geometry_of(p))
+        dy = rng.standard_normal(y.shape).astype(p["dtype"])
+        want_x, want_w, want_b = torch_grads(torch, x, w, b, dy, p)
+        n_in, n_w = lengths(p, y.shape[2:])
+        dx = INPUT[p["nd"]](x.shape, w, dy, method=method, **geometry_of(p))
+        check(dx, want_x, method, p["dtype"], "autograd", input_bound(dy, w, p["groups"]),
+              p["w_shape"][0] // p["groups"] * math.prod(p["w_shape"][2:]), n_in)
+        dw = WEIGHT[p["nd"]](x, w.shape, dy, method=method, **geometry_of(p))
+        check(dw, want_w, method, p["dtype"], "autograd", weight_bound(x, dy), x.shape[0] * math.prod(y.shape[2:]),
+              n_w)
+        if b is not None:
+            db = grad.bias_grad(dy)
+            assert db.dtype == np.dtype(p["dtype"])
+            np.testing.assert_allclose(db, want_b, atol=tolerance("loop", p["dtype"], float(np.abs(dy).max()),
+                                                                  dy[:, 0].size, 1))
 
 
 def test_spatial_only_input_size_and_torch_size():
@@ -213,8 +214,9 @@ def test_empty_batch():
     x, w = np.ones((0, 2, 5)), np.ones((3, 2, 2))
     dy = np.ones((0, 3, 4))
     for method in METHODS:
-        assert grad.conv1d_input(x.shape, w, dy, method=method).shape == (0, 2, 5)
-        np.testing.assert_array_equal(grad.conv1d_weight(x, w.shape, dy, method=method), np.zeros((3, 2, 2)))
+        with tolerating_refusal(method):
+            assert grad.conv1d_input(x.shape, w, dy, method=method).shape == (0, 2, 5)
+            np.testing.assert_array_equal(grad.conv1d_weight(x, w.shape, dy, method=method), np.zeros((3, 2, 2)))
     np.testing.assert_array_equal(grad.bias_grad(dy), np.zeros(3))
 
 

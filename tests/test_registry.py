@@ -56,7 +56,7 @@ def test_the_import_check_catches_an_import(tmp_path):
 
 
 def test_the_registry_lists_the_methods():
-    assert convlab.METHODS == tuple(REGISTRY) == ("loop", "im2col", "fft")
+    assert convlab.METHODS == tuple(REGISTRY) == ("loop", "im2col", "fft", "winograd")
     for name, record in REGISTRY.items():
         assert record.name == name and callable(record.compute) and callable(record.estimate)
         if record.auto:        # auto prices each call's fixed cost from the calibration defaults
@@ -142,5 +142,5 @@ def test_auto_takes_the_cheapest_applicable_method_and_says_so(plugged):
 
 
 def test_every_method_name_is_accepted_where_methods_are_named(plugged):
-    with pytest.raises(ValueError, match=r"method must be one of \('auto', 'loop', 'im2col', 'fft', 'fast'\)"):
+    with pytest.raises(ValueError, match=r"method must be one of \('auto', 'loop', 'im2col', 'fft', 'winograd', 'fast'\)"):
         convlab.conv1d(np.ones((1, 1, 5)), np.ones((1, 1, 3)), method="slow")

@@ -236,4 +236,6 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names (``__all__``, the lazy modules included, loaded or not), as ``dir()``
+    shows them: no submodule or helper that is not part of the API."""
+    return list(__all__)

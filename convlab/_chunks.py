@@ -67,11 +67,13 @@ def patch_view(xp, kernel, stride, dilation, out_spatial, *, writeable: bool = F
     """
     steps = xp.strides
     shape = (*xp.shape[:2], *kernel, *out_spatial)
+    # an axis of length 1 never steps: its byte stride is 0, whatever the stride or dilation
     if len(steps) == 3:          # 1-D, the common small case: no loops
-        strides = (steps[0], steps[1], steps[2] * dilation[0], steps[2] * stride[0])
+        strides = (steps[0], steps[1], steps[2] * dilation[0] if kernel[0] > 1 else 0,
+                   steps[2] * stride[0] if out_spatial[0] > 1 else 0)
     else:
-        strides = (*steps[:2], *[st * d for st, d in zip(steps[2:], dilation)],
-                   *[st * s for st, s in zip(steps[2:], stride)])
+        strides = (*steps[:2], *[st * d if k > 1 else 0 for st, d, k in zip(steps[2:], dilation, kernel)],
+                   *[st * s if o > 1 else 0 for st, s, o in zip(steps[2:], stride, out_spatial)])
     if xp.flags.c_contiguous and xp.size:
         # the same view as as_strided's, built directly on the array's memory (10x cheaper)
         view = np.ndarray(shape, xp.dtype, xp, 0, strides)

@@ -62,7 +62,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import config
-from ._validate import flag, pool_grad_output, pool_input
+from ._validate import check_integer_sum, flag, pool_grad_output, pool_input
+from ._validate.sizes import check_allocation, shown
 from .pooling import CHUNK_BYTES, _avg_dtypes, _grad_dtype, _has_nan
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "adaptive_max_pool1d", "adaptive_max_pool1d_backward",
     "adaptive_max_pool2d", "adaptive_max_pool2d_backward",
     "adaptive_max_pool3d", "adaptive_max_pool3d_backward",
+    "adaptive_windows",
 ]
 
 Size = int | None | tuple[int | None, ...]
@@ -219,6 +221,9 @@ def _prepare(x, nd, op, output_size):
     arr, unbatched = pool_input("x", x, nd, op)
     spatial = arr.shape[2:]
     out = _output_size(output_size, spatial, op)
+    # the size rule: the result (float64 at most, and max pooling's int64 indices beside it)
+    shape = (*arr.shape[:2], *out)
+    check_allocation(f"output_size={shown(output_size)}", shape, 8, workspace=8 * math.prod(shape))
     windows = [adaptive_windows(n, m) for n, m in zip(spatial, out)]
     return arr, unbatched, spatial, out, windows
 
@@ -227,6 +232,9 @@ def _avg(x, nd, op, output_size):
     arr, unbatched, spatial, out, windows = _prepare(x, nd, op, output_size)
     n_batch, chans = arr.shape[:2]
     sum_dtype, avg_dtype = _avg_dtypes(arr.dtype)
+    longest = [int((stop - start).max()) for start, stop in windows]
+    check_integer_sum("x", arr, math.prod(longest), f"the largest window's {'*'.join(map(str, longest))} "
+                      f"cells, summed")
     planes = arr.reshape(n_batch * chans, *spatial)
     count = _counts(windows, avg_dtype)
     y = np.empty((n_batch * chans, *out), dtype=avg_dtype)
@@ -587,3 +595,8 @@ def adaptive_max_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, output_si
            [0., 3.]])
     """
     return _max_backward(grad_output, x, 3, "adaptive_max_pool3d", output_size)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

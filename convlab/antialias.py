@@ -386,3 +386,8 @@ def max_blur_pool2d_backward(grad_output: ArrayLike, x: ArrayLike, kernel_size: 
            [0., 1., 0., 1.]])
     """
     return _max_blur_backward(grad_output, x, 2, kernel_size, order, stride, padding_mode)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -33,6 +33,8 @@ from ._chunks import patch_view
 from ._validate.conv_geometry import Geometry
 from .threads import limit_threads
 
+__all__ = ["DEFAULT", "Rates", "measure", "rates"]
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -152,3 +154,8 @@ def rates() -> Rates:
 @functools.lru_cache(maxsize=1)
 def _measured() -> Rates:
     return measure()
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

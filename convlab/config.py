@@ -14,6 +14,17 @@
   that ``auto`` decides the same way everywhere); see
   :mod:`convlab.calibration`. Its starting value comes from the environment
   variable ``CONVLAB_CALIBRATE`` (``1``, ``true``, ``yes`` or ``on``).
+* ``memory_limit_bytes``: the most memory one call may allocate for its
+  result and its largest scratch buffer (``None``, the default: the memory
+  available now, ``MemAvailable`` of ``/proc/meminfo``); a larger request is
+  a ``MemoryError`` raised before anything is allocated. See
+  :mod:`convlab._validate.sizes`.
+* ``loop_warn_seconds``: an explicit ``method="loop"`` (the formula, one
+  Python multiply-add at a time) warns, pointing at the caller's line, when
+  the cost model estimates the call at more than this many seconds
+  (default :data:`DEFAULT_LOOP_WARN_SECONDS`, 10 s; ``None``: never warn).
+  The warning is a ``RuntimeWarning`` with the estimate and the advice
+  (``method="auto"``); Python's default filter shows it once per call site.
 
 Examples
 --------
@@ -33,17 +44,34 @@ import os
 import threading
 from collections.abc import Iterator
 
-from ._validate import flag, non_negative_int, positive_int
+from ._validate import flag, non_negative_int, positive_int, real_number
+
+__all__ = ["DEFAULT_IM2COL_MAX_BYTES", "DEFAULT_LOOP_WARN_SECONDS", "DEFAULT_WORKSPACE_BYTES", "current",
+           "get_options", "options", "set_options"]
 
 DEFAULT_IM2COL_MAX_BYTES = 256 * 2**20
 DEFAULT_WORKSPACE_BYTES = 64 * 2**20
+DEFAULT_LOOP_WARN_SECONDS = 10.0
 
-_CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag}
+
+def _optional_bytes(name: str, value) -> int | None:
+    return None if value is None else positive_int(name, value)
+
+
+def _seconds_or_none(name: str, value) -> float | None:
+    return None if value is None else real_number(name, value, "a positive number of seconds, or None "
+                                                  "for no warning", low=0)
+
+
+_CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag,
+           "loop_warn_seconds": _seconds_or_none, "memory_limit_bytes": _optional_bytes}
 #: The process-wide settings: what every thread and task sees outside an :func:`options` block.
 _settings: dict[str, object] = {
     "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
     "workspace_bytes": DEFAULT_WORKSPACE_BYTES,
     "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
+    "loop_warn_seconds": DEFAULT_LOOP_WARN_SECONDS,
+    "memory_limit_bytes": None,
 }
 _lock = threading.Lock()
 #: Inside an :func:`options` block: every setting as that block (and the ``set_options``
@@ -59,7 +87,7 @@ def get_options() -> dict[str, object]:
     --------
     >>> import convlab
     >>> sorted(convlab.get_options())
-    ['calibrate', 'im2col_max_bytes', 'workspace_bytes']
+    ['calibrate', 'im2col_max_bytes', 'loop_warn_seconds', 'memory_limit_bytes', 'workspace_bytes']
     """
     return dict(_scoped.get() or _settings)
 
@@ -120,3 +148,8 @@ def options(**settings) -> Iterator[None]:
         yield
     finally:
         _scoped.reset(token)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -32,6 +32,7 @@ array of shape ``(0,)`` whatever the operands' shapes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -40,8 +41,20 @@ from numpy.typing import ArrayLike
 from ._chunks import patch_view
 from ._engine import run
 from ._padding import pad
-from ._validate import Problem, as_array, geometry, prepare_conv, prepare_correlate, shape_tuple
+from ._validate import (
+    Problem,
+    as_array,
+    explained_call,
+    geometry,
+    prepare_conv,
+    prepare_correlate,
+    shape_tuple,
+)
+from ._validate.sizes import check_allocation
 from .resolve import Plan, resolve
+
+__all__ = ["choose_method", "conv1d", "conv2d", "conv3d", "convnd", "convolve", "correlate",
+           "explain_method", "unfold"]
 
 Padding = int | str | tuple
 
@@ -114,9 +127,7 @@ def correlate(x: ArrayLike, w: ArrayLike, mode: str = "valid", *, method: str = 
     >>> convlab.correlate(np.ones((0, 3)), np.ones((2, 2)), "full").shape
     (0, 4)
     """
-    problem, layout = prepare_correlate(x, w, mode, method, axes)
-    if np.iscomplexobj(problem.w) or problem.w.dtype == object:
-        problem = problem._replace(w=np.conj(problem.w))
+    problem, layout = _signal_problem("correlate", x, w, mode, method, axes)
     return layout.restore(_cross_correlate(problem))
 
 
@@ -144,13 +155,23 @@ def convolve(x: ArrayLike, w: ArrayLike, mode: str = "full", *, method: str = "a
     >>> convlab.convolve([], [7]).shape, convlab.convolve([], [7, 8], "valid").shape
     ((0,), (0,))
     """
+    problem, layout = _signal_problem("convolve", x, w, mode, method, axes)
+    return layout.restore(_cross_correlate(problem))
+
+
+def _signal_problem(op: str, x, w, mode, method, axes):
+    """The cross-correlation problem a ``correlate`` or ``convolve`` call runs (the kernel
+    conjugated, or flipped), and its layout: what those calls and :func:`explain_method` resolve."""
     problem, layout = prepare_correlate(x, w, mode, method, axes)
-    flipped = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
-    return layout.restore(_cross_correlate(flipped))
+    if op == "convolve":
+        problem = problem._replace(w=np.flip(problem.w, axis=_spatial_axes(problem)))
+    elif np.iscomplexobj(problem.w) or problem.w.dtype == object:
+        problem = problem._replace(w=np.conj(problem.w))
+    return problem, layout
 
 
-def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """N-d deep-learning convolution (cross-correlation), ``nd = w.ndim - 2``.
 
@@ -195,6 +216,10 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
         to wrap more than once. ``replicate`` admits any width, as in torch.
         Every mode but ``zeros`` needs at least one cell to pad from.
     method : {"auto", "loop", "im2col", "fft"}
+        How to compute it. ``padding_mode`` and ``method`` are keyword-only;
+        the arguments before them may be given by position, in the order of
+        ``torch.nn.functional.conv2d``: ``bias, stride, padding, dilation,
+        groups`` (``conv2d(x, w, None, 2)`` is a stride of 2).
 
     Returns
     -------
@@ -207,6 +232,8 @@ def convnd(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
     >>> x = np.arange(2 * 5 * 5).reshape(2, 5, 5)          # C_in=2, 5x5, unbatched
     >>> w = np.ones((3, 2, 2, 2))                          # C_out=3, 2x2 kernels
     >>> convlab.convnd(x, w, stride=2, padding=1).shape
+    (3, 3, 3)
+    >>> convlab.convnd(x, w, None, 2, 1).shape             # the same, in torch's positional order
     (3, 3, 3)
     """
     w_arr = _nd_weight(w)
@@ -232,8 +259,8 @@ def _conv(x, w, bias, **geometry):
     return y[0] if unbatched else y
 
 
-def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """1-D deep-learning convolution, like ``torch.nn.functional.conv1d``.
 
@@ -254,8 +281,8 @@ def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
                  padding_mode=padding_mode, method=method)
 
 
-def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """2-D deep-learning convolution, like ``torch.nn.functional.conv2d``.
 
@@ -278,8 +305,8 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride:
                  padding_mode=padding_mode, method=method)
 
 
-def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *, stride: int | tuple = 1,
-           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1,
+def conv3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple = 1,
+           padding: Padding = 0, dilation: int | tuple = 1, groups: int = 1, *,
            padding_mode: str = "zeros", method: str = "auto") -> np.ndarray:
     """3-D deep-learning convolution, like ``torch.nn.functional.conv3d``.
 
@@ -356,15 +383,35 @@ def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, p
     unbatched = x_arr.ndim == nd + 1
     xb = x_arr[np.newaxis] if unbatched else x_arr
     geom = geometry(xb.shape[2:], kernel, stride, padding, dilation, padding_mode)
+    n_batch, chans = xb.shape[:2]
+    shape = (n_batch, chans, *kernel, *geom.out_spatial)
+    itemsize = 8 if x_arr.dtype.kind == "O" else x_arr.dtype.itemsize
+    padded = n_batch * chans * math.prod(n + lo + hi for n, (lo, hi) in zip(xb.shape[2:], geom.padding))
+    check_allocation(functools.partial(_unfold_cause, xb.shape, kernel, geom), shape, itemsize,
+                     workspace=padded * itemsize if any(lo or hi for lo, hi in geom.padding) else 0)
     patches = patch_view(pad(xb, geom.padding, padding_mode), kernel, geom.stride, geom.dilation,
                          geom.out_spatial)
-    cols = patches.reshape(xb.shape[0], xb.shape[1] * math.prod(kernel), math.prod(geom.out_spatial))
-    cols = np.array(cols, dtype=x_arr.dtype, copy=True)
+    cols = np.empty(shape, dtype=x_arr.dtype)          # the result, allocated once and filled once
+    np.copyto(cols, patches)
+    cols = cols.reshape(n_batch, chans * math.prod(kernel), math.prod(geom.out_spatial))   # a view
     return cols[0] if unbatched else cols
 
 
+def _unfold_cause(x_shape, kernel, geom) -> str:
+    """What makes :func:`unfold`'s columns as large as they are (the size rule's message)."""
+    shapes = f"x of shape {x_shape} and kernel_size {kernel}"
+    if any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, x_shape[2:], kernel)):
+        return f"padding={geom.padding} (with {shapes})"
+    return shapes
+
+
 def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method) -> Problem:
-    w_arr = _nd_weight(w)
+    w_arr = as_array("w", w)
+    if w_arr.ndim < 3:
+        raise ValueError(
+            f"w must have shape (C_out, C_in/groups, *k) with at least 3 dimensions for a layer call; "
+            f"got shape {w_arr.shape} (for a correlate/convolve call pass mode=, axes= or op='correlate')"
+        )
     problem, _ = prepare_conv(x, w_arr, bias, nd=w_arr.ndim - 2, stride=stride, padding=padding,
                               dilation=dilation, groups=groups, padding_mode=padding_mode, method=method)
     return problem
@@ -372,8 +419,11 @@ def _layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, 
 
 def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
                   stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
-                  groups: int = 1, padding_mode: str = "zeros") -> str:
-    """The method ``method="auto"`` runs for ``convnd(x, w, ...)``.
+                  groups: int = 1, padding_mode: str = "zeros", mode: str | None = None,
+                  axes: int | tuple[int, ...] | None = None, op: str | None = None) -> str:
+    """The method ``method="auto"`` runs for ``convnd(x, w, ...)``, or for
+    ``correlate(x, w, mode)`` / ``convolve(x, w, mode)`` (see :func:`explain_method`
+    for which call is meant).
 
     :func:`explain_method` says why.
 
@@ -384,18 +434,39 @@ def choose_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
     'fft'
     >>> convlab.choose_method(np.ones((1, 1, 8)), np.ones((1, 1, 3), dtype=int))
     'im2col'
+    >>> convlab.choose_method(np.ones(100_000), np.ones(1000), mode="same")   # scipy's choose_conv_method
+    'fft'
     """
     return explain_method(x, w, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
-                          padding_mode=padding_mode).method
+                          padding_mode=padding_mode, mode=mode, axes=axes, op=op).method
 
 
 def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
                    stride: int | tuple = 1, padding: Padding = 0, dilation: int | tuple = 1,
-                   groups: int = 1, padding_mode: str = "zeros", method: str = "auto") -> Plan:
-    """What ``convnd(x, w, ..., method=method)`` runs, and why: a :class:`~convlab.resolve.Plan`.
+                   groups: int = 1, padding_mode: str = "zeros", mode: str | None = None,
+                   axes: int | tuple[int, ...] | None = None, op: str | None = None,
+                   method: str = "auto") -> Plan:
+    """What a call runs with ``method=method``, and why: a :class:`~convlab.resolve.Plan`.
 
-    It is the plan the call itself follows (the same resolver decides both),
-    fallbacks included: an ``fft`` on an input holding NaN names ``im2col``.
+    Two kinds of call, told apart by ``op``:
+
+    * ``op="conv"``: the layer, ``convnd(x, w, bias, stride=..., ...)`` (the
+      default when neither ``mode`` nor ``axes`` is given);
+    * ``op="correlate"`` or ``op="convolve"``: the signal call
+      ``correlate(x, w, mode, axes=axes)`` or ``convolve(...)``, with that
+      function's default ``mode`` (``valid``, ``full``). Giving ``mode`` or
+      ``axes`` alone means ``op="correlate"``, as
+      ``scipy.signal.choose_conv_method(x, w, mode=...)`` is asked; the
+      plan of a convolution is that of the correlation with the flipped
+      kernel, which is what ``convolve`` runs.
+
+    A signal call takes none of the layer's arguments (``bias``, ``stride``,
+    ``padding``, ``dilation``, ``groups``, ``padding_mode``) and a layer
+    call no ``mode`` or ``axes``: ``ValueError``.
+
+    It is the plan the call itself follows (the same validation and the same
+    resolver decide both), fallbacks included: an ``fft`` on an input holding
+    NaN names ``im2col``.
 
     Examples
     --------
@@ -405,5 +476,19 @@ def explain_method(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
     im2col: integer input: im2col is exact, fft would round
     >>> convlab.explain_method(np.full((1, 1, 8), np.nan), np.ones((1, 1, 3)), method="fft").method
     'im2col'
+    >>> print(convlab.explain_method([1, 2, 3, 4], [1, 0, -1], mode="same"))   # correlate(x, w, "same")
+    im2col: integer input: im2col is exact, fft would round
+    >>> convlab.explain_method(np.ones(100_000), np.ones(1000), op="convolve").method
+    'fft'
     """
-    return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))
+    op, mode = explained_call(op, mode, axes, {"bias": bias, "stride": stride, "padding": padding,
+                                               "dilation": dilation, "groups": groups,
+                                               "padding_mode": padding_mode})
+    if op == "conv":
+        return resolve(_layer_problem(x, w, bias, stride, padding, dilation, groups, padding_mode, method))
+    return resolve(_signal_problem(op, x, w, mode, method, axes)[0])
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

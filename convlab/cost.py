@@ -49,6 +49,12 @@ from ._shape_core import span as kernel_span
 from .calibration import Rates
 from .methods.fft import fast_lengths, lengths_for, next_fast_len
 
+__all__ = ["CHANNEL_GEMM_SHARE", "CHUNK_SECONDS", "COPY_NS_PER_RUN", "FFT_CACHE_BYTES", "FFT_ROW_SECONDS",
+           "GEMM_HALF_M", "LOOP_NS_PER_MAC", "MOVE_COPIES", "PRODUCT_NS", "SCATTER_COPIES", "Shapes",
+           "block_length", "estimates", "fft_1d_seconds", "fft_estimate", "fft_seconds", "im2col_estimate",
+           "im2col_seconds", "im2col_transposed_seconds", "loop_estimate", "transform_seconds",
+           "transposed_estimates", "transposed_shapes"]
+
 #: The literal method, measured: one Python-level multiply-add and its indexing.
 LOOP_NS_PER_MAC = 1000.0
 
@@ -411,3 +417,8 @@ def im2col_transposed_seconds(x_shape, w_shape, *, groups: int, itemsize: int, r
     scatter = (SCATTER_COPIES * bytes_ / rates.copy_bytes + elements / max(run, 1) * COPY_NS_PER_RUN * 1e-9
                + chunks * taps * CHUNK_SECONDS)
     return rates.call["im2col"] + gemm + scatter + chunks * CHUNK_SECONDS
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -11,6 +11,8 @@ from matplotlib import image as mimage
 
 from ._validate import int_in_range
 
+__all__ = ["EEG_RATE_HZ", "eeg", "grace_hopper"]
+
 EEG_RATE_HZ = 80.0
 """Sampling rate of :func:`eeg` (800 samples over 10 s, as in matplotlib's MRI/EEG example)."""
 
@@ -48,3 +50,8 @@ def grace_hopper(gray: bool = True) -> np.ndarray:
     if gray:
         return rgb @ np.array([0.299, 0.587, 0.114])
     return np.ascontiguousarray(rgb.transpose(2, 0, 1))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

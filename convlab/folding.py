@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 
 from ._padding import pad
 from ._validate import as_array, geometry, max_abs, result_dtype, shape_tuple
+from ._validate.sizes import check_allocation
 from .methods.im2col import interleave, phase_shape, scatter_add_taps
 
 __all__ = ["fold"]
@@ -173,6 +174,10 @@ def fold(x: ArrayLike, output_size: Size, kernel_size: Size, dilation: Size = 1,
                 f"= {bound} >= 2**63; cast x to float64, or to object dtype for exact Python integers"
             )
     chans = depth // taps
+    # the size rule: the result, and the phases it is added up in (about its size; padded too)
+    target_cells = math.prod(n + lo + hi for n, (lo, hi) in zip(spatial, geom.padding))
+    check_allocation(f"output_size={spatial}", (n_batch, chans, *spatial), work.itemsize,
+                     workspace=n_batch * chans * target_cells * work.itemsize)
     cols = xb.astype(work, copy=False).reshape(n_batch, chans, *kernel, *geom.out_spatial)
     ranges = [(0, o, True) for o in geom.out_spatial]
     if geom.padding_mode == "zeros":                      # crop while adding: no padded buffer
@@ -187,3 +192,8 @@ def fold(x: ArrayLike, output_size: Size, kernel_size: Size, dilation: Size = 1,
         y = _unpad(y, geom.padding, spatial, geom.padding_mode)
     y = np.ascontiguousarray(y).astype(dtype, copy=False)
     return y[0] if unbatched else y
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, prepare_input_grad, prepare_weight_grad, result_dtype
+from ._validate import as_array, check_integer_sum, prepare_input_grad, prepare_weight_grad, result_dtype
 from .conv import convnd
 from .transposed import conv_transposend
 
@@ -189,6 +189,8 @@ def bias_grad(grad_output: ArrayLike) -> np.ndarray:
         raise ValueError(f"grad_output must have shape (N, C_out, *out) with at least 2 dimensions; "
                          f"got shape {dy.shape}")
     dtype = result_dtype(dy)
+    check_integer_sum("grad_output", dy, dy.size // max(dy.shape[1], 1), "N * prod(out), the cells summed "
+                      "into one channel")
     wide = np.dtype(np.float32) if dtype == np.float16 else dtype
     return dy.sum(axis=(0, *range(2, dy.ndim)), dtype=wide).astype(dtype, copy=False)
 
@@ -288,3 +290,8 @@ def conv3d_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLike, 
     (2, 2, 2, 2, 2)
     """
     return _weight(input, weight_size, grad_output, 3, stride, padding, dilation, groups, method)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -218,3 +218,8 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
 
 
 __all__ = ["check", "CheckResult", "Failure", "MAX_RANDOM", "TASKS"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -468,3 +468,8 @@ def p4_bias(grad_output: ArrayLike) -> np.ndarray:
     if dy.ndim != 5 or dy.shape[2] != 4:
         raise ValueError(f"grad_output must have shape (N, C_out, 4, H_out, W_out); got shape {dy.shape}")
     return bias_grad(dy.swapaxes(1, 2).reshape(dy.shape[0] * 4, dy.shape[1], *dy.shape[3:]))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

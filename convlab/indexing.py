@@ -355,3 +355,8 @@ def transposed_index_map(input_shape, kernel_shape, *, stride=1, padding=0, outp
         pairs[o] = [(tuple(int(v) for v in cells[t]), taps[t]) for t in range(n_taps) if cells[t, 0] >= 0]
     return TransposedIndexMap(input_shape, kernel_shape, output_shape, geom.stride, geom.padding,
                               geom.output_padding, geom.dilation, indices, pairs)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

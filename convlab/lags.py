@@ -86,3 +86,8 @@ def correlation_lags(in1_len: int, in2_len: int, mode: str = "full") -> np.ndarr
     # "same": in1_len lags around the middle of full's, as scipy takes them
     first = full.size // 2 - in1_len // 2
     return full[first:first + in1_len].copy()
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -1315,3 +1315,8 @@ class P4Pool(Layer):
         dy = _grad_output(dy, self._argmax.shape)
         one_hot = np.arange(4)[None, None, :, None, None] == self._argmax[:, :, None]
         return np.where(one_hot, dy[:, :, None], 0.0).astype(dy.dtype, copy=False)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -44,7 +44,8 @@ import string
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, geometry, result_dtype, shape_tuple
+from ._validate import as_array, check_integer_range, check_integer_sum, geometry, result_dtype, shape_tuple
+from ._validate.sizes import check_allocation
 from .config import get_options
 from .conv import convnd, unfold
 from .folding import fold
@@ -122,6 +123,11 @@ def _wide(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return arr.astype(dtype, copy=False)
 
 
+def _shaped(size: tuple[int, ...]) -> np.ndarray:
+    """An array of shape ``size`` that takes no memory (only its shape is read)."""
+    return np.broadcast_to(np.int8(0), size)
+
+
 def _batch_chunks(n: int, per_sample_bytes: int):
     step = max(1, int(get_options()["im2col_max_bytes"]) // max(per_sample_bytes, 1))
     return [slice(i, i + step) for i in range(0, n, step)] or [slice(0, 0)]
@@ -144,6 +150,8 @@ def _local(x, w, bias, nd, stride, padding, dilation, padding_mode) -> np.ndarra
     c_out, kernel = w.shape[nd], tuple(w.shape[nd + 2:])
     b = _bias(bias, (c_out, *geom.out_spatial), "(C_out, *out)")
     dtype = result_dtype(xb, w, b)
+    if dtype.kind == "i":
+        check_integer_range(xb, w, b, xb.shape[1] * math.prod(kernel), fan_what="C_in * kernel size")
     n_pos = math.prod(geom.out_spatial)
     wl = _wide(w, dtype).reshape(n_pos, c_out, -1)                           # (L, C_out, C_in * K)
     y = np.empty((xb.shape[0], c_out, n_pos), dtype=wl.dtype)
@@ -276,9 +284,12 @@ def locally_connected_input(input_size: Shape, weight: ArrayLike, grad_output: A
     c_out, kernel = weight.shape[nd], tuple(weight.shape[nd + 2:])
     dy = _grad_output(grad_output, (size[0], c_out, *geom.out_spatial))
     dtype = result_dtype(weight, dy)
+    if dtype.kind == "i":       # each column entry sums C_out products; fold checks its own sums
+        check_integer_range(dy, weight, None, c_out, names=("grad_output", "weight"), fan_what="C_out")
     n_pos = math.prod(geom.out_spatial)
     wl = _wide(weight, dtype).reshape(n_pos, c_out, -1)
     dy = _wide(dy, dtype).reshape(size[0], c_out, n_pos)
+    check_allocation(f"input_size={size}", size, np.result_type(wl, dy).itemsize)
     dx = np.empty(size, dtype=np.result_type(wl, dy))
     for part in _batch_chunks(size[0], wl.shape[2] * n_pos * dx.itemsize):
         dcols = np.einsum("lor,nol->nrl", wl, dy[part])                       # (n, C_in * K, L)
@@ -336,6 +347,8 @@ def locally_connected_weight(input: ArrayLike, weight_size: Shape, grad_output: 
     c_out, kernel = size[nd], size[nd + 2:]
     dy = _grad_output(grad_output, (x.shape[0], c_out, *geom.out_spatial))
     dtype = result_dtype(x, dy)
+    if dtype.kind == "i":
+        check_integer_range(x, dy, None, x.shape[0], names=("input", "grad_output"), fan_what="N")
     n_pos = math.prod(geom.out_spatial)
     dy = _wide(dy, dtype).reshape(x.shape[0], c_out, n_pos)
     dw = np.zeros((n_pos, c_out, math.prod(size[nd + 1:])), dtype=dy.dtype)
@@ -364,6 +377,7 @@ def locally_connected_bias(grad_output: ArrayLike) -> np.ndarray:
         raise ValueError(f"grad_output must have shape (N, C_out, *out) with at least 3 dimensions; "
                          f"got shape {dy.shape}")
     dtype = result_dtype(dy)
+    check_integer_sum("grad_output", dy, dy.shape[0], "N, the samples summed")
     return dy.sum(axis=0, dtype=_wide(np.zeros(0, dtype), dtype).dtype).astype(dtype, copy=False)
 
 
@@ -407,6 +421,8 @@ def _tiled(x, w, bias, nd, stride, padding, dilation, padding_mode) -> np.ndarra
     w, geom, tiles, c_out, stacked = _tiled_operands(xb, w, nd, stride, padding, dilation, padding_mode)
     b = _bias(bias, (c_out,), "(C_out,)")
     dtype = result_dtype(xb, w, b)
+    if dtype.kind == "i":       # the bias too (convnd checks the sums without it)
+        check_integer_range(xb, w, b, math.prod(stacked.shape[1:]), fan_what="C_in * kernel size")
     every = convnd(xb, stacked, stride=geom.stride, padding=geom.padding, dilation=geom.dilation,
                    padding_mode=padding_mode)                                  # (N, T * C_out, *out)
     every = _wide(every, dtype).reshape(xb.shape[0], *tiles, c_out, *geom.out_spatial)
@@ -524,7 +540,7 @@ def tiled_conv_input(input_size: Shape, weight: ArrayLike, grad_output: ArrayLik
     weight = as_array("weight", weight)
     nd = _nd_from_weight("weight", weight, _TILED_WEIGHT)
     size = shape_tuple("input_size", input_size, nd + 2)
-    weight, geom, tiles, c_out, stacked = _tiled_operands(np.empty(size, dtype=np.int8), weight, nd, stride,
+    weight, geom, tiles, c_out, stacked = _tiled_operands(_shaped(size), weight, nd, stride,
                                                           padding, dilation, padding_mode, "weight")
     dy = as_array("grad_output", grad_output)
     d_every = _spread(dy, size[0], tiles, c_out, geom.out_spatial)
@@ -602,7 +618,7 @@ def tiled_conv_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLi
     if x.ndim != nd + 2:
         raise ValueError(f"input must have shape (N, C_in, *spatial) with {nd + 2} dimensions for a "
                          f"weight_size of length {len(size)}; got shape {x.shape}")
-    _, geom, tiles, c_out, stacked = _tiled_operands(x, np.empty(size, dtype=np.int8), nd, stride, padding,
+    _, geom, tiles, c_out, stacked = _tiled_operands(x, _shaped(size), nd, stride, padding,
                                                      dilation, padding_mode, "weight_size")
     dy = as_array("grad_output", grad_output)
     d_every = _spread(dy, x.shape[0], tiles, c_out, geom.out_spatial)
@@ -631,3 +647,8 @@ def tiled_conv_bias(grad_output: ArrayLike) -> np.ndarray:
     from .grad import bias_grad
 
     return bias_grad(grad_output)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -55,8 +55,12 @@ from numpy.typing import ArrayLike
 
 from . import config
 from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
-from ._validate import PoolGeometry, flag, pool_geometry, pool_grad_output, pool_input
+from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
 from .conv import convnd
+
+__all__ = ["CHUNK_BYTES", "avg_pool1d", "avg_pool1d_backward", "avg_pool2d", "avg_pool2d_backward",
+           "avg_pool3d", "avg_pool3d_backward", "max_pool1d", "max_pool1d_backward", "max_pool2d",
+           "max_pool2d_backward", "max_pool3d", "max_pool3d_backward"]
 
 Size = int | tuple[int, ...]
 
@@ -454,6 +458,8 @@ def _avg_pool(x, nd, op, kernel_size, stride, padding, ceil_mode, count_include_
     g = pool_geometry(arr.shape[2:], kernel_size, stride, padding, 1, ceil_mode,
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
     sum_dtype, avg_dtype = _avg_dtypes(arr.dtype)
+    check_integer_sum("x", arr, math.prod(g.kernel), f"prod(kernel_size) = {'*'.join(map(str, g.kernel))}, "
+                      f"the cells summed per window")
     sums = _box_conv(arr.astype(sum_dtype, copy=False), g, g.pairs)
     y = sums.astype(avg_dtype, copy=False) / np.asarray(_divisor(g, arr.shape[2:]), dtype=avg_dtype)
     if arr.dtype.kind == "f":
@@ -651,3 +657,8 @@ def avg_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, kernel_size: Size,
     """
     return _avg_pool_backward(grad_output, x, 3, "avg_pool3d", kernel_size, stride, padding,
                               ceil_mode, count_include_pad, divisor_override)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -220,3 +220,8 @@ def measure(layers, n: int | None = None) -> Field:
 
 
 __all__ = ["Field", "Layer", "cone", "layers_of", "measure", "receptive_field", "receptive_fields"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -23,14 +23,17 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
-from . import cost
+from . import config, cost
 from .methods import fft, im2col, loop
+
+__all__ = ["METHODS", "REGISTRY", "Method", "MethodUnsupported", "check_supported", "direct_dtype"]
 
 
 def _anything(problem) -> str | None:
@@ -80,6 +83,10 @@ class Method:
     describe : callable or None
         ``describe(fields) -> str``, what ``tune`` chose, said after the
         estimate (``" (overlap-add)"``).
+    workspace : callable
+        ``workspace(problem) -> bytes``: the scratch memory it allocates
+        besides the result, at its largest (the size rule,
+        :mod:`convlab._validate.sizes`, checks it before anything runs).
     edge : str
         Why it wins when it does, said after the ratio.
     """
@@ -96,12 +103,52 @@ class Method:
     tune: Callable | None = None
     describe: Callable | None = None
     edge: str = ""
+    workspace: Callable = lambda problem: _padded_copy_bytes(problem)
 
     def refuses(self, problem) -> str | None:
         """Why it cannot run ``problem`` (None: it can), its transposed form included."""
         if problem.transposed and self.compute_transposed is None:
             return "has no transposed convolution"
         return self.supports(problem)
+
+
+def _itemsize(problem, method: str) -> int:
+    dtype = REGISTRY[method].compute_dtype(problem)
+    return 8 if dtype.kind == "O" else dtype.itemsize
+
+
+def _padded_copy_bytes(problem, itemsize: int | None = None) -> int:
+    """Bytes of the padded copy of the input a method may make (0 when nothing is padded)."""
+    x, geom = problem.x, problem.geometry
+    if problem.transposed or not any(lo or hi for lo, hi in geom.padding):
+        return 0
+    itemsize = itemsize or (8 if problem.dtype.kind == "O" else problem.dtype.itemsize)
+    padded = math.prod(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], geom.padding))
+    return x.shape[0] * x.shape[1] * padded * itemsize
+
+
+def _im2col_workspace(problem) -> int:
+    """The padded copy (or, transposed, the phases of the output), and one chunk of columns."""
+    x, w, geom = problem.x, problem.w, problem.geometry
+    item = _itemsize(problem, "im2col")
+    cap = config.current("im2col_max_bytes")
+    if problem.transposed:
+        span = [d * (k - 1) + s for d, k, s in zip(geom.dilation, w.shape[2:], geom.stride)]
+        phases = x.shape[0] * problem.c_out * math.prod(o + e for o, e in zip(geom.out_spatial, span))
+        return phases * item + min(cap, x.shape[0] * w.shape[1] * math.prod(w.shape[2:])
+                                   * math.prod(x.shape[2:]) * item)
+    columns = x.shape[0] * math.prod(w.shape[1:]) * math.prod(geom.out_spatial) * item
+    return _padded_copy_bytes(problem, item) + min(cap, columns)
+
+
+def _fft_workspace(problem) -> int:
+    """The padded (or, transposed, spread) input, and the spectra of every row it transforms."""
+    item = _itemsize(problem, "fft")
+    complex_ = REGISTRY["fft"].compute_dtype(problem).kind == "c"
+    spectra = fft.fft_points(problem) * item * (2 if complex_ else 1)
+    x = problem.x
+    spread = x.shape[0] * x.shape[1] * math.prod(fft._padded(problem)) * item
+    return spread + spectra
 
 
 def _fft_tune(shapes: cost.Shapes, rates) -> dict:
@@ -127,10 +174,10 @@ def _fft_describe(fields: Mapping) -> str:
 REGISTRY: Mapping[str, Method] = MappingProxyType({m.name: m for m in (
     Method("loop", loop.compute, loop.compute_transposed, cost.loop_estimate, exact="iuO", auto=False),
     Method("im2col", im2col.compute, im2col.compute_transposed, cost.im2col_estimate, exact="iuO",
-           edge="the GEMM is cheaper than the transforms"),
+           edge="the GEMM is cheaper than the transforms", workspace=_im2col_workspace),
     Method("fft", fft.compute, fft.compute_transposed, cost.fft_estimate, supports=fft.supports,
            compute_dtype=fft.compute_dtype, distrusts=fft.distrusts, tune=_fft_tune,
-           describe=_fft_describe),
+           describe=_fft_describe, workspace=_fft_workspace),
 )})
 
 #: The method names, in registry order.
@@ -151,3 +198,8 @@ def check_supported(problem) -> None:
         able = [name for name, m in REGISTRY.items() if m.refuses(problem) is None]
         raise MethodUnsupported(f"method={problem.method!r} {reason}: use "
                                 + " or ".join(f"method={name!r}" for name in able))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

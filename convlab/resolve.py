@@ -25,6 +25,11 @@ record of :mod:`convlab.registry`. In order:
 3. A method's record may tune the plan (``tune``): a 1-D ``fft`` gets its
    overlap-add block length from the cost model (``None``: one transform
    of the whole signal).
+4. A method ``auto`` never takes (``loop``, the formula in Python), asked
+   for by name on a call the cost model estimates at more than the
+   ``loop_warn_seconds`` setting (:mod:`convlab.config`), gets a warning in
+   its plan, with the estimate and ``auto``'s choice; the computation emits
+   it at the caller's line (:func:`explain_method` only shows it).
 
 A transposed convolution (a problem with a
 :class:`~convlab._validate.TransposedGeometry`) follows the same rules;
@@ -35,6 +40,7 @@ its ``fft`` is priced as the correlation of
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -44,9 +50,13 @@ from typing import NamedTuple
 import numpy as np
 
 from . import config, registry
+from ._validate.problem import problem_cause
+from ._validate.sizes import SMALL_BYTES, check_allocation, format_bytes
 from .calibration import Rates, rates
 from .cost import Shapes
 from .timing import format_seconds
+
+__all__ = ["Plan", "caller_stacklevel", "resolve", "shapes_of"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _NONE: Mapping[str, float] = MappingProxyType({})
@@ -119,26 +129,29 @@ def _by_cost(shapes: Shapes, speeds: Rates, candidates: tuple[str, ...],
     return Plan(best, shown + why + skipped, t, **fields)
 
 
-#: auto's decisions, by everything they read: (registry, plan) per key; see :func:`_auto`.
-_decided: dict[tuple, tuple[Mapping, Plan]] = {}
+#: auto's decisions, by everything they read: (registry, plan, the bytes of the result and of the
+#: plan's scratch) per key; see :func:`_auto`.
+_decided: dict[tuple, tuple[Mapping, Plan, int]] = {}
 
 
-def _auto(problem, speeds: Rates | None) -> Plan:
+def _auto(problem, speeds: Rates | None) -> tuple[Plan, int]:
     """Rule 1: the method ``auto`` takes, remembered per shapes, geometry, dtypes, speeds,
     cap and registry (what ``supports`` and the estimates read), so that a repeated call
-    costs a dictionary look-up."""
+    costs a dictionary look-up; with the bytes of the result and of its scratch
+    (:func:`_bytes`), remembered alike."""
     speeds = speeds or rates()
     methods = registry.REGISTRY
     key = (problem.x.shape, problem.w.shape, problem.geometry, problem.dtype, problem.x.dtype,
            problem.w.dtype, problem.bias is None, speeds, config.current("im2col_max_bytes"))
     hit = _decided.get(key)
     if hit is not None and hit[0] is methods:
-        return hit[1]
+        return hit[1], hit[2]
     plan = _decide(problem, speeds)
+    total = _bytes(plan, problem)
     if len(_decided) >= 4096:
         _decided.clear()
-    _decided[key] = (methods, plan)
-    return plan
+    _decided[key] = (methods, plan, total)
+    return plan, total
 
 
 def _decide(problem, speeds: Rates) -> Plan:
@@ -172,14 +185,80 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
     ``speeds`` defaults to :func:`convlab.calibration.rates`.
     """
     if problem.method == "auto":
-        return _checked(_auto(problem, speeds), problem)
+        plan, total = _auto(problem, speeds)
+        checked = _checked(plan, problem)
+        return _fits(checked, problem, total if checked is plan else None)
     record = registry.REGISTRY[problem.method]
     plan = Plan(problem.method, "asked for")
     x, w, geom = problem.x, problem.w, problem.geometry
     if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
             and 0 not in geom.out_spatial:
         plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
-    return _checked(plan, problem)
+    if not record.auto:
+        plan = plan._replace(warning=_too_slow(record, problem, speeds))
+    return _fits(_checked(plan, problem), problem)
+
+
+def _bytes(plan: Plan, problem) -> int:
+    """The bytes of ``problem``'s result and of ``plan``'s method's largest scratch (0: nothing
+    is computed)."""
+    x, geom = problem.x, problem.geometry
+    if 0 in geom.out_spatial or 0 in x.shape[:1] or 0 in problem.w.shape:
+        return 0
+    itemsize = 8 if problem.dtype.kind == "O" else problem.dtype.itemsize
+    return (x.shape[0] * problem.c_out * math.prod(geom.out_spatial) * itemsize
+            + registry.REGISTRY[plan.method].workspace(problem))
+
+
+def _fits(plan: Plan, problem, total: int | None = None) -> Plan:
+    """The size rule (:mod:`convlab._validate.sizes`): the result and the largest scratch of the
+    method that runs (``total`` bytes, if known: :func:`_bytes`) must fit in memory, checked
+    before anything is allocated (the result alone was checked by validation)."""
+    if (_bytes(plan, problem) if total is None else total) < SMALL_BYTES:
+        return plan
+    x, geom = problem.x, problem.geometry
+    shape = (x.shape[0], problem.c_out, *geom.out_spatial)
+    itemsize = 8 if problem.dtype.kind == "O" else problem.dtype.itemsize
+    scratch = registry.REGISTRY[plan.method].workspace(problem)
+    cause = functools.partial(problem_cause, problem)
+    try:
+        check_allocation(cause, shape, itemsize, workspace=scratch, method=plan.method)
+    except MemoryError:
+        if problem.method != "auto":
+            raise
+        # auto takes the next method whose scratch fits, if one does
+        for name, record in registry.REGISTRY.items():
+            if name == plan.method or not record.auto or record.refuses(problem) is not None \
+                    or (record.distrusts and record.distrusts(problem)):
+                continue
+            other = record.workspace(problem)
+            try:
+                check_allocation(cause, shape, itemsize, workspace=other, method=name)
+            except MemoryError:
+                continue
+            return Plan(name, f"{plan.method} would need {format_bytes(scratch)} of scratch, more than the "
+                              f"memory available; {name} needs {format_bytes(other)}", plan.estimates)
+        raise
+    return plan
+
+
+def _too_slow(record, problem, speeds: Rates | None) -> str | None:
+    """Rule 4: the warning for a method ``auto`` never takes (``loop``), asked for on a call the
+    cost model estimates at more than the ``loop_warn_seconds`` setting (None: no warning)."""
+    limit = config.current("loop_warn_seconds")
+    if limit is None:
+        return None
+    speeds = speeds or rates()
+    seconds = record.estimate(shapes_of(problem), speeds)
+    if seconds <= limit:
+        return None
+    auto, _ = _auto(problem, speeds)
+    instead = f"{auto.method}, about {format_seconds(auto.estimates[auto.method])}" if auto.estimates \
+        else auto.method
+    return (f"method={record.name!r} is estimated to take {format_seconds(seconds)} on this call, more than "
+            f"the loop_warn_seconds setting ({limit:g} s): it runs the formula in Python, one multiply-add "
+            f"at a time. method='auto' computes the same ({instead}); or raise the setting with "
+            f"convlab.options(loop_warn_seconds=...)")
 
 
 def _checked(plan: Plan, problem) -> Plan:
@@ -210,3 +289,8 @@ def caller_stacklevel() -> int:
 def _inside(filename: str) -> bool:
     folder = os.path.dirname(os.path.abspath(filename))
     return folder == _PACKAGE_DIR or folder.startswith(_PACKAGE_DIR + os.sep)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -16,10 +16,13 @@ from ._validate import (
     int_tuple,
     is_symbolic,
     padding_pairs,
+    sequence_items,
     size_param,
     transposed_geometry,
     transposed_padding,
 )
+
+__all__ = ["conv_output_shape", "output_size", "same_padding"]
 
 #: An int, or a SymPy expression for symbolic shape arithmetic.
 Size = Any
@@ -104,6 +107,28 @@ def same_padding(k: Size, dilation: Size = 1) -> tuple[Size, Size]:
     return pair
 
 
+def _shape_channels(c_in, w_shape, transposed: bool) -> None:
+    """Check the channels of :func:`conv_output_shape`'s shapes (numbers only: symbols pass):
+    some ``groups`` must split ``C_in`` into ``w_shape[1]`` per group and ``C_out`` evenly
+    (no ``groups`` argument: any that fits), or, transposed, ``w_shape[0]`` must be ``C_in``."""
+    c_in = size_param("x_shape", c_in, 1)
+    w0 = size_param("w_shape", w_shape[0], 1)
+    w1 = size_param("w_shape", w_shape[1], 1)
+    if any(is_symbolic(v) for v in (c_in, w0, w1)):
+        return
+    if transposed:
+        if w0 != c_in:
+            raise ValueError(f"channel mismatch: x_shape has C_in={c_in} channels, so w_shape[0] must be "
+                             f"C_in={c_in} (a transposed convolution's weight is (C_in, C_out/groups, *k)); "
+                             f"got w_shape {tuple(w_shape)}")
+        return
+    groups = c_in // w1 if c_in % w1 == 0 else 0
+    if not groups or w0 % groups:
+        raise ValueError(f"channel mismatch: x_shape has C_in={c_in} channels, so w_shape[1] must be "
+                         f"C_in/groups for a groups that divides both C_in and C_out={w0} (w_shape[0]); "
+                         f"got w_shape {tuple(w_shape)}")
+
+
 def conv_output_shape(x_shape: Sequence[Size], w_shape: Sequence[Size], *, stride: Size | tuple = 1,
                       padding: Padding = 0, dilation: Size | tuple = 1, transposed: bool = False,
                       output_padding: Size | tuple = 0) -> tuple[Size, ...]:
@@ -127,10 +152,13 @@ def conv_output_shape(x_shape: Sequence[Size], w_shape: Sequence[Size], *, strid
     (2*h, 2*w)
     """
     transposed = flag("transposed", transposed)
+    x_shape = sequence_items("x_shape", x_shape, "a shape (N, C_in, *spatial) or (C_in, *spatial)")
+    w_shape = sequence_items("w_shape", w_shape, "a weight's shape (C_out, C_in/groups, *k)")
     nd = len(w_shape) - 2
     if nd < 1 or len(x_shape) not in (nd + 1, nd + 2):
         raise ValueError(f"x_shape and w_shape must be (N, C_in, *spatial) or (C_in, *spatial) and "
                          f"(C_out, C_in/groups, *k); got {tuple(x_shape)} and {tuple(w_shape)}")
+    _shape_channels(x_shape[-nd - 1], w_shape, transposed)
     spatial = tuple(x_shape[-nd:])
     kernel = tuple(w_shape[2:])
     if not transposed and not (type(output_padding) is int and output_padding == 0):
@@ -152,3 +180,8 @@ def conv_output_shape(x_shape: Sequence[Size], w_shape: Sequence[Size], *, strid
     pads = padding_pairs(padding, nd, kernel, dilations, strides, symbolic=True)
     return tuple(output_size(n, k, stride=s, padding=p, dilation=d, transposed=transposed, output_padding=e)
                  for n, k, s, p, d, e in zip(spatial, kernel, strides, pads, dilations, extras))
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

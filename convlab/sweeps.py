@@ -16,6 +16,8 @@ from .conv import convnd
 from .shapes import conv_output_shape
 from .timing import measure
 
+__all__ = ["Sweep", "gemm_rate", "kernel_sweep", "ns_per_mac"]
+
 
 def gemm_rate(m: int, k: int, n: int, dtype=np.float64, *, repeat: int = 5, clock: str = "cpu") -> float:
     """Floating-point operations per second of numpy's ``(m, k) @ (k, n)``.
@@ -115,3 +117,8 @@ def ns_per_mac(x_shape: Sequence[int], w_shape: Sequence[int], method: str = "lo
     macs = x_shape[0] * math.prod(w_shape) * math.prod(out)
     t = measure({method: lambda: convnd(x, w, method=method)}, repeat=repeat, clock=clock)[method].median
     return t / macs * 1e9
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

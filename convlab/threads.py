@@ -16,6 +16,8 @@ import numpy as np
 
 from ._validate import positive_int
 
+__all__ = ["blas_kernels", "limit_threads"]
+
 _BLAS_SETTERS = (
     ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
     ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
@@ -108,3 +110,8 @@ def limit_threads(n: int = 1):
             set_(old)
         if torch is not None:
             torch.set_num_threads(torch_before)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

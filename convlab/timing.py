@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 from ._validate import choice, positive_int
 
+__all__ = ["CLOCKS", "Timing", "format_seconds", "measure"]
+
 CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
@@ -123,3 +125,8 @@ def measure(candidates: Mapping[str, Callable[[], object]], *, repeat: int = 5,
             fn()
             times[name].append(now() - t0)
     return {name: Timing(tuple(ts), name in truncated) for name, ts in times.items()}
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -57,9 +57,9 @@ def _transposed(x, w, bias, **geometry) -> np.ndarray:
     return z[0] if unbatched else z
 
 
-def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
                      stride: int | tuple = 1, padding: Padding = 0, output_padding: int | tuple = 0,
-                     groups: int = 1, dilation: int | tuple = 1, method: str = "auto") -> np.ndarray:
+                     groups: int = 1, dilation: int | tuple = 1, *, method: str = "auto") -> np.ndarray:
     """N-d transposed convolution, ``nd = w.ndim - 2``: the adjoint of :func:`convlab.convnd`.
 
     Semantics are those of ``torch.nn.functional.conv_transpose1d/2d/3d``::
@@ -92,6 +92,9 @@ def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
         Divides ``C_in``; ``groups`` independent transposed convolutions.
     method : {"auto", "loop", "im2col", "fft"}
         How to compute it; all give the same result up to rounding.
+        Keyword-only; the arguments before it may be given by position, in
+        the order of ``torch.nn.functional.conv_transpose2d``: ``bias,
+        stride, padding, output_padding, groups, dilation``.
 
     Returns
     -------
@@ -108,6 +111,8 @@ def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
     array([[  1,  10, 102,  20, 203,  30, 300]])
     >>> convlab.conv_transposend(x, w, stride=2, padding=1, output_padding=1)
     array([[ 10, 102,  20, 203,  30, 300]])
+    >>> convlab.conv_transposend(x, w, None, 2, 1, 1)   # the same, in torch's positional order
+    array([[ 10, 102,  20, 203,  30, 300]])
     """
     w_arr = as_array("w", w)
     if w_arr.ndim < 3:
@@ -118,9 +123,9 @@ def conv_transposend(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
                        output_padding=output_padding, groups=groups, dilation=dilation, method=method)
 
 
-def conv_transpose1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+def conv_transpose1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
                      stride: int | tuple = 1, padding: Padding = 0, output_padding: int | tuple = 0,
-                     groups: int = 1, dilation: int | tuple = 1, method: str = "auto") -> np.ndarray:
+                     groups: int = 1, dilation: int | tuple = 1, *, method: str = "auto") -> np.ndarray:
     """1-D transposed convolution, like ``torch.nn.functional.conv_transpose1d``.
 
     See :func:`conv_transposend` for the parameters; ``x`` is ``(N, C_in, L)``
@@ -141,9 +146,9 @@ def conv_transpose1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
                        groups=groups, dilation=dilation, method=method)
 
 
-def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
                      stride: int | tuple = 1, padding: Padding = 0, output_padding: int | tuple = 0,
-                     groups: int = 1, dilation: int | tuple = 1, method: str = "auto") -> np.ndarray:
+                     groups: int = 1, dilation: int | tuple = 1, *, method: str = "auto") -> np.ndarray:
     """2-D transposed convolution, like ``torch.nn.functional.conv_transpose2d``.
 
     See :func:`conv_transposend` for the parameters; ``x`` is
@@ -168,9 +173,9 @@ def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
                        groups=groups, dilation=dilation, method=method)
 
 
-def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, *,
+def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
                      stride: int | tuple = 1, padding: Padding = 0, output_padding: int | tuple = 0,
-                     groups: int = 1, dilation: int | tuple = 1, method: str = "auto") -> np.ndarray:
+                     groups: int = 1, dilation: int | tuple = 1, *, method: str = "auto") -> np.ndarray:
     """3-D transposed convolution, like ``torch.nn.functional.conv_transpose3d``.
 
     See :func:`conv_transposend` for the parameters; ``x`` is
@@ -188,3 +193,8 @@ def conv_transpose3d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, 
     """
     return _transposed(x, w, bias, nd=3, stride=stride, padding=padding, output_padding=output_padding,
                        groups=groups, dilation=dilation, method=method)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

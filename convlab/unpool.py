@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import as_array, int_tuple, pool_input
+from ._validate.sizes import check_allocation, shown
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 
@@ -81,6 +82,9 @@ def _max_unpool(x, indices, nd, op, kernel_size, stride, padding, output_size) -
     padding = int_tuple("padding", padding, nd, minimum=0)
     out = _unpool_size(arr.shape[2:], kernel, stride, padding, output_size, nd, op)
     n_batch, chans = arr.shape[:2]
+    cause = f"output_size={shown(output_size)}" if output_size is not None else \
+        f"stride={stride} and padding={padding} (with x of shape {arr.shape[unbatched:]})"
+    check_allocation(cause, (n_batch, chans, *out), arr.dtype.itemsize)
     plane = math.prod(out)
     flat = index.reshape(n_batch, chans, math.prod(arr.shape[2:]))
     if flat.size:
@@ -184,3 +188,8 @@ def max_unpool3d(x: ArrayLike, indices: ArrayLike, kernel_size: Size, stride: Si
            [0., 7.]])
     """
     return _max_unpool(x, indices, 3, "max_unpool3d", kernel_size, stride, padding, output_size)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -41,6 +41,8 @@ import numpy as np
 
 from . import config
 
+__all__ = ["cached_bytes", "give", "take"]
+
 _ALIGN = 64                      # bytes: a cache line, and AVX-512's alignment
 _local = threading.local()
 
@@ -132,3 +134,8 @@ def give(*arrays: np.ndarray) -> None:
             pool.free.append((base, -base.ctypes.data % _ALIGN))
             pool.free_bytes += base.nbytes
             pool.trim(limit)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -9,7 +9,14 @@ message naming the argument, what it got and what is allowed.
   :func:`shape_tuple`, :func:`choice`, :func:`size_param` (an int or a SymPy
   expression);
 * :mod:`~convlab._validate.arrays`: :func:`as_array` (numeric or SymPy),
-  :func:`real_array` (figures) and :func:`result_dtype`;
+  :func:`real_array` (figures) and :func:`result_dtype`; both array readers
+  pass every argument through :func:`host_array` first, which reads a CPU
+  torch tensor without grad through ``Tensor.numpy()`` (no copy; results are
+  numpy arrays) and refuses, with a ``TypeError`` saying what to call, a
+  tensor that requires grad (``.detach()``), one on another device
+  (``.cpu()``), one of a dtype numpy lacks such as bfloat16 (``.float()``),
+  and a ``numpy.ma.MaskedArray`` (``.filled(value)``: its mask would be
+  ignored);
 * :mod:`~convlab._validate.conv_geometry`, from shapes alone:
   :func:`padding_pairs` and :func:`geometry` (input and kernel shape, stride,
   padding, dilation -> padding pairs and output shape), remembered per call
@@ -22,7 +29,8 @@ message naming the argument, what it got and what is allowed.
   is turned into;
 * whole problems: :func:`prepare_conv` and :func:`prepare_transposed`
   (:mod:`~convlab._validate.layers`) and :func:`prepare_correlate`
-  (:mod:`~convlab._validate.signals`), which every public entry point calls
+  (:mod:`~convlab._validate.signals`, with :func:`explained_call`, which call
+  ``explain_method`` describes), which every public entry point calls
   *before* any shortcut or dispatch, so all methods see the same normalised
   :class:`Problem` and raise the same errors; ``correlate``'s ``axes``
   (:func:`correlate_axes`) and the batch axes they leave become the batch,
@@ -39,7 +47,15 @@ Every name is importable from here as well as from its module.
 
 from __future__ import annotations
 
-from .arrays import as_array, check_integer_range, max_abs, real_array, result_dtype
+from .arrays import (
+    as_array,
+    check_integer_range,
+    check_integer_sum,
+    host_array,
+    max_abs,
+    real_array,
+    result_dtype,
+)
 from .conv_geometry import PADDING_MODES, PADDING_STRINGS, Geometry, geometry, padding_pairs
 from .gradients import prepare_input_grad, prepare_weight_grad
 from .layers import prepare_conv, prepare_transposed
@@ -56,19 +72,22 @@ from .scalars import (
     nonempty_str,
     positive_int,
     real_number,
+    sequence_items,
     shape_tuple,
     size_param,
 )
-from .signals import MODES, SignalLayout, correlate_axes, prepare_correlate
+from .signals import MODES, SignalLayout, correlate_axes, explained_call, prepare_correlate
 from .transposed import TransposedGeometry, transposed_geometry, transposed_padding
 
 __all__ = [
     "MODES", "PADDING_MODES", "PADDING_STRINGS",
     "Geometry", "PoolGeometry", "Problem", "SignalLayout", "TransposedGeometry",
-    "as_array", "check_integer_range", "check_method", "choice", "correlate_axes", "flag", "function",
-    "geometry", "int_in_range", "int_tuple", "is_symbolic", "max_abs", "method_names", "non_negative_int",
+    "as_array", "check_integer_range", "check_integer_sum", "check_method", "choice", "correlate_axes",
+    "explained_call",
+    "flag", "function", "geometry", "host_array", "int_in_range", "int_tuple", "is_symbolic", "max_abs",
+    "method_names", "non_negative_int",
     "nonempty_str", "padding_pairs", "pool_geometry", "pool_grad_output", "pool_input",
     "pool_output_size", "positive_int", "prepare_conv", "prepare_correlate", "prepare_input_grad",
-    "prepare_transposed", "prepare_weight_grad", "real_array", "real_number", "result_dtype", "shape_tuple",
-    "size_param", "transposed_geometry", "transposed_padding",
+    "prepare_transposed", "prepare_weight_grad", "real_array", "real_number", "result_dtype",
+    "sequence_items", "shape_tuple", "size_param", "transposed_geometry", "transposed_padding",
 ]

@@ -144,7 +144,8 @@ def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,
     ValueError: padding_mode='reflect' needs padding at most 2 on spatial axis 0 of size 3; got (3, 3) ...
     """
     key = (spatial, kernel, stride, padding, dilation, padding_mode, groups)
-    if (type(stride) is int and type(padding) is int and type(dilation) is int) or _plain(key):
+    if (type(stride) is int and type(padding) is int and type(dilation) is int
+            and type(padding_mode) is str and type(groups) is int) or _plain(key):
         return _geometry_cached(*key)
     return _geometry(*key)
 
@@ -181,6 +182,13 @@ def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) 
                 f"(size {n}, padding {(lo, hi)})"
             )
         out.append(conv_size(n, kk, s, lo, hi, d))
+    # A stride or dilation larger than the padded input can matter nowhere (a stride that large
+    # leaves one output, a dilation that large fits only a kernel of 1 tap): it is kept as the
+    # padded size, so that byte strides and slice steps built from it fit an index (2**60 and
+    # 10**400 give what 9 gives on 9 padded cells, as torch's shapes say).
+    padded = [max(1, n + lo + hi) for n, (lo, hi) in zip(spatial, pads)]
+    stride = tuple(min(s, m) for s, m in zip(stride, padded))
+    dilation = tuple(min(d, m) for d, m in zip(dilation, padded))
     return Geometry(stride, pads, dilation, groups, padding_mode, tuple(out))
 
 

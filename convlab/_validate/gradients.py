@@ -15,14 +15,12 @@ from .arrays import as_array
 from .conv_geometry import Geometry, geometry
 from .layers import _data_rank, _kernel_rank
 from .problem import check_method
-from .scalars import _as_int, positive_int
+from .scalars import _as_int, positive_int, sequence_items
 
 
 def _size_sequence(name: str, value, lengths: tuple[int, ...], what: str) -> tuple[int, ...]:
     """``value`` as a tuple of ints with one of the ``lengths`` (a shape: tuple, list, torch.Size)."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be {what}; got {value!r} of type {type(value).__name__}")
-    items = tuple(_as_int(name, v, what) for v in value)
+    items = tuple(_as_int(name, v, what) for v in sequence_items(name, value, what))
     if len(items) not in lengths:
         raise ValueError(f"{name} must be {what}; got {items!r} of length {len(items)}")
     return items

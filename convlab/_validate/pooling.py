@@ -121,12 +121,20 @@ def _pool_geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode, c
     count_include_pad = flag("count_include_pad", count_include_pad)
     if divisor_override is not None:
         divisor_override = positive_int("divisor_override", divisor_override)
+        if divisor_override >= 2**63:     # an int64, as torch's (a larger one does not convert to a float)
+            raise ValueError(f"divisor_override must be a positive int below 2**63 (an int64, as in torch); "
+                             f"got {divisor_override}")
     if any(p > k // 2 for p, k in zip(pads, kernel)):
         raise ValueError(
             f"padding must be at most half the kernel size (kernel_size // 2 = "
             f"{tuple(k // 2 for k in kernel)}) on every axis, as in torch; got padding={pads} "
             f"for kernel_size={kernel}"
         )
+    # a stride or dilation larger than the padded input can matter nowhere (one window; a
+    # kernel of 1 tap): kept as the padded size, so that the arithmetic below fits an index
+    padded = [n + 2 * p for n, p in zip(spatial, pads)]
+    stride = tuple(min(s, max(m, 1)) for s, m in zip(stride, padded))
+    dilation = tuple(min(d, max(m, 1)) for d, m in zip(dilation, padded))
     out, extra = [], []
     for axis, (n, k, s, p, d) in enumerate(zip(spatial, kernel, stride, pads, dilation)):
         size = pool_output_size(n, k, s, p, d, ceil_mode)

@@ -9,6 +9,7 @@ every ``prepare_*``.
 from __future__ import annotations
 
 import functools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from .arrays import _result_dtype, check_integer_range
 from .conv_geometry import Geometry
 from .scalars import choice
+from .sizes import SMALL_BYTES, check_allocation
 from .transposed import TransposedGeometry
 
 
@@ -73,7 +75,7 @@ def method_names() -> tuple[str, ...]:
 def check_method(method) -> str:
     """``method`` if it is ``"auto"`` or one of :data:`convlab.METHODS`."""
     names = method_names()
-    if method in names and type(method) is str:
+    if type(method) is str and method in names:
         return method
     return choice("method", method, names)
 
@@ -83,8 +85,34 @@ def _finish(x, w, bias, geom: Geometry, method: str, fan_in: int | None = None) 
     (``fan_in``: the products summed into one output, default ``w[0].size``)."""
     dtype = _result_dtype(x.dtype, w.dtype, None if bias is None else bias.dtype)
     problem = Problem(x, w, bias, geom, method, dtype)
+    if x.shape[0] * w.shape[0] * w.shape[1] * math.prod(geom.out_spatial) * dtype.itemsize >= SMALL_BYTES:
+        # the size rule (:mod:`.sizes`; the bound above covers C_out of both kinds of problem)
+        check_allocation(functools.partial(problem_cause, problem), (x.shape[0], problem.c_out,
+                                                                     *geom.out_spatial), dtype.itemsize)
     if method != "auto":
         _registry().check_supported(problem)      # the method's own rules: e.g. the FFT needs numbers
     if dtype.kind == "i":
         check_integer_range(x, w, bias, (w[0].size if w.shape[0] else 0) if fan_in is None else fan_in)
     return problem
+
+
+def problem_cause(problem: Problem) -> str:
+    """The arguments that make ``problem``'s result and buffers as large as they are, as
+    :func:`~convlab._validate.sizes.check_allocation` names them: the padding of an axis
+    padded by more than its size; a transposed convolution's stride, dilation or
+    output_padding where they add more than the input's and kernel's sizes; else the shapes."""
+    x, w, geom = problem.x, problem.w, problem.geometry
+    spatial, kernel = x.shape[2:], w.shape[2:]
+    named = []
+    if problem.transposed:
+        terms = {"stride": [(n - 1) * (s - 1) for n, s in zip(spatial, geom.stride)],
+                 "dilation": [(d - 1) * (k - 1) for d, k in zip(geom.dilation, kernel)],
+                 "output_padding": list(geom.output_padding)}
+        values = {"stride": geom.stride, "dilation": geom.dilation, "output_padding": geom.output_padding}
+        for name, added in terms.items():
+            if any(a > max(n, k) for a, n, k in zip(added, spatial, kernel)):
+                named.append(f"{name}={values[name]}")
+    elif any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, spatial, kernel)):
+        named.append(f"padding={geom.padding}")
+    shapes = f"x of shape {x.shape} and w of shape {w.shape}"
+    return f"{' and '.join(named)} (with {shapes})" if named else shapes

@@ -129,6 +129,26 @@ def flag(name: str, value) -> bool:
     return bool(value)
 
 
+def sequence_items(name: str, value, what: str) -> tuple:
+    """The items of a shape given as a sequence (tuple, list, ``torch.Size``, a 1-D array),
+    unchecked; ``TypeError`` naming ``what`` for anything else (an int, a str, a 0-d array).
+
+    Examples
+    --------
+    >>> from convlab._validate.scalars import sequence_items
+    >>> sequence_items("x_shape", [1, 3, 8], "a shape")
+    (1, 3, 8)
+    >>> sequence_items("x_shape", 3, "a tuple of ints")
+    Traceback (most recent call last):
+    ...
+    TypeError: x_shape must be a tuple of ints; got 3 of type int
+    """
+    if (isinstance(value, (str, bytes, dict, set, frozenset)) or not hasattr(value, "__len__")
+            or not hasattr(value, "__iter__") or np.ndim(value) != 1 and isinstance(value, np.ndarray)):
+        raise TypeError(f"{name} must be {what}; got {value!r} of type {type(value).__name__}")
+    return tuple(value)
+
+
 def shape_tuple(name: str, value, ndim: int | None = None, *, minimum: int = 1) -> tuple[int, ...]:
     """A shape: an int (one axis) or a non-empty tuple of ints, each ``>= minimum``.
 

@@ -87,6 +87,58 @@ def correlate_axes(value, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(normal))
 
 
+#: The calls :func:`convlab.explain_method` describes, and the default mode of each signal call.
+EXPLAINED_OPS = ("conv", "correlate", "convolve")
+SIGNAL_DEFAULT_MODES = {"correlate": "valid", "convolve": "full"}
+#: The layer call's own arguments, at their defaults: a signal call takes none of them.
+LAYER_DEFAULTS = {"bias": None, "stride": 1, "padding": 0, "dilation": 1, "groups": 1,
+                  "padding_mode": "zeros"}
+
+
+def explained_call(op, mode, axes, layer_arguments: dict) -> tuple[str, str | None]:
+    """Which call ``explain_method``/``choose_method`` describe: ``(op, mode)``.
+
+    ``op`` is ``"conv"`` (the layer, ``convnd``), ``"correlate"`` or
+    ``"convolve"``; ``None`` means ``"correlate"`` when ``mode`` or ``axes``
+    is given (a signal call, as ``scipy.signal.choose_conv_method`` takes)
+    and ``"conv"`` otherwise. A signal call's ``mode`` defaults to its
+    function's (``valid`` for correlate, ``full`` for convolve). A layer call
+    takes no ``mode`` or ``axes``, a signal call none of the layer's
+    arguments (``layer_arguments``, by name, left at their defaults):
+    ``ValueError`` naming the first one given.
+
+    Examples
+    --------
+    >>> from convlab._validate import explained_call
+    >>> explained_call(None, "same", None, {}), explained_call("convolve", None, None, {})
+    (('correlate', 'same'), ('convolve', 'full'))
+    >>> explained_call(None, None, None, {"stride": 2})
+    ('conv', None)
+    >>> explained_call(None, "same", None, {"stride": 2})      # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: stride belongs to a layer call (convnd); a correlate call ... takes none; got stride=2
+    """
+    if op is not None:
+        op = choice("op", op, EXPLAINED_OPS)
+    elif mode is not None or axes is not None:
+        op = "correlate"
+    else:
+        op = "conv"
+    if op == "conv":
+        for name, value in (("mode", mode), ("axes", axes)):
+            if value is not None:
+                raise ValueError(f"{name} belongs to a correlate/convolve call (op='correlate' or "
+                                 f"op='convolve'); a layer call (op='conv') takes none; got {name}={value!r}")
+        return op, None
+    for name, value in layer_arguments.items():
+        default = LAYER_DEFAULTS[name]
+        if not (value is default or (type(value) is type(default) and value == default)):
+            raise ValueError(f"{name} belongs to a layer call (convnd); a {op} call (op={op!r}, or mode= or "
+                             f"axes= given) takes none; got {name}={value!r}")
+    return op, SIGNAL_DEFAULT_MODES[op] if mode is None else mode
+
+
 def prepare_correlate(x, w, mode, method, axes=None) -> tuple[Problem, SignalLayout]:
     """Validate a ``correlate``/``convolve`` call: the single-channel
     :class:`Problem` (batched over the axes not in ``axes``) and the

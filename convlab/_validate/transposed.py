@@ -107,6 +107,12 @@ def _transposed_geometry(spatial, kernel, stride, padding, output_padding, dilat
                 f"convolution; got size {n} on spatial axis {axis}"
             )
         out.append(transposed_size(n, kk, s, lo, hi, d, op, f" on spatial axis {axis}"))
+    # a stride that can matter nowhere (one input cell) and a dilation that can matter nowhere
+    # (a kernel of 1 tap) are kept small, above the output size and the output_padding, so that
+    # the steps built from them fit an index
+    stride = tuple(s if n > 1 else min(s, max(o, op) + 1) for s, n, o, op in zip(stride, spatial, out, extra))
+    dilation = tuple(d if kk > 1 else min(d, max(o, op) + 1)
+                     for d, kk, o, op in zip(dilation, kernel, out, extra))
     return TransposedGeometry(stride, pads, dilation, groups, extra, tuple(out))
 
 

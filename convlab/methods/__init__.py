@@ -25,3 +25,10 @@ names); shared machinery lives in neutral private modules
 (:mod:`convlab._chunks`, :mod:`convlab._weights`, :mod:`convlab._padding`),
 and no method module imports another.
 """
+
+__all__ = ["fft", "im2col", "loop"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -44,6 +44,10 @@ from .._validate.conv_geometry import Geometry
 from .._weights import dilate, transposed_weight
 from ..workspace import give, take
 
+__all__ = ["FFT_DOUBLE_POINTS", "compute", "compute_dtype", "compute_transposed", "distrusts",
+           "fast_lengths", "fft_points", "forward", "integer_is_exact", "inverse", "lengths_for",
+           "supports", "transposed_as_correlation"]
+
 
 @functools.lru_cache(maxsize=4096)
 def next_fast_len(n: int, real: bool = False) -> int:
@@ -475,3 +479,8 @@ def distrusts(problem) -> tuple[str, str | None] | None:
                 "x or w holds NaN or Inf; an FFT would spread it over the whole output, so convlab computes "
                 "this call with method='{instead}' instead")
     return None
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

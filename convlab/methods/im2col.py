@@ -336,3 +336,8 @@ def compute_transposed(x, w, geometry, plan=None):
     if buf is not None:
         workspace.give(buf)
     return y
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -24,6 +24,8 @@ import numpy as np
 
 from .._padding import pad
 
+__all__ = ["compute", "compute_transposed"]
+
 
 def compute(x, w, geometry, plan=None):
     """See :mod:`convlab.methods`."""
@@ -79,3 +81,8 @@ def compute_transposed(x, w, geometry, plan=None):
                         if all(0 <= p < m for p, m in zip(pos, out_spatial)):
                             z[(n, g * c_out_g + o, *pos)] += value * w[(c, o, *j)]
     return z
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -17,3 +17,8 @@ __all__ = ["associator", "commutator", "convolution_by_definition", "holds", "in
            "as_matrix", "correlation_matrix", "matrix_of", "symbols_array",
            "conv_macs", "conv_params", "count_products", "dense_macs", "dense_params",
            "circular_convolution", "dft", "dft_matrix", "idft"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -7,6 +7,8 @@ import sympy
 
 from .._validate import nonempty_str, shape_tuple
 
+__all__ = ["as_matrix", "symbols_array"]
+
 
 def symbols_array(name: str, shape, *, start: int = 1, real: bool = True) -> np.ndarray:
     """An object array of SymPy symbols ``name_{i,j,...}``.
@@ -52,3 +54,8 @@ def as_matrix(a) -> sympy.Matrix:
     if arr.ndim != 2:
         raise ValueError(f"a must be 1-D or 2-D; got shape {arr.shape}")
     return sympy.Matrix(arr.tolist())
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -184,3 +184,8 @@ def count_products(y) -> int:
 
 
 __all__ = ["conv_macs", "conv_params", "count_products", "dense_macs", "dense_params"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

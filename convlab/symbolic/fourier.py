@@ -112,3 +112,8 @@ def circular_convolution(x, w) -> np.ndarray:
 
 
 __all__ = ["circular_convolution", "dft", "dft_matrix", "idft"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

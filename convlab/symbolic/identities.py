@@ -249,3 +249,8 @@ def convolution_by_definition(x: ArrayLike, w: ArrayLike) -> np.ndarray:
 
 
 __all__ = ["associator", "commutator", "convolution_by_definition", "holds", "index_pairs", "residual"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -136,3 +136,8 @@ def correlation_matrix(w: ArrayLike, n: int, *, stride: int = 1, padding=0, dila
 
 
 __all__ = ["correlation_matrix", "matrix_of"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -137,3 +137,8 @@ __all__ = [
     "coverage_figure", "draw_transposed_map", "scatter_animation", "scatter_figure", "transposed_map_figure",
     "zero_insertion_figure",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

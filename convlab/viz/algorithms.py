@@ -417,3 +417,8 @@ def accuracy_figure(lengths: Sequence[int], errors: Mapping[str, Sequence[float]
     ax.grid(True, which="both", alpha=0.3)
     fig.legend(fontsize=FONT_SMALL, loc="outside lower center", ncols=2)   # off the curves
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -10,6 +10,8 @@ import re
 import numpy as np
 from matplotlib import animation as _mpl_animation
 
+__all__ = ["HTMLAnimation", "animate", "still_frames"]
+
 #: at most this many frames make up the printed still
 STILL_FRAMES = 4
 #: resolution of the still (the player's frames stay at the figure's own dpi)
@@ -141,3 +143,8 @@ def animate(fig, update, n_frames: int, *, interval: int = 400, default_mode: st
     for k, rid in enumerate(random_ids):
         html = html.replace(rid, f"{stable[:28]}{k:04x}")
     return HTMLAnimation(html, n_frames, png, shown)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -448,3 +448,8 @@ def group_connectivity(c_in: int, c_out: int, groups: int | Sequence[int] = (1, 
         ax.text(-0.5, 1, "out", ha="right", va="center", fontsize=FONT_SMALL)
         bare(ax, frame=False)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

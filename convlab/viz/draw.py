@@ -525,3 +525,8 @@ def _one_each(name: str, values, n: int, single: type | tuple[type, ...], per: s
     if len(values) != n:
         raise ValueError(f"{name} must have one entry per {per} ({n}); got {len(values)}")
     return list(values)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -267,3 +267,8 @@ def _page(uid: str, payload: str, choices: dict) -> str:
               '<div><div>output</div><div class="cx-grid cx-right"></div></div></div>'
             + f'<script type="application/json" class="cx-data">{embedded}</script>'
             + f"<script>{_SCRIPT % {'uid': uid}}</script></div>")
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -14,6 +14,8 @@ from .._validate import int_tuple, positive_int, real_array, shape_tuple
 from .draw import _index, _one_each, _real, bare, cell, heatmap, panel_grid
 from .style import FONT_NORMAL, FONT_SMALL, PAGE_WIDTH, PALETTE, figure
 
+__all__ = ["dense_matrix", "fields_on_image", "path_counts", "receptive_field_cone"]
+
 
 def receptive_field_cone(layers, n: int, unit: int | None = None) -> Figure:
     """A 1-D stack of layers as rows of units, with the cone that feeds one top unit.
@@ -267,3 +269,8 @@ def path_counts(maps, *, titles: Sequence[str] | None = None, width: float = PAG
     bar.set_label("paths (white: none)", fontsize=FONT_SMALL)
     bar.ax.tick_params(labelsize=FONT_SMALL)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

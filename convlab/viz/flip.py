@@ -238,3 +238,8 @@ def compare_kernels(kernels: Mapping[str, ArrayLike], *, title: str | None = Non
     if title:
         ax.set_title(title, fontsize=FONT_LARGE)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

@@ -427,3 +427,8 @@ def stride_phases(x, w, stride: int = 2, *, fmt: str = "{:.3g}", width: float = 
         muted = phase not in (None, (0, 0))
         ax.set_title(title, fontsize=FONT_NORMAL, color=PALETTE["muted"] if muted else "black")
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

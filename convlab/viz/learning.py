@@ -725,3 +725,8 @@ def confusion_figure(matrix, *, labels: Sequence[str] | None = None, cell_size: 
     for side in ax.spines.values():
         side.set_visible(False)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

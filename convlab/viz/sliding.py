@@ -490,3 +490,8 @@ def frequency_response_figure(kernels: Mapping[str, ArrayLike], *, rate: float =
     ax.set_ylabel("gain |H(f)|", fontsize=FONT_NORMAL)
     legend(fig)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

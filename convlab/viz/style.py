@@ -111,3 +111,8 @@ def figure(width: float = 6.4, height: float = 3.2, **kwargs) -> Figure:
     kwargs.setdefault("layout", "constrained")
     kwargs.setdefault("dpi", 100)
     return plt.figure(figsize=(width, height), **kwargs)
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

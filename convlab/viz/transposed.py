@@ -663,3 +663,8 @@ def coverage_figure(maps: Sequence[TransposedIndexMap], titles: Sequence[str] | 
         bare(ax)
         ax.set_title(title, fontsize=FONT_NORMAL)
     return fig
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), as ``dir()`` shows them: no imported helper."""
+    return list(__all__)

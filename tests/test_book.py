@@ -14,6 +14,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 MAX_OUTPUT_LINE = 78
+# a solution's dropdown box is narrower (666 px): a 76-character line measured 673 px there
+MAX_SOLUTION_LINE = 74
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -85,6 +87,24 @@ class TestChapter:
                     text = "".join(data.get("text/plain", ""))
                 long += [(i, len(line), line[:60]) for line in text.splitlines() if len(line) > MAX_OUTPUT_LINE]
         assert not long, f"{nb.name}: output lines longer than {MAX_OUTPUT_LINE} characters: {long[:5]}"
+
+    def test_solution_output_lines_fit_the_solution_box(self, nb):
+        """Outputs between a solution's start and end sit in a box 22 px narrower than the column."""
+        long, inside = [], False
+        for i, c in enumerate(json.loads(nb.read_text())["cells"]):
+            if c["cell_type"] == "markdown":
+                inside = ("solution-start" in source(c) or inside) and "solution-end" not in source(c)
+                continue
+            for out in c.get("outputs", []) if inside else []:
+                data = out.get("data", {})
+                if out["output_type"] == "stream":
+                    text = "".join(out["text"])
+                elif set(data) & {"text/latex", "text/html", "image/png", "text/markdown"}:
+                    continue
+                else:
+                    text = "".join(data.get("text/plain", ""))
+                long += [(i, len(line), line[:60]) for line in text.splitlines() if len(line) > MAX_SOLUTION_LINE]
+        assert not long, f"{nb.name}: solution output lines over {MAX_SOLUTION_LINE} characters: {long[:5]}"
 
     def test_only_public_api(self, nb):
         for c in cells(nb):

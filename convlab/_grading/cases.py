@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import conv, pooling, shapes
+from .._shape_core import span
 
 Case = tuple[str, tuple]
 GEOMETRY = ("stride", "padding", "dilation")
@@ -96,9 +97,9 @@ def one_cell_kernel(options: dict, low: int = 2) -> tuple[int, int] | None:
     if padding is None:
         return None
     for k in range(low, low + 8):
-        span = dilation * (k - 1) + 1
-        if span - 2 * padding >= 1:
-            return span - 2 * padding, k
+        extent = span(k, dilation)
+        if extent - 2 * padding >= 1:
+            return extent - 2 * padding, k
     return None
 
 
@@ -145,7 +146,8 @@ def signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, single:
     elif ndim == 2:
         yield "1x1 kernel" + notes(1, geometry), (np.arange(12.0).reshape(3, 4), np.array([[-2.0]]))
         _, pad, dil = _geometry(geometry)
-        yield "kernel as large as the image" + (": one output cell" if pad == 0 and dil == 1 else ""), (
+        one = pad == 0 and dil == 1 and options.get("mode", "valid") == "valid"
+        yield "kernel as large as the image" + (": one output cell" if one else ""), (
             np.arange(1.0, 7.0).reshape(2, 3), np.array([[1.0, 0.0, 2.0], [-1.0, 3.0, 0.0]]))
         yield "asymmetric kernel (a flip matters)", (np.arange(20.0).reshape(4, 5),
                                                       np.array([[1.0, 2.0], [3.0, 5.0]]))
@@ -365,7 +367,9 @@ def transposed_cases(rng: np.random.Generator, n_random: int, nd: int = 1, group
         return (size,) * nd
 
     if groups == 1:
-        yield "one input cell: the output is the kernel", (
+        plain = (options.get("padding", 0) == 0 and options.get("dilation", 1) == 1
+                 and options.get("output_padding", 0) == 0)
+        yield "one input cell" + (": the output is the kernel" if plain else ""), (
             np.ones((1, 1, *sp(1))), np.arange(1.0, 3.0 ** nd + 1).reshape(1, 1, *sp(3)))
         yield "kernel of size 1" + notes(1, options), (np.arange(1.0, 1 + 4 ** nd).reshape(1, 1, *sp(4)),
                                                        np.full((1, 1, *sp(1)), -2.0))
@@ -429,6 +433,8 @@ def pool_cases(rng: np.random.Generator, n_random: int, kernel_size=None, **opti
             out = _pool_out(x.shape, kernel_size, options)
         except ValueError:
             continue                                   # window larger than this input
+        if label.endswith(": one output cell") and tuple(out[2:]) != (1, 1):
+            label = label.removesuffix(": one output cell")     # padding or stride make more
         dy = rng.integers(-3, 4, out) if integer else rng.standard_normal(out)
         yield label, (dy, x)
 

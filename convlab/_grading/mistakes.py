@@ -104,36 +104,58 @@ def stride_dilation_swapped(ctx: Context) -> Iterator:
             "the dilation spaces the taps inside it")
 
 
+_WINDOWS = ("windows of d(k-1)+1 samples start at 0, s, 2s, ... as long as they fit the n + 2p "
+            "padded samples: range(0, n + 2p - d*(k-1), s)")
+_TRANSPOSED_LENGTH = "a transposed convolution has (n-1)s - 2p + d(k-1) + p_out + 1 output cells"
+
+
+def _outputs(m: int, n: int, axis: int) -> str:
+    return f"{m} output{'s' * (m != 1)} along axis {axis} where there {'is' if n == 1 else 'are'} {n}"
+
+
 def off_by_one(ctx: Context) -> Iterator:
+    """One output too few or too many, along an axis of output positions (none for gradients)."""
     expected, got = ctx.expected, ctx.got
-    if not isinstance(expected, np.ndarray):
-        if isinstance(expected, (int, np.integer)):
+    if ctx.kind == "size":
+        if isinstance(expected, (int, np.integer)) and not ctx.options.get("transposed", False):
             for delta, more in ((-1, "few"), (1, "many")):
                 yield expected + delta, Diagnosis(
                     f"one window too {more}",
                     f"your size is {'one less' if delta < 0 else 'one more'} than the number of "
-                    "window positions; a window spanning e = d(k - 1) + 1 samples starts "
-                    "floor((n + 2p - e)/s) + 1 times in n samples at padding p and stride s")
+                    f"window positions, floor((n + 2p - d(k-1) - 1)/s) + 1: {_WINDOWS}")
+        elif isinstance(expected, (int, np.integer)):
+            for delta, more in ((-1, "few"), (1, "many")):
+                yield expected + delta, Diagnosis(
+                    f"one output too {more}",
+                    f"your size is {'one less' if delta < 0 else 'one more'} than the right one: "
+                    f"{_TRANSPOSED_LENGTH}")
         return
-    if not isinstance(got, np.ndarray) or got.ndim != expected.ndim:
+    if ctx.kind not in ("signal", "layer", "local", "transposed"):
         return
-    for axis in range(expected.ndim):
+    if not isinstance(expected, np.ndarray) or not isinstance(got, np.ndarray) \
+            or got.ndim != expected.ndim:
+        return
+    for axis in _spatial_axes(ctx):
         n, m = expected.shape[axis], got.shape[axis]
+        if ctx.kind == "transposed":
+            if abs(m - n) == 1:
+                more = "few" if m < n else "many"
+                yield got, Diagnosis(f"one output too {more}", f"your answer has "
+                                     f"{_outputs(m, n, axis)}: {_TRANSPOSED_LENGTH}")
+            continue
         if m == n - 1:
             for end, where in ((slice(0, n - 1), "last"), (slice(1, n), "first")):
                 yield _take(expected, axis, end), Diagnosis(
                     "one window too few",
-                    f"your answer has {m} outputs along axis {axis} where there are {n}: the {where} "
-                    f"window is missing (a window spanning e samples starts at 0, s, 2s, ... up to "
-                    f"n-e on n (padded) samples: range(0, n-e+1, s), not range(0, n-e, s))")
+                    f"your answer has {_outputs(m, n, axis)}: the {where} window is "
+                    f"missing ({_WINDOWS}, not one start fewer)")
         if m == n + 1:
             for end, where in ((slice(0, m - 1), "last"), (slice(1, m), "first")):
                 if close(_take(got, axis, end), expected, ctx.bound):
                     yield got, Diagnosis(
                         "one window too many",
-                        f"your answer has {m} outputs along axis {axis} where there are {n}: the "
-                        f"{where} one is extra (a window spanning e samples starts at 0, s, 2s, ... up to "
-                        f"n-e on n (padded) samples: range(0, n-e+1, s))")
+                        f"your answer has {_outputs(m, n, axis)}: the {where} one is "
+                        f"extra ({_WINDOWS})")
 
 
 def _take(a: np.ndarray, axis: int, index) -> np.ndarray:
@@ -147,32 +169,46 @@ def flipped(ctx: Context) -> Iterator:
         return
     x, w, *rest = ctx.args
     axes = _kernel_axes(ctx)
+    if ctx.kind == "signal":
+        flip = "np.flip(w)"
+    else:
+        negative = tuple(a - w.ndim for a in axes)
+        flip = f"np.flip(w, {negative[0] if len(negative) == 1 else negative})"
     if ctx.task == "convolve":
         what = ("kernel not flipped", "your answer is a correlation; a convolution flips the kernel: "
-                "y[i] = sum_j x[i - j] w[j], i.e. correlate with w[::-1] (every axis)")
+                f"in valid mode y[i] = sum_a x[i + a] w[k-1-a], i.e. correlate with {flip} "
+                "(every kernel axis)")
     elif ctx.kind == "transposed":
         what = ("kernel flipped", "your answer is the right one for the kernel reversed: a transposed "
-                "convolution scatters x[i] * w[j] into y[i*stride + j], so written as a correlation "
-                "of the stretched, padded input it must use flip(w) (correlating with w itself "
+                "convolution scatters x[m] * w[a] into y[m*s + a*d - p], so written as a correlation "
+                f"of the stretched, padded input it must use {flip} (correlating with w itself "
                 "reverses every copy of the kernel)")
     else:
         what = ("flipped kernel", "your answer is a convolution (the kernel flipped); this task is a "
-                "correlation, as in torch: y[i] = sum_j x[i + j] w[j], w not flipped")
+                "correlation, as in torch: y[i] = sum_a x[i + a] w[a], w not flipped")
     yield ctx.ref(x, np.flip(w, axes), *rest), Diagnosis(*what)
     if len(axes) == 2:
         for axis in axes:
+            # the reference with the kernel flipped along `axis`: for a convolution that is a
+            # correlation with the kernel flipped along the *other* axis
+            shown = axes[1 - axes.index(axis)] if ctx.task == "convolve" else axis
+            verb = "correlates with the kernel flipped" if ctx.task == "convolve" else "flips the kernel"
             yield ctx.ref(x, np.flip(w, axis), *rest), Diagnosis(
-                "kernel flipped along one axis", f"your answer flips the kernel along axis {axis} only; "
-                "a 2-D flip (np.flip(w), a 180-degree turn) reverses both axes")
+                "kernel flipped along one axis", f"your answer {verb} along axis {shown} only; "
+                f"a 2-D flip ({flip}, a 180-degree turn) reverses both kernel axes")
 
 
 def swapped_channels(ctx: Context) -> Iterator:
     if ctx.kind in ("layer", "transposed") and ctx.args[1].ndim >= 3:
         x, w, *rest = ctx.args
-        layout = "(C_out, C_in/groups, *k)" if ctx.kind == "layer" else "(C_in, C_out/groups, *k)"
+        if ctx.kind == "layer":
+            layout = "(C_out, C_in/groups, *k), so w[o, c] weighs input channel c into output channel o"
+        else:
+            layout = ("(C_in, C_out/groups, *k) in a transposed convolution, so w[c, o] scatters "
+                      "input channel c into output channel o")
         yield ctx.ref(x, np.swapaxes(w, 0, 1), *rest), Diagnosis(
             "swapped channel axes", f"your answer reads w's first two axes the other way round; w is "
-            f"{layout}, so w[o, c] (a layer) weighs input channel c into output channel o")
+            f"{layout}")
     expected = ctx.expected
     if isinstance(expected, np.ndarray) and expected.ndim >= 3 \
             and ctx.kind not in ("signal", "size", "weight"):
@@ -238,18 +274,19 @@ def one_sided_padding(ctx: Context) -> Iterator:
             pads[axis] = (before, after)
         yield ctx.ref(np.pad(x, pads), w, *rest, padding=0), Diagnosis(
             "padding on one side only", f"your answer pads {before} before and {after} after each "
-            f"axis; padding={p} puts {p} zeros on both sides")
+            f"axis; padding={p} puts {p} zero{'s' * (p != 1)} on both sides")
 
 
 def missing_bias(ctx: Context) -> Iterator:
     if ctx.kind in ("layer", "local") and len(ctx.args) == 3 and ctx.args[2] is not None:
+        where = ("bias[o, i, j] to output channel o at position (i, j)" if ctx.kind == "local"
+                 else "bias[o] to every output of channel o")
         yield ctx.ref(*ctx.args[:2]), Diagnosis(
-            "missing bias", "your answer equals the layer without its bias: add bias to every output "
-            "(bias[o] for output channel o)")
+            "missing bias", f"your answer equals the layer without its bias: add {where}")
 
 
 def integer_truncation(ctx: Context) -> Iterator:
-    expected, got = ctx.expected, ctx.got
+    expected = ctx.expected
     if not isinstance(expected, np.ndarray) or expected.dtype.kind not in "fc":
         return
     if np.array_equal(np.trunc(expected.real), expected.real):
@@ -259,11 +296,6 @@ def integer_truncation(ctx: Context) -> Iterator:
               "np.result_type(x, w) or float")
     yield np.trunc(expected.real), Diagnosis("integer truncation", advice)
     yield np.floor(expected.real), Diagnosis("integer truncation", advice)
-    if isinstance(got, np.ndarray) and got.dtype.kind in "iub":
-        yield got, Diagnosis("integer dtype",
-                             f"your answer has dtype {got.dtype} but the exact answer has fractions "
-                             "(an integer input with a fractional kernel): every sum was rounded to an "
-                             "integer on the way; allocate the output with np.result_type(x, w)")
 
 
 def float32_arithmetic(ctx: Context) -> Iterator:
@@ -276,7 +308,11 @@ def float32_arithmetic(ctx: Context) -> Iterator:
     single = [a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
               for a in ctx.args]
     answer = ctx.ref(*single)
-    if answer is not None and close(got, answer, ctx.bound32) and not close(got, ctx.expected, ctx.bound):
+    # the reader's float64 numbers must all be float32 numbers (computed in float32, then widened),
+    # float32 arithmetic must change this case's answer, and it must come out as the reader's
+    widened = bool(np.all(got.astype(np.float32).astype(np.float64) == got))
+    if widened and answer is not None and not close(answer, ctx.expected, ctx.bound) \
+            and close(got, answer, ctx.bound32) and not close(got, ctx.expected, ctx.bound):
         ctx.notes["loose"] = True
         yield got, Diagnosis(
             "float32 arithmetic", "your float64 answer is only as accurate as float32: somewhere the "

@@ -10,20 +10,21 @@ import numpy as np
 
 from .run import Failure, Grader
 
-WIDTH = 77                       # the book's page column
+WIDTH = 74                       # a solution box of the book (666 px) holds 76 characters
 SHRINK_CALLS = 200               # the most calls of the reader's function one shrink may make
 _SHRINKABLE = ("stride", "dilation", "padding", "output_padding")
 _DEFAULT = {"stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
 
 
-def show(v, width: int = WIDTH - 4) -> str:
-    """``v`` in full (every element), as NumPy code where it is an array."""
+def show(v, width: int = WIDTH - 4, offset: int = 0) -> str:
+    """``v`` in full (every element), as NumPy code where it is an array; continuation lines are
+    indented for a first line that starts ``offset`` characters in (after ``"x = "``, say)."""
     if isinstance(v, np.ndarray):
         body = np.array2string(v, separator=", ", threshold=10**6, max_line_width=width,
                                floatmode="unique" if v.dtype.kind == "f" and not _integral(v) else "maxprec")
         dtype = "" if v.dtype in (np.float64, np.int64) else f", dtype=np.{v.dtype}"
         body = "\n".join(line for line in body.split("\n") if line.strip())  # no blank lines
-        return f"np.array({body}{dtype})".replace("\n", "\n" + " " * 9)
+        return f"np.array({body}{dtype})".replace("\n", "\n" + " " * (9 + offset))
     return repr(v)
 
 
@@ -85,7 +86,9 @@ def shrink(grader: Grader, start: Failure, budget: int = SHRINK_CALLS) -> tuple[
                 best, steps, improved = failure, steps + 1, True
                 break
     if steps:
-        best.label = f"{start.label}, shrunk in {steps} step{'s' * (steps > 1)}"
+        moved = ", ".join(f"{k}={v!r}" for k, v in best.options.items() if start.options.get(k) != v)
+        best.label = (f"{start.label}, shrunk in {steps} step{'s' * (steps > 1)}"
+                      + (f" (options now {moved})" if moved else ""))
     return best, steps
 
 
@@ -115,13 +118,28 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.ok
 
+    def _diagnosed(self) -> tuple[object, int, int]:
+        """(the most common diagnosis of the first 200 failures, how many it reproduces, how many
+        answers there were to compare), the diagnosis None unless it reproduces at least two of
+        them (or the only one) and a quarter of those with an answer: one case a mistake happens
+        to reproduce names nothing."""
+        counts: dict[str, list] = {}
+        considered = self.failures[:200]
+        answered = sum(not f.why.startswith("raised") for f in considered)
+        for failure in considered:
+            if failure.diagnosis is not None:
+                counts.setdefault(failure.diagnosis.name, []).append(failure.diagnosis)
+        if not counts:
+            return None, 0, answered
+        found = max(counts.values(), key=len)
+        enough = len(found) >= min(2, answered) and 4 * len(found) >= answered
+        return (found[0] if enough else None), len(found), answered
+
     @property
     def diagnosis(self):
-        """The diagnosis of the first of the first 20 failures that has one (no call of the function)."""
-        for failure in self.failures[:20]:
-            if failure.diagnosis is not None:
-                return failure.diagnosis
-        return None
+        """The classic mistake that reproduces the most failures exactly, if it reproduces at
+        least two (or the only one) and a quarter of the failed answers; no call of the function."""
+        return self._diagnosed()[0]
 
     @property
     def smallest(self) -> Failure | None:
@@ -129,7 +147,10 @@ class CheckResult:
         if self.ok:
             return None
         if self._smallest is None:
-            start = min(self.failures[:200], key=lambda f: (_option_weight(f.options), _size(f.args)))
+            found = self.diagnosis
+            pool = [f for f in self.failures[:200]
+                    if found is None or (f.diagnosis is not None and f.diagnosis.name == found.name)]
+            start = min(pool, key=lambda f: (_option_weight(f.options), _size(f.args)))
             self._smallest = shrink(self.grader, start)[0] if self.grader is not None else start
         return self._smallest
 
@@ -141,12 +162,11 @@ class CheckResult:
             low = f" at {'/'.join(sorted(self.precisions))} precision" if self.precisions else ""
             return f"✔ {self.task}: all {self.total} cases passed{over}{low}"
         head = f"✘ {self.task}: {len(self.failures)} of {self.total} cases failed"
-        small = self._smallest
-        found = small.diagnosis if small is not None and small.diagnosis is not None else self.diagnosis
+        found = self.diagnosis
         return head + (f": {found.name}" if found is not None else "")
 
     def lines(self) -> list[str]:
-        """The report, lines of at most 77 characters."""
+        """The report, lines of at most 74 characters (a solution box of the book holds 76)."""
         out = [self.headline]
         if self.ok:
             for dtype in sorted(self.precisions):
@@ -154,10 +174,16 @@ class CheckResult:
                              f"held to 2 K eps({dtype}) S, with K the terms of a sum and S the "
                              "largest sum of their |values|", "  ")
             return out
-        small = self.smallest
-        found = small.diagnosis if small is not None and small.diagnosis is not None else self.diagnosis
+        small, found = self.smallest, self.diagnosis
         if found is not None:
+            if small is not None and small.diagnosis is not None and small.diagnosis.name == found.name:
+                found = small.diagnosis                 # its numbers are the shown case's
             out += _wrap(found.advice, "  ")
+            _, count, _ = self._diagnosed()
+            considered = min(len(self.failures), 200)
+            if count < considered:
+                out += _wrap(f"(recomputed with this mistake, {count} of the {considered} failed "
+                             "cases come out exactly as your answers)", "  ")
         out.append("smallest failing case:" if small is not None else "")
         out += failure_lines(small, indent="  ")
         if len(self.failures) > 1:
@@ -196,8 +222,10 @@ def _rows(result: CheckResult) -> list[tuple[str, str]]:
         for dtype in sorted(result.precisions):
             rows.append(("note", f"graded at {dtype} precision"))
         return rows
-    small = result.smallest
-    found = small.diagnosis if small is not None and small.diagnosis is not None else result.diagnosis
+    small, found = result.smallest, result.diagnosis
+    if found is not None and small is not None and small.diagnosis is not None \
+            and small.diagnosis.name == found.name:
+        found = small.diagnosis
     if found is not None:
         rows.append(("diagnosis", "\n".join(_wrap(found.advice, "", WIDTH - 12))))
     if small is not None:
@@ -205,9 +233,28 @@ def _rows(result: CheckResult) -> list[tuple[str, str]]:
     return rows
 
 
+def _code_spaces_held(text: str, longest: int = 32) -> str:
+    """``text`` with the spaces inside short code brackets (``np.flip(w, -1)``, ``x[i + a]``: a
+    bracket right after a name or another bracket, at most ``longest`` characters with its
+    brackets) replaced by a placeholder, so that no line breaks inside them."""
+    held, opened = list(text), []
+    for i, ch in enumerate(text):
+        if ch in "([":
+            code = i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_.])([")
+            opened.append((i, code))
+        elif ch in ")]" and opened:
+            start, code = opened.pop()
+            if code and i - start + 1 <= longest:
+                for j in range(start, i):
+                    if held[j] == " ":
+                        held[j] = "\x01"
+    return "".join(held)
+
+
 def _wrap(text: str, indent: str, width: int = WIDTH) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=False, break_on_hyphens=False)
+    lines = textwrap.wrap(_code_spaces_held(text), width=width, initial_indent=indent,
+                          subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False)
+    return [line.replace("\x01", " ") for line in lines]
 
 
 def failure_lines(f: Failure | None, indent: str = "", width: int = WIDTH) -> list[str]:
@@ -217,17 +264,20 @@ def failure_lines(f: Failure | None, indent: str = "", width: int = WIDTH) -> li
     out = _wrap(f"case '{f.label}'", indent, width)
     inner = indent + "  "
     for name, value in zip(f.names, f.args, strict=False):
-        text = f"{name} = {show(value, width - len(inner) - 12)}"
+        text = f"{name} = {show(value, width - len(inner) - 12, offset=len(name) + 3)}"
         out += [inner + line for line in text.split("\n")]
     if len(inner) + len(f.call) + len("  # reproduces it") <= width:
         out.append(f"{inner}{f.call}  # reproduces it")
     else:  # the comment on a line of its own, so that the call can be copied whole
         out += [f"{inner}# this call reproduces it:"] + _wrap(f.call, inner, width)
-    expected = f.expected if isinstance(f.expected, str) else show(f.expected, width - len(inner) - 12)
-    out += [inner + line for line in f"expected {expected}".split("\n")]
+    if isinstance(f.expected, str):
+        out += _wrap(f"expected {f.expected}", inner, width)
+    else:
+        expected = show(f.expected, width - len(inner) - 12, offset=9)
+        out += [inner + line for line in f"expected {expected}".split("\n")]
     out += _wrap(f"from {f.reference_call}", inner + "  ", width)
-    if f.got is not None or f.category not in ("forbid",) and not f.category.startswith("raised"):
-        got = show(f.got, width - len(inner) - 12)
+    if not f.why.startswith("raised") and f.category != "forbid":
+        got = show(f.got, width - len(inner) - 12, offset=9)
         out += [inner + line for line in f"got      {got}".split("\n")]
     out += _wrap(f.why, inner, width)
     if f.tolerance is not None and f.category == "wrong values":

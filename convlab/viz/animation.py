@@ -10,7 +10,7 @@ import re
 import numpy as np
 from matplotlib import animation as _mpl_animation
 
-__all__ = ["STILL_DPI", "STILL_FRAMES", "HTMLAnimation", "animate", "still_frames"]
+__all__ = ["HTMLAnimation", "animate", "still_frames"]
 
 #: at most this many frames make up the printed still
 STILL_FRAMES = 4

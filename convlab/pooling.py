@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from . import config
 from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
 from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
+from ._validate.sizes import check_allocation
 from .conv import convnd
 
 __all__ = ["CHUNK_BYTES", "avg_pool1d", "avg_pool1d_backward", "avg_pool2d", "avg_pool2d_backward",
@@ -423,6 +424,8 @@ def max_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, kernel_size: Size,
 
 def _box_conv(x: np.ndarray, g: PoolGeometry, pairs) -> np.ndarray:
     """Window sums: the depthwise convolution of ``x`` with a box of ones."""
+    check_allocation(f"kernel_size={g.kernel} (a box of ones per channel, {x.shape[1]} channels)",
+                     (x.shape[1], 1, *g.kernel), x.dtype.itemsize, what="the box kernel")
     box = np.ones((x.shape[1], 1, *g.kernel), dtype=x.dtype)
     # im2col, not "auto": the sums are exact in window order, and for these depthwise
     # convolutions auto's cost model picks fft where im2col is ~20x faster

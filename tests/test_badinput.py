@@ -464,3 +464,36 @@ def test_pooling_window_of_too_many_cells():
     with pytest.raises(ValueError, match=r"kernel_size must give windows of at most 1048576 cells"):
         convlab.max_pool1d(np.ones((1, 1, 8)), 2**40, padding=2**39)
     assert convlab.max_pool2d(np.ones((1, 1, 64, 64)), 64).shape == (1, 1, 1, 1)     # a global pooling is fine
+
+
+def test_the_size_rule_asks_each_method_for_its_scratch():
+    """A method's record says its scratch (``workspace``); the size rule reads it, before the method runs,
+    and auto moves past a method whose scratch does not fit."""
+    import dataclasses
+    from unittest import mock
+
+    from convlab import registry
+    from convlab.methods import im2col
+
+    ran = []
+
+    def compute(x, w, geometry, plan=None):
+        ran.append("greedy")
+        return im2col.compute(x, w, geometry, plan)
+
+    greedy = registry.Method("greedy", compute, None, lambda shapes, rates: 1e-12, auto=True,
+                             workspace=lambda problem: 2**40)
+    x, w = np.ones((1, 1, 64)), np.ones((1, 1, 3))
+    from convlab import calibration, resolve
+    with mock.patch.object(registry, "REGISTRY", {**registry.REGISTRY, "greedy": greedy}), \
+            mock.patch.object(calibration, "DEFAULT", dataclasses.replace(
+                calibration.DEFAULT, call={**calibration.DEFAULT.call, "greedy": 1e-9})), \
+            convlab.options(memory_limit_bytes=2**30):
+        resolve._decided.clear()
+        with pytest.raises(MemoryError, match=r"and 1 TiB \(1099511627776 bytes\) of scratch for method='greedy'"):
+            convlab.conv1d(x, w, method="greedy")
+        plan = convlab.explain_method(x, w)              # the cheapest, but its scratch does not fit
+        assert plan.method != "greedy" and "greedy would need 1 TiB of scratch" in plan.reason
+        convlab.conv1d(x, w)
+    resolve._decided.clear()
+    assert ran == []

@@ -252,7 +252,8 @@ def _avg(x, nd, op, output_size):
 def _avg_backward(grad_output, x, nd, op, output_size):
     arr, unbatched, spatial, out, windows = _prepare(x, nd, op, output_size)
     n_batch, chans = arr.shape[:2]
-    gy = pool_grad_output(grad_output, (n_batch, chans, *out)[unbatched:], op)
+    gy = pool_grad_output(grad_output, (n_batch, chans, *out)[unbatched:], op,
+                          f" for x of shape {arr.shape[unbatched:]} and output_size={output_size!r}")
     dtype = _grad_dtype(gy, arr)
     planes = gy.reshape(n_batch * chans, *out)
     count = _counts(windows, dtype)
@@ -306,7 +307,8 @@ def _max(x, nd, op, output_size, return_indices):
 def _max_backward(grad_output, x, nd, op, output_size):
     arr, unbatched, spatial, out, windows = _prepare(x, nd, op, output_size)
     n_batch, chans = arr.shape[:2]
-    gy = pool_grad_output(grad_output, (n_batch, chans, *out)[unbatched:], op)
+    gy = pool_grad_output(grad_output, (n_batch, chans, *out)[unbatched:], op,
+                          f" for x of shape {arr.shape[unbatched:]} and output_size={output_size!r}")
     dtype = _grad_dtype(gy, arr)
     planes = gy.reshape(n_batch * chans, math.prod(out)).astype(dtype, copy=False)
     plane = math.prod(spatial)

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import as_array, geometry, non_negative_int, positive_int, shape_tuple
+from ._validate.sizes import check_allocation
 from .conv import convnd
 from .folding import fold
 from .grad import conv_input
@@ -79,13 +80,25 @@ def binomial_filter(order: int, ndim: int = 1) -> np.ndarray:
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    n = non_negative_int("order", order)
+    n = _order(order)
     ndim = positive_int("ndim", ndim)
+    if ndim > 64:
+        raise ValueError(f"ndim must be a positive int at most 64 (numpy's most dimensions); got {ndim}")
+    check_allocation(f"order={n} and ndim={ndim}", (n + 1,) * ndim, 8)
     taps = np.array([math.comb(n, k) for k in range(n + 1)], dtype=np.float64) / 2.0 ** n
     out = taps
     for _ in range(ndim - 1):
         out = np.multiply.outer(out, taps)
     return out
+
+
+def _order(order) -> int:
+    """``order`` as an int in ``0..1023``: ``2**order`` and every ``C(order, k)`` must be float64s."""
+    n = non_negative_int("order", order)
+    if n > 1023:
+        raise ValueError(f"order must be a non-negative int at most 1023 (the filter divides by 2**order, "
+                         f"a float64); got {n}")
+    return n
 
 
 def _operands(x, nd: int, order, stride, padding_mode):
@@ -111,7 +124,7 @@ def _filter_dtype(dtype: np.dtype) -> np.dtype:
 
 
 def _weight_and_geometry(shape, nd, order, stride, padding_mode, dtype=np.float64):
-    n = non_negative_int("order", order)
+    n = _order(order)
     channels = shape[1]
     if channels == 0:
         raise ValueError(f"x must have at least one channel; got shape {tuple(shape)}")

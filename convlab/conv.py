@@ -50,7 +50,7 @@ from ._validate import (
     prepare_correlate,
     shape_tuple,
 )
-from ._validate.sizes import check_allocation
+from ._validate.sizes import check_allocation, shown
 from .resolve import Plan, resolve
 
 __all__ = ["choose_method", "conv1d", "conv2d", "conv3d", "convnd", "convolve", "correlate",
@@ -382,7 +382,7 @@ def unfold(x: ArrayLike, kernel_size: int | tuple, *, stride: int | tuple = 1, p
         )
     unbatched = x_arr.ndim == nd + 1
     xb = x_arr[np.newaxis] if unbatched else x_arr
-    geom = geometry(xb.shape[2:], kernel, stride, padding, dilation, padding_mode)
+    geom = geometry(xb.shape[2:], kernel, stride, padding, dilation, padding_mode, 1, ("x", "kernel_size"))
     n_batch, chans = xb.shape[:2]
     shape = (n_batch, chans, *kernel, *geom.out_spatial)
     itemsize = 8 if x_arr.dtype.kind == "O" else x_arr.dtype.itemsize
@@ -401,7 +401,7 @@ def _unfold_cause(x_shape, kernel, geom) -> str:
     """What makes :func:`unfold`'s columns as large as they are (the size rule's message)."""
     shapes = f"x of shape {x_shape} and kernel_size {kernel}"
     if any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, x_shape[2:], kernel)):
-        return f"padding={geom.padding} (with {shapes})"
+        return f"padding={shown(geom.padding)} (with {shapes})"
     return shapes
 
 

@@ -154,7 +154,8 @@ def fold(x: ArrayLike, output_size: Size, kernel_size: Size, dilation: Size = 1,
             f"x's axis {1 - unbatched} must have C * prod(kernel_size) entries, a positive multiple of "
             f"prod(kernel_size) = {taps} for kernel_size={kernel}; got {depth} (x of shape {x_arr.shape})"
         )
-    geom = geometry(spatial, kernel, stride, padding, dilation, padding_mode)
+    geom = geometry(spatial, kernel, stride, padding, dilation, padding_mode, 1,
+                    ("output_size", "kernel_size"))
     if positions != math.prod(geom.out_spatial):
         count = " * ".join(map(str, geom.out_spatial)) + f" = {math.prod(geom.out_spatial)}" if nd > 1 else \
             str(geom.out_spatial[0])

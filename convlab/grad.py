@@ -33,10 +33,19 @@ every ``method=`` works and ``"loop"`` runs on SymPy symbols:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, check_integer_sum, prepare_input_grad, prepare_weight_grad, result_dtype
+from ._validate import (
+    as_array,
+    check_integer_range,
+    check_integer_sum,
+    prepare_input_grad,
+    prepare_weight_grad,
+    result_dtype,
+)
 from .conv import convnd
 from .transposed import conv_transposend
 
@@ -97,6 +106,10 @@ def _input_operands(input_size, weight, grad_output, nd, stride, padding, dilati
     """The validated operands and keywords of the input gradient's :func:`convlab.conv_transposend`."""
     weight, grad_output, geom, extra, method = prepare_input_grad(
         input_size, weight, grad_output, nd, stride, padding, dilation, groups, method)
+    if result_dtype(weight, grad_output).kind == "i":      # named as the caller named them
+        fan = weight.shape[0] // geom.groups * math.prod(weight.shape[2:])
+        check_integer_range(grad_output, weight, None, fan, names=("grad_output", "weight"),
+                            fan_what="C_out/groups * kernel size")
     return grad_output, weight, dict(stride=geom.stride, padding=geom.padding, output_padding=extra,
                                      groups=geom.groups, dilation=geom.dilation, method=method)
 
@@ -154,6 +167,9 @@ def _weight_operands(input, weight_size, grad_output, nd, stride, padding, dilat
     output (an array ``(1, C_out, C_in/groups, *k')``) to ``weight_size``."""
     x, dy, geom, size, method = prepare_weight_grad(input, weight_size, grad_output, nd, stride, padding,
                                                     dilation, groups, method)
+    if result_dtype(x, dy).kind == "i":                    # named as the caller named them
+        check_integer_range(x, dy, None, x.shape[0] * math.prod(geom.out_spatial),
+                            names=("input", "grad_output"), fan_what="N * prod(out)")
     n_batch, c_in, *spatial = x.shape
     c_out, c_in_g, *kernel = size
     axes = tuple(range(2, 2 + nd))

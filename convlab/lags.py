@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import MODES, choice, positive_int
+from ._validate.sizes import check_allocation
 
 __all__ = ["correlation_lags"]
 
@@ -77,6 +78,7 @@ def correlation_lags(in1_len: int, in2_len: int, mode: str = "full") -> np.ndarr
     in1_len = positive_int("in1_len", in1_len)
     in2_len = positive_int("in2_len", in2_len)
     mode = choice("mode", mode, MODES)
+    check_allocation(f"in1_len={in1_len} and in2_len={in2_len}", (in1_len + in2_len - 1,), 8)
     full = np.arange(1 - in2_len, in1_len, dtype=np.int64)
     if mode == "full":
         return full

@@ -109,10 +109,13 @@ def _bias(bias, shape: tuple[int, ...], what: str) -> np.ndarray | None:
     return b
 
 
-def _grad_output(dy, shape: tuple[int, ...]) -> np.ndarray:
+def _grad_output(dy, shape: tuple[int, ...], geom=None) -> np.ndarray:
     arr = as_array("grad_output", dy)
     if arr.shape != shape:
-        raise ValueError(f"grad_output must have the shape of the layer's output {shape}; got {arr.shape}")
+        given = "" if geom is None else (f" (with stride={geom.stride}, padding={geom.padding} and "
+                                         f"dilation={geom.dilation})")
+        raise ValueError(f"grad_output must have the shape of the layer's output {shape}; got {arr.shape}"
+                         f"{given}")
     return arr
 
 
@@ -282,7 +285,7 @@ def locally_connected_input(input_size: Shape, weight: ArrayLike, grad_output: A
     size = shape_tuple("input_size", input_size, nd + 2)
     geom = _local_geometry(size, weight.shape, nd, stride, padding, dilation, padding_mode, "local")
     c_out, kernel = weight.shape[nd], tuple(weight.shape[nd + 2:])
-    dy = _grad_output(grad_output, (size[0], c_out, *geom.out_spatial))
+    dy = _grad_output(grad_output, (size[0], c_out, *geom.out_spatial), geom)
     dtype = result_dtype(weight, dy)
     if dtype.kind == "i":       # each column entry sums C_out products; fold checks its own sums
         check_integer_range(dy, weight, None, c_out, names=("grad_output", "weight"), fan_what="C_out")
@@ -345,7 +348,7 @@ def locally_connected_weight(input: ArrayLike, weight_size: Shape, grad_output: 
     geom = _local_geometry(x.shape, size, nd, stride, padding, dilation, padding_mode, "local",
                            "weight_size")
     c_out, kernel = size[nd], size[nd + 2:]
-    dy = _grad_output(grad_output, (x.shape[0], c_out, *geom.out_spatial))
+    dy = _grad_output(grad_output, (x.shape[0], c_out, *geom.out_spatial), geom)
     dtype = result_dtype(x, dy)
     if dtype.kind == "i":
         check_integer_range(x, dy, None, x.shape[0], names=("input", "grad_output"), fan_what="N")
@@ -543,16 +546,16 @@ def tiled_conv_input(input_size: Shape, weight: ArrayLike, grad_output: ArrayLik
     weight, geom, tiles, c_out, stacked = _tiled_operands(_shaped(size), weight, nd, stride,
                                                           padding, dilation, padding_mode, "weight")
     dy = as_array("grad_output", grad_output)
-    d_every = _spread(dy, size[0], tiles, c_out, geom.out_spatial)
+    d_every = _spread(dy, size[0], tiles, c_out, geom.out_spatial, geom)
     dtype = result_dtype(weight, dy)
     dx = _conv_grad_input(size, stacked, d_every, geom, padding_mode)
     return dx.astype(dtype, copy=False)
 
 
-def _spread(grad_output, n, tiles, c_out, out) -> np.ndarray:
+def _spread(grad_output, n, tiles, c_out, out, geom=None) -> np.ndarray:
     """``grad_output`` ``(N, C_out, *out)`` on the stacked maps ``(N, T * C_out, *out)``."""
     nd = len(tiles)
-    dy = _grad_output(grad_output, (n, c_out, *out))
+    dy = _grad_output(grad_output, (n, c_out, *out), geom)
     dtype = result_dtype(dy)
     stack, mask, outs = _tile_subscripts(nd)
     dy = _wide(dy, dtype)
@@ -621,7 +624,7 @@ def tiled_conv_weight(input: ArrayLike, weight_size: Shape, grad_output: ArrayLi
     _, geom, tiles, c_out, stacked = _tiled_operands(x, _shaped(size), nd, stride, padding,
                                                      dilation, padding_mode, "weight_size")
     dy = as_array("grad_output", grad_output)
-    d_every = _spread(dy, x.shape[0], tiles, c_out, geom.out_spatial)
+    d_every = _spread(dy, x.shape[0], tiles, c_out, geom.out_spatial, geom)
     dtype = result_dtype(x, dy)
     if padding_mode == "zeros":
         xp, pads = x, geom.padding

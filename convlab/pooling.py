@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from . import config
 from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
 from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
+from ._validate.sizes import check_allocation
 from .conv import convnd
 
 __all__ = ["CHUNK_BYTES", "avg_pool1d", "avg_pool1d_backward", "avg_pool2d", "avg_pool2d_backward",
@@ -199,6 +200,12 @@ def _argmax(x: np.ndarray, g: PoolGeometry, indices: bool) -> tuple[np.ndarray, 
     return values, index
 
 
+def _context(x: np.ndarray, g: PoolGeometry, unbatched: bool) -> str:
+    """What a pooling's output shape follows from, for the message of a wrong ``grad_output``."""
+    return (f" for x of shape {x.shape[unbatched:]}, kernel_size={g.kernel}, stride={g.stride}, "
+            f"padding={g.padding}, dilation={g.dilation} and ceil_mode={g.ceil_mode}")
+
+
 def _grad_dtype(grad_output: np.ndarray, x: np.ndarray) -> np.dtype:
     dtype = np.result_type(grad_output.dtype, x.dtype)
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
@@ -222,7 +229,7 @@ def _max_pool_backward(grad_output, x, nd, op, kernel_size, stride, padding, dil
     arr, unbatched = pool_input("x", x, nd, op)
     g = pool_geometry(arr.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     out_shape = (*arr.shape[:2], *g.out_spatial)
-    gy = pool_grad_output(grad_output, out_shape[unbatched:], op)
+    gy = pool_grad_output(grad_output, out_shape[unbatched:], op, _context(arr, g, unbatched))
     dtype = _grad_dtype(gy, arr)
     gy = gy.reshape(out_shape)
     chans, spatial = arr.shape[1], arr.shape[2:]
@@ -417,6 +424,8 @@ def max_pool3d_backward(grad_output: ArrayLike, x: ArrayLike, kernel_size: Size,
 
 def _box_conv(x: np.ndarray, g: PoolGeometry, pairs) -> np.ndarray:
     """Window sums: the depthwise convolution of ``x`` with a box of ones."""
+    check_allocation(f"kernel_size={g.kernel} (a box of ones per channel, {x.shape[1]} channels)",
+                     (x.shape[1], 1, *g.kernel), x.dtype.itemsize, what="the box kernel")
     box = np.ones((x.shape[1], 1, *g.kernel), dtype=x.dtype)
     # im2col, not "auto": the sums are exact in window order, and for these depthwise
     # convolutions auto's cost model picks fft where im2col is ~20x faster
@@ -473,7 +482,7 @@ def _avg_pool_backward(grad_output, x, nd, op, kernel_size, stride, padding, cei
     g = pool_geometry(arr.shape[2:], kernel_size, stride, padding, 1, ceil_mode,
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
     out_shape = (*arr.shape[:2], *g.out_spatial)
-    gy = pool_grad_output(grad_output, out_shape[unbatched:], op)
+    gy = pool_grad_output(grad_output, out_shape[unbatched:], op, _context(arr, g, unbatched))
     dtype = _grad_dtype(gy, arr)
     gy = gy.reshape(out_shape).astype(dtype, copy=False)
     share = gy / np.asarray(_divisor(g, arr.shape[2:]), dtype=dtype)

@@ -51,7 +51,7 @@ import numpy as np
 
 from . import config, registry
 from ._validate.problem import problem_cause
-from ._validate.sizes import SMALL_BYTES, check_allocation, format_bytes
+from ._validate.sizes import MAX_BYTES, SMALL_BYTES, check_allocation, format_bytes
 from .calibration import Rates, rates
 from .cost import Shapes
 from .timing import format_seconds
@@ -108,11 +108,20 @@ def shapes_of(problem) -> Shapes:
                   config.current("im2col_max_bytes"))
 
 
+def _estimate(record, shapes: Shapes, speeds: Rates) -> float:
+    """``record``'s estimate, infinite for sizes past any float (the size rule then refuses the call)."""
+    try:
+        return record.estimate(shapes, speeds)
+    except OverflowError:
+        return math.inf
+
+
 @functools.lru_cache(maxsize=4096)
 def _by_cost(shapes: Shapes, speeds: Rates, candidates: tuple[str, ...],
              refused: tuple[tuple[str, str], ...]) -> Plan:
     """The cost comparison of the ``candidates``, remembered per everything it reads."""
-    t = MappingProxyType({name: record.estimate(shapes, speeds) for name, record in registry.REGISTRY.items()
+    t = MappingProxyType({name: _estimate(record, shapes, speeds)
+                          for name, record in registry.REGISTRY.items()
                           if name in candidates or not record.auto and name not in dict(refused)})
     ranked = sorted(candidates, key=lambda name: t[name])
     best = ranked[0]
@@ -155,13 +164,20 @@ def _auto(problem, speeds: Rates | None) -> tuple[Plan, int]:
 
 
 def _decide(problem, speeds: Rates) -> Plan:
-    refused, candidates = [], []
+    refused, candidates, unholdable = [], [], []
     for name, record in registry.REGISTRY.items():
         reason = record.refuses(problem)
         if reason:
             refused.append((name, reason))
         elif record.auto:
-            candidates.append(name)
+            # a method whose buffers no machine could hold is not priced (its sizes may be past
+            # any float, or take the estimates forever); if every one is so, the size rule says why
+            if _bytes(Plan(name, ""), problem) >= MAX_BYTES:
+                unholdable.append(name)
+            else:
+                candidates.append(name)
+    if not candidates and unholdable:
+        _fits(Plan(unholdable[0], ""), problem)                       # raises the size rule's ValueError
     kind = problem.dtype.kind
     x, w, geom = problem.x, problem.w, problem.geometry
     if kind in "iuO":
@@ -189,14 +205,15 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
         checked = _checked(plan, problem)
         return _fits(checked, problem, total if checked is plan else None)
     record = registry.REGISTRY[problem.method]
-    plan = Plan(problem.method, "asked for")
+    plan = _fits(Plan(problem.method, "asked for"), problem)          # before any estimate or tuning
     x, w, geom = problem.x, problem.w, problem.geometry
     if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
             and 0 not in geom.out_spatial:
         plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
     if not record.auto:
         plan = plan._replace(warning=_too_slow(record, problem, speeds))
-    return _fits(_checked(plan, problem), problem)
+    checked = _checked(plan, problem)
+    return checked if checked.method == plan.method else _fits(checked, problem)
 
 
 def _bytes(plan: Plan, problem) -> int:

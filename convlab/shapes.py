@@ -85,8 +85,8 @@ def output_size(n: Size, k: Size, *, stride: Size = 1, padding: Padding = 0, dil
     size = conv_size(n, k, stride, lo, hi, dilation)
     if not is_symbolic(size) and size < 1:
         raise ValueError(
-            f"kernel too large: a kernel of size {k} with dilation {dilation} does not fit an "
-            f"input of size {n} padded by {lo + hi}"
+            f"kernel too large: a kernel of size k={k} with dilation={dilation} does not fit an "
+            f"input of size n={n} padded by {lo + hi} (padding={padding!r})"
         )
     return size
 

@@ -61,7 +61,8 @@ def _unpool_size(spatial, kernel, stride, padding, output_size, nd: int, op: str
             raise ValueError(
                 f"output_size must be within stride - 1 of the default size on every axis, "
                 f"{d - s + 1}..{d + s - 1} on spatial axis {axis} (default {d}, stride {s}); got {size} "
-                f"(output_size={tuple(output_size)})"
+                f"(output_size={tuple(output_size)}; the default is (n - 1)*stride - 2*padding + "
+                f"kernel_size, padding {padding[axis]})"
             )
     return sizes
 

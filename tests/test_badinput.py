@@ -372,3 +372,133 @@ def test_unfold_peak_memory_is_its_result(padding):
     torch = pytest.importorskip("torch")
     want = torch.nn.functional.unfold(torch.from_numpy(x), 3, padding=padding).numpy()
     np.testing.assert_array_equal(cols, want)
+
+
+# ---- 8. what the robustness test (tests/test_robustness.py) found --------------
+
+
+def test_correlation_lags_too_many():
+    # main: numpy's "Maximum allowed size exceeded", naming nothing
+    with pytest.raises(ValueError, match=r"in1_len=10{30} and in2_len=3 gives the result"):
+        convlab.correlation_lags(10**30, 3)
+
+
+def test_binomial_filter_order_past_float64():
+    # main: math.comb over 2**31 + 1 taps (a hang), or 2.0 ** order overflowing
+    with pytest.raises(ValueError, match=r"order must be a non-negative int at most 1023 .* got 2147483648"):
+        convlab.binomial_filter(2**31)
+    with pytest.raises(ValueError, match=r"order must be a non-negative int at most 1023"):
+        convlab.blur_pool1d(np.ones((1, 1, 8)), order=10**400)
+    assert convlab.binomial_filter(1023).sum() == pytest.approx(1.0)
+
+
+def test_binomial_filter_ndim_too_large():
+    # main: numpy's MemoryError "Unable to allocate 32.0 GiB" (ndim=16), or a tuple of 10**18 entries
+    with pytest.raises(MemoryError, match=r"because of order=3 and ndim=16"):
+        convlab.binomial_filter(3, ndim=16)
+    with pytest.raises(ValueError, match=r"ndim must be a positive int at most 64"):
+        convlab.binomial_filter(0, ndim=10**18)
+
+
+def test_output_size_names_k():
+    with pytest.raises(ValueError, match=r"a kernel of size k=10{20} with dilation=1 does not fit an input of "
+                                         r"size n=8"):
+        convlab.output_size(8, 10**20)
+
+
+def test_max_unpool_default_size_names_padding():
+    with pytest.raises(ValueError, match=r"output_size must be within .*padding 1000\)"):
+        convlab.max_unpool1d(np.ones((1, 1, 4)), np.zeros((1, 1, 4), int), 2, padding=1000, output_size=(8,))
+
+
+def test_gradient_shape_mismatch_names_the_geometry():
+    # a stride that changes the output's shape: the message names it (main named only grad_output)
+    with pytest.raises(ValueError, match=r"grad_output must have the shape .* stride=\(3,\)"):
+        grad.conv1d_input((2, 2, 8), np.ones((3, 2, 3)), np.ones((2, 3, 6)), stride=3)
+    with pytest.raises(ValueError, match=r"grad_output must have the shape of avg_pool1d's output, \(2, 2, 2\); "
+                                         r"got shape \(2, 2, 4\) \(for x of shape \(2, 2, 8\), kernel_size=\(2,\), "
+                                         r"stride=\(5,\)"):
+        convlab.avg_pool1d_backward(np.ones((2, 2, 4)), np.ones((2, 2, 8)), 2, stride=5)
+    with pytest.raises(ValueError, match=r"grad_output must have the shape of the layer's output .* stride=\(4,\)"):
+        convlab.tiled_conv_weight(np.ones((1, 2, 6)), (2, 3, 2, 3), np.ones((1, 3, 4)), stride=4)
+
+
+def test_kernel_too_large_names_the_arrays():
+    with pytest.raises(ValueError, match=r"kernel too large: .*: weight does not fit input_size"):
+        grad.conv1d_input((2, 2, 1), np.ones((3, 2, 3)), np.ones((2, 3, 1)))
+    with pytest.raises(ValueError, match=r"kernel too large: .*: kernel_size does not fit x"):
+        convlab.unfold(np.ones((1, 2, 2)), (3,))
+    with pytest.raises(ValueError, match=r"needs an input with at least one cell .* x is empty there"):
+        convlab.conv2d(np.ones((1, 2, 6, 0)), np.ones((2, 2, 1, 1)), padding=1, padding_mode="reflect")
+
+
+def test_integer_gradient_overflow_names_the_gradient_arguments():
+    # main named x and w, which the caller of a gradient never passed
+    big = np.full((1, 1, 4), 2**40)
+    with pytest.raises(ValueError, match=r"max\|input\| \* max\|grad_output\|"):
+        grad.conv1d_weight(big, (1, 1, 2), np.full((1, 1, 3), 2**30))
+    with pytest.raises(ValueError, match=r"max\|grad_output\| \* max\|weight\|"):
+        grad.conv1d_input((1, 1, 4), np.full((1, 1, 2), 2**40), np.full((1, 1, 3), 2**30))
+
+
+@pytest.mark.parametrize("method", ["auto", "im2col", "fft"])
+def test_sizes_past_any_float_refused_before_the_cost_model(method):
+    # main: OverflowError "int too large to convert to float" from the estimates, or next_fast_len
+    # looping on a 400-digit length
+    x, w = np.ones((1, 2, 5)), np.ones((2, 3, 3))
+    with pytest.raises(ValueError, match="more than any machine can hold"):
+        convlab.conv_transpose1d(x, w, stride=2, padding=10**400, output_padding=1, dilation=10**400,
+                                 method=method)
+    with pytest.raises(ValueError, match=r"dilation=\(18446744073709551616,\).*more than any machine"):
+        convlab.conv1d(np.ones((2, 2, 8)), np.ones((3, 2, 3)), padding="same", dilation=2**64, method=method)
+    with pytest.raises(ValueError, match="more than any machine can hold"):
+        convlab.p4_lift(np.ones((1, 2, 6, 6)), np.ones((3, 2, 3, 3)), padding=10**400, stride=2**63)
+
+
+def test_format_bytes_past_any_float():
+    from convlab._validate.sizes import format_bytes
+    assert format_bytes(10**400) == "about 10**400 bytes"
+    with pytest.raises(ValueError, match=r"output_size=10{76}\.\.\. gives"):
+        convlab.adaptive_max_pool1d(np.ones((1, 1, 8)), 10**400, return_indices=True)
+
+
+def test_pooling_window_of_too_many_cells():
+    # main: OverflowError from numpy (kernel 2**63), or a scan of 2**40 taps that never ends
+    with pytest.raises(ValueError, match=r"kernel_size must give windows of at most 1048576 cells"):
+        convlab.avg_pool2d(np.ones((1, 1, 4, 4)), 2**63, padding=2**62)
+    with pytest.raises(ValueError, match=r"kernel_size must give windows of at most 1048576 cells"):
+        convlab.max_pool1d(np.ones((1, 1, 8)), 2**40, padding=2**39)
+    assert convlab.max_pool2d(np.ones((1, 1, 64, 64)), 64).shape == (1, 1, 1, 1)     # a global pooling is fine
+
+
+def test_the_size_rule_asks_each_method_for_its_scratch():
+    """A method's record says its scratch (``workspace``); the size rule reads it, before the method runs,
+    and auto moves past a method whose scratch does not fit."""
+    import dataclasses
+    from unittest import mock
+
+    from convlab import registry
+    from convlab.methods import im2col
+
+    ran = []
+
+    def compute(x, w, geometry, plan=None):
+        ran.append("greedy")
+        return im2col.compute(x, w, geometry, plan)
+
+    greedy = registry.Method("greedy", compute, None, lambda shapes, rates: 1e-12, auto=True,
+                             workspace=lambda problem: 2**40)
+    x, w = np.ones((1, 1, 64)), np.ones((1, 1, 3))
+    from convlab import calibration, resolve
+    with mock.patch.object(registry, "REGISTRY", {**registry.REGISTRY, "greedy": greedy}), \
+            mock.patch.object(calibration, "DEFAULT", dataclasses.replace(
+                calibration.DEFAULT, call={**calibration.DEFAULT.call, "greedy": 1e-9})), \
+            convlab.options(memory_limit_bytes=2**30):
+        resolve._decided.clear()
+        with pytest.raises(MemoryError, match=r"and 1 TiB \(1099511627776 bytes\) of scratch for method='greedy'"):
+            convlab.conv1d(x, w, method="greedy")
+        plan = convlab.explain_method(x, w)              # the cheapest, but its scratch does not fit
+        assert plan.method != "greedy" and "greedy would need 1 TiB of scratch" in plan.reason
+        convlab.conv1d(x, w)
+    resolve._decided.clear()
+    assert ran == []

@@ -2,7 +2,7 @@
 download button offers its .ipynb (sphinx-book-theme's `use_download_button`,
 the notebook being the page's source), the file behind it is the chapter as
 committed, and the front page says how to run a chapter locally (`make lab`).
-Chapters carry the numbers the PDF gives them (1-8 in file order; the notation
+Chapters carry the numbers the PDF gives them (1-9 in file order; the notation
 page and the bibliography unnumbered), in the sidebar and in each page's title.
 Reads the built HTML under _build/html, (re)built by test_browser's fixture
 when older than the sources."""

@@ -114,7 +114,7 @@ def _plain(value) -> bool:
 
 
 def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding, dilation,
-             padding_mode: str = "zeros", groups: int = 1) -> Geometry:
+             padding_mode: str = "zeros", groups: int = 1, names: tuple[str, str] = ("x", "w")) -> Geometry:
     """Validate the geometry of a convolution from shapes alone: a :class:`Geometry`.
 
     ``spatial`` and ``kernel`` are the input's and the kernel's spatial
@@ -143,14 +143,14 @@ def geometry(spatial: tuple[int, ...], kernel: tuple[int, ...], stride, padding,
     ...
     ValueError: padding_mode='reflect' needs padding at most 2 on spatial axis 0 of size 3; got (3, 3) ...
     """
-    key = (spatial, kernel, stride, padding, dilation, padding_mode, groups)
+    key = (spatial, kernel, stride, padding, dilation, padding_mode, groups, names)
     if (type(stride) is int and type(padding) is int and type(dilation) is int
             and type(padding_mode) is str and type(groups) is int) or _plain(key):
         return _geometry_cached(*key)
     return _geometry(*key)
 
 
-def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) -> Geometry:
+def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups, names=("x", "w")) -> Geometry:
     nd = len(spatial)
     stride = int_tuple("stride", stride, nd, minimum=1)
     dilation = int_tuple("dilation", dilation, nd, minimum=1)
@@ -162,7 +162,7 @@ def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) 
                 raise ValueError(
                     f"padding_mode={padding_mode!r} needs an input with at least one cell on "
                     f"spatial axis {axis} to pad it from; got size 0 with padding {(lo, hi)} "
-                    f"(only padding_mode='zeros' pads an empty axis)"
+                    f"(only padding_mode='zeros' pads an empty axis; {names[0]} is empty there)"
                 )
             # reflect mirrors about the edge sample without repeating it: n - 1 cells to
             # mirror, torch's limit (the other modes repeat their pattern as numpy.pad does)
@@ -179,7 +179,7 @@ def _geometry(spatial, kernel, stride, padding, dilation, padding_mode, groups) 
             raise ValueError(
                 f"kernel too large: on spatial axis {axis} the dilated kernel spans "
                 f"{span} (k={kk}, dilation={d}) but the padded input has size {padded} "
-                f"(size {n}, padding {(lo, hi)})"
+                f"(size {n}, padding {(lo, hi)}): {names[1]} does not fit {names[0]}"
             )
         out.append(conv_size(n, kk, s, lo, hi, d))
     # A stride or dilation larger than the padded input can matter nowhere (a stride that large

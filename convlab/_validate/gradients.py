@@ -32,7 +32,8 @@ def _grad_output(grad_output, n_batch: int, c_out: int, geom: Geometry, context:
     if grad_output.shape != want:
         raise ValueError(
             f"grad_output must have the shape of the convolution's output (N, C_out, *out) = {want} "
-            f"for {context}; got shape {grad_output.shape}"
+            f"for {context}, stride={geom.stride}, padding={geom.padding} and dilation={geom.dilation}; "
+            f"got shape {grad_output.shape}"
         )
 
 
@@ -96,7 +97,8 @@ def prepare_input_grad(input_size, weight, grad_output, nd: int, stride, padding
     if 0 in weight.shape[2:]:
         raise ValueError(f"weight must have a kernel of at least 1 element per spatial axis; got shape "
                          f"{weight.shape}")
-    geom = geometry(size, weight.shape[2:], stride, padding, dilation, "zeros", groups)
+    geom = geometry(size, weight.shape[2:], stride, padding, dilation, "zeros", groups,
+                    ("input_size", "weight"))
     _grad_output(grad_output, n_batch, c_out, geom, f"input_size {tuple(size)} and weight of shape "
                                                     f"{weight.shape}")
     extra = tuple(n + lo + hi - kernel_span(k, d) - (o - 1) * s for n, k, (lo, hi), d, s, o in
@@ -136,6 +138,7 @@ def prepare_weight_grad(input, weight_size, grad_output, nd: int, stride, paddin
     if size[1] * groups != c_in:
         raise ValueError(f"weight_size {size} must have C_in/groups = {c_in}/{groups} in position 1 for an "
                          f"input with C_in={c_in} channels and groups={groups}")
-    geom = geometry(x.shape[2:], size[2:], stride, padding, dilation, "zeros", groups)
+    geom = geometry(x.shape[2:], size[2:], stride, padding, dilation, "zeros", groups,
+                    ("input", "weight_size"))
     _grad_output(grad_output, x.shape[0], c_out, geom, f"input of shape {x.shape} and weight_size {size}")
     return x, grad_output, geom, size, method

@@ -10,6 +10,7 @@ output sizes by :func:`pool_output_size`); :func:`pool_input` and
 from __future__ import annotations
 
 import functools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -18,6 +19,11 @@ from .._shape_core import span as kernel_span
 from .arrays import as_array
 from .conv_geometry import _plain
 from .scalars import flag, int_tuple, positive_int
+
+#: The most cells a pooling window may have: pooling scans a window one cell (kernel tap) at a time,
+#: so a window of 2**40 cells (padding at most half of it, all but a few cells padding) would run for
+#: days; torch's CPU kernels loop the same way.
+MAX_WINDOW = 2**20
 
 
 class PoolGeometry(NamedTuple):
@@ -114,6 +120,11 @@ def _pool_geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode, c
                    divisor_override) -> PoolGeometry:
     nd = len(spatial)
     kernel = int_tuple("kernel_size", kernel_size, nd, minimum=1)
+    if math.prod(kernel) > MAX_WINDOW:
+        raise ValueError(
+            f"kernel_size must give windows of at most {MAX_WINDOW} cells (2**20; pooling scans a window "
+            f"a cell at a time; for a global pooling use adaptive pooling); got kernel_size={kernel}"
+        )
     stride = kernel if stride is None else int_tuple("stride", stride, nd, minimum=1)
     pads = int_tuple("padding", padding, nd, minimum=0)
     dilation = int_tuple("dilation", dilation, nd, minimum=1)
@@ -200,7 +211,7 @@ def pool_input(name: str, value, nd: int, op: str) -> tuple[np.ndarray, bool]:
     return arr, unbatched
 
 
-def pool_grad_output(value, shape: tuple[int, ...], op: str) -> np.ndarray:
+def pool_grad_output(value, shape: tuple[int, ...], op: str, context: str = "") -> np.ndarray:
     """``grad_output`` of a pooling ``op`` as a real array of exactly ``shape``.
 
     Examples
@@ -219,5 +230,6 @@ def pool_grad_output(value, shape: tuple[int, ...], op: str) -> np.ndarray:
     if arr.shape != tuple(shape):
         raise ValueError(
             f"grad_output must have the shape of {op}'s output, {tuple(shape)}; got shape {arr.shape}"
+            + (f" ({context.strip()})" if context else "")
         )
     return arr

@@ -17,7 +17,7 @@ import numpy as np
 from .arrays import _result_dtype, check_integer_range
 from .conv_geometry import Geometry
 from .scalars import choice
-from .sizes import SMALL_BYTES, check_allocation
+from .sizes import SMALL_BYTES, check_allocation, shown
 from .transposed import TransposedGeometry
 
 
@@ -111,8 +111,11 @@ def problem_cause(problem: Problem) -> str:
         values = {"stride": geom.stride, "dilation": geom.dilation, "output_padding": geom.output_padding}
         for name, added in terms.items():
             if any(a > max(n, k) for a, n, k in zip(added, spatial, kernel)):
-                named.append(f"{name}={values[name]}")
-    elif any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, spatial, kernel)):
-        named.append(f"padding={geom.padding}")
+                named.append(f"{name}={shown(values[name])}")
+    else:
+        if any(lo + hi > max(n, k) for (lo, hi), n, k in zip(geom.padding, spatial, kernel)):
+            named.append(f"padding={shown(geom.padding)}")
+        if any((d - 1) * (k - 1) > n for d, k, n in zip(geom.dilation, kernel, spatial)):
+            named.append(f"dilation={shown(geom.dilation)}")
     shapes = f"x of shape {x.shape} and w of shape {w.shape}"
     return f"{' and '.join(named)} (with {shapes})" if named else shapes

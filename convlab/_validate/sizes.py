@@ -80,6 +80,8 @@ def format_bytes(n: int) -> str:
     >>> format_bytes(800 * 10**9), format_bytes(3 * 2**29), format_bytes(100)
     ('745 GiB', '1.5 GiB', '100 bytes')
     """
+    if n >= 2**1000:                        # past any float: the power of ten
+        return f"about 10**{len(str(n)) - 1} bytes"
     for unit, scale in (("EiB", 2**60), ("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20),
                         ("KiB", 2**10)):
         if n >= scale:
@@ -134,9 +136,9 @@ def check_allocation(cause, shape: tuple[int, ...], itemsize: int, *, workspace:
 
 
 def shown(value) -> str:
-    """An argument's value as a message shows it: its repr, shortened past 40 characters."""
+    """An argument's value as a message shows it: its repr, shortened past 80 characters."""
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 __all__ = ["MAX_BYTES", "MAX_ELEMENTS", "SMALL_BYTES", "available_bytes", "check_allocation", "format_bytes",

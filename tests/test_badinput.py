@@ -502,3 +502,9 @@ def test_the_size_rule_asks_each_method_for_its_scratch():
         convlab.conv1d(x, w)
     resolve._decided.clear()
     assert ran == []
+
+
+def test_convolve_axes_out_of_range_names_x_and_w():
+    # the rank comes from x and w: a wrong-rank x is named (main named only axes)
+    with pytest.raises(ValueError, match=r"axes must be ints in -1\.\.0 .* \(x and w have 1 dimensions\)"):
+        convlab.convolve(np.ones(8), np.ones(3), axes=1)

@@ -203,9 +203,19 @@ def test_page_renders(page, server, entry):
         n_sol = page.evaluate("document.querySelectorAll('.solution, details.solution, .dropdown.solution').length")
         assert n_ex >= 3 and n_sol >= 1, f"{entry}: {n_ex} exercises, {n_sol} solutions rendered"
         # nothing wider than its box: a printed output, a table or a display formula that scrolls
-        # sideways is cut off in the page (and in print); laid-out elements only (clientWidth > 0)
+        # sideways is cut off in the page (and in print); laid-out elements only (clientWidth > 0),
+        # so first every solution is opened as a reader opens it (its box is narrower)
         wide = page.evaluate(WIDER_THAN_THE_COLUMN)
         assert not wide, f"{entry}: content wider than the column (tag, content px, box px, text): {wide[:5]}"
+        buttons = page.locator(".solution button.toggle-button")
+        for i in range(buttons.count()):
+            buttons.nth(i).click()
+        hidden = page.evaluate("document.querySelectorAll('.solution .cell_output pre').length"
+                               " - Array.from(document.querySelectorAll('.solution .cell_output pre'))"
+                               ".filter(e => e.clientWidth > 0).length")
+        assert hidden == 0, f"{entry}: {hidden} solution outputs still hidden after opening every solution"
+        wide = page.evaluate(WIDER_THAN_THE_COLUMN)
+        assert not wide, f"{entry}: opened solutions wider than their box (tag, content px, box px, text): {wide[:5]}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (entry.replace("/", "_") + ".png")), full_page=False)
     assert not page.problems, f"{entry}: {page.problems}"

@@ -98,7 +98,7 @@ def test_report_shows_the_smallest_case_labelled_and_a_line_that_reproduces_it()
     # the line reproduces it: the variables shown, run again, give the answer shown
     x, w = small.args
     assert np.array_equal(flipped(x, w), small.got) and not np.allclose(small.got, small.expected)
-    assert all(len(line) <= 74 for line in text.splitlines())
+    assert all(len(line) <= 68 for line in text.splitlines())
     assert len(text.splitlines()) <= 20
 
 
@@ -143,9 +143,9 @@ def test_every_printed_line_fits_the_page_column():
     def strided(x, w, stride=1):
         return valid(x, w)[::stride][:-1]
     result = convlab.check(strided, "conv1d_single", pass_options=True, over=[{"stride": s} for s in (1, 2, 3)])
-    assert all(len(line) <= 74 for line in str(result).splitlines())
+    assert all(len(line) <= 68 for line in str(result).splitlines())
     for f in result.failures[:5]:
-        assert all(len(line) <= 74 for line in str(f).splitlines())
+        assert all(len(line) <= 68 for line in str(f).splitlines())
 
 
 # --------------------------------------------------------------------------

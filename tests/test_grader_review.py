@@ -150,7 +150,7 @@ def test_refusal_report_fits_and_shows_no_got_for_a_raise():
         return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
     result = convlab.check(wrong_error, "output_size", pass_options=True)
     lines = result.lines()
-    assert max(map(len, lines)) <= 74
+    assert max(map(len, lines)) <= 68
     assert not any(line.strip().startswith("got ") for line in lines)
     assert any("raised TypeError" in line for line in lines)
 
@@ -160,7 +160,7 @@ def test_refusal_report_fits_and_shows_no_got_for_a_raise():
         n = max(len(xp) - span + 1, 0)
         return np.array([xp[i:i + span:dilation] @ w for i in range(n)])
     refused = convlab.check(never_raises, "conv1d_single", pass_options=True, over=[{"dilation": 3, "padding": 1}])
-    assert max(map(len, refused.lines())) <= 74
+    assert max(map(len, refused.lines())) <= 68
 
 
 def test_integer_dtype_alone_names_nothing():

@@ -10,7 +10,7 @@ import numpy as np
 
 from .run import Failure, Grader
 
-WIDTH = 74                       # a solution box of the book (666 px) holds 76 characters
+WIDTH = 68                       # an opened solution box of the book holds 69 characters
 SHRINK_CALLS = 200               # the most calls of the reader's function one shrink may make
 _SHRINKABLE = ("stride", "dilation", "padding", "output_padding")
 _DEFAULT = {"stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
@@ -166,8 +166,8 @@ class CheckResult:
         return head + (f": {found.name}" if found is not None else "")
 
     def lines(self) -> list[str]:
-        """The report, lines of at most 74 characters (a solution box of the book holds 76)."""
-        out = [self.headline]
+        """The report, lines of at most 68 characters (an opened solution box of the book holds 69)."""
+        out = _wrap(self.headline, "")
         if self.ok:
             for dtype in sorted(self.precisions):
                 out += _wrap(f"graded at {dtype} precision: your answers are {dtype}, so each was "

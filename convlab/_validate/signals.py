@@ -78,7 +78,7 @@ def correlate_axes(value, ndim: int) -> tuple[int, ...]:
     for v in map(operator.index, items):
         if not -ndim <= v < ndim:
             raise ValueError(f"axes must be ints in {-ndim}..{ndim - 1} for arrays of {ndim} "
-                             f"dimensions (x and w); got {shown!r}, which holds {v}")
+                             f"dimensions; got {shown!r}, which holds {v} (x and w have {ndim} dimensions)")
         v %= ndim
         if v in normal:
             raise ValueError(f"axes must name distinct axes; got {shown!r}, which names axis {v} "

@@ -444,3 +444,14 @@ def test_the_estimate_is_the_registrys():
                            method="auto")[0]
     t = cost.estimates(shapes_of(problem), calibration.DEFAULT)
     assert t["winograd"] == REGISTRY["winograd"].estimate(shapes_of(problem), calibration.DEFAULT) > 0
+
+
+def test_explain_method_names_winograd_and_its_estimate():
+    x, w = np.ones((8, 128, 28, 28)), np.ones((128, 128, 3, 3))
+    with mock.patch.object(calibration, "rates", lambda: calibration.DEFAULT):
+        plan = convlab.explain_method(x, w, padding=1)
+        strided = convlab.explain_method(x, w, padding=1, stride=2)
+    assert re.search(r"estimated cost im2col [\d.]+ ms, fft [\d.]+ ms, winograd [\d.]+ ms: winograd is "
+                     r"[\d.]+x faster \(F\(4x4, 3x3\)", plan.reason), plan.reason
+    assert "winograd does not apply: it needs stride 1; got stride (2, 2)" in strided.reason
+    assert "winograd" not in strided.estimates

@@ -341,7 +341,9 @@ def fft_seconds(padded: tuple[int, ...], w_shape: tuple[int, ...], *, n_batch: i
 # tiles (WINOGRAD_HALF_TILES); a chunk costs the fixed cost of its 2t + m*m + 8 numpy calls.
 # Fitted (least squares of relative errors) to 32 measured calls (CPU time, one thread,
 # float32 and float64, 3x3 layers from 1x8x16x16 to 16x256x14x14 and 8x3x224x224): the
-# estimates fall within 0.55-1.6x of the measured times, most within 0.75-1.2x.
+# estimates fall within 0.55-1.6x of the measured times, most within 0.75-1.2x; they order
+# winograd and im2col as measured on 26 of 28 of those layers (the misses: 4x128x14x14 in
+# float32, winograd measured 1.03x im2col; 4x16x32x32 in float64, estimated a tie, 0.75x).
 WINOGRAD_TRANSFORM_COPIES = 5.5
 WINOGRAD_FILTER_COPIES = 15.0
 WINOGRAD_GEMM_SHARE = 0.9

@@ -1,4 +1,4 @@
-"""The interchangeable methods' kernels.
+"""The interchangeable methods' kernels (loop, im2col, fft, winograd).
 
 Each method module exposes one function with the same signature::
 
@@ -26,7 +26,7 @@ names); shared machinery lives in neutral private modules
 and no method module imports another.
 """
 
-__all__ = ["fft", "im2col", "loop"]
+__all__ = ["fft", "im2col", "loop", "winograd"]
 
 
 def __dir__() -> list[str]:

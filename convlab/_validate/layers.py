@@ -14,9 +14,9 @@ import math
 
 import numpy as np
 
-from .arrays import as_array
+from .arrays import as_array, check_integer_range
 from .conv_geometry import geometry
-from .problem import Problem, _finish, check_method
+from .problem import Problem, _below_size_rule, _finish, _registry, check_method
 from .scalars import positive_int
 from .transposed import transposed_geometry
 
@@ -69,10 +69,56 @@ def _channels(c_in: int, c_out: int, w_shape: tuple[int, ...], groups) -> int:
     return groups
 
 
+#: What :func:`prepare_conv` found for a call signature (the arrays' shapes and dtypes and the
+#: other arguments, all plain): (the registry it was checked against, the geometry, the result
+#: dtype, whether ``x`` is unbatched). Only calls whose checks read shapes, dtypes and plain
+#: arguments alone are remembered: numeric ndarrays (an object array's elements are checked),
+#: plain ints and strs (a bool or a float is refused, and would equal an int as a key) and a
+#: result below the size rule's threshold (the memory available is read afresh each time).
+_prepared: dict[tuple, tuple] = {}
+_new_problem = tuple.__new__         # Problem(...) without NamedTuple's Python-level __new__
+
+
 def prepare_conv(x, w, bias, *, nd: int, stride, padding, dilation, groups,
                  padding_mode, method) -> tuple[Problem, bool]:
     """Validate a deep-learning convolution call; returns the problem and
-    whether the input was unbatched."""
+    whether the input was unbatched.
+
+    A repeated call with the same shapes, dtypes and plain arguments is answered from
+    :data:`_prepared`: everything it checks depends on those alone, but for the integer
+    overflow rule, which reads the values and runs every time.
+    """
+    key = None
+    if (type(x) is np.ndarray and type(w) is np.ndarray and (bias is None or type(bias) is np.ndarray)
+            and type(stride) is int and type(padding) is int and type(dilation) is int
+            and type(groups) is int and type(padding_mode) is str and type(method) is str):
+        x_dtype, w_dtype = x.dtype, w.dtype
+        if x_dtype.kind in "iufc" and w_dtype.kind in "iufc":
+            if bias is None:
+                key = (nd, x.shape, x_dtype, w.shape, w_dtype, None, stride, padding, dilation, groups,
+                       padding_mode, method)
+            elif bias.dtype.kind in "iufc":
+                key = (nd, x.shape, x_dtype, w.shape, w_dtype, bias.shape, bias.dtype, stride, padding,
+                       dilation, groups, padding_mode, method)
+            if key is not None:
+                hit = _prepared.get(key)
+                if hit is not None and hit[0] is _registry().REGISTRY:
+                    _, geom, dtype, unbatched = hit
+                    if unbatched:
+                        x = x[np.newaxis]
+                    if dtype.kind == "i":
+                        check_integer_range(x, w, bias, w[0].size if w.shape[0] else 0)
+                    return _new_problem(Problem, (x, w, bias, geom, method, dtype)), unbatched
+    problem, unbatched = _prepare_conv(x, w, bias, nd, stride, padding, dilation, groups, padding_mode,
+                                       method)
+    if key is not None and _below_size_rule(problem):
+        if len(_prepared) >= 4096:
+            _prepared.clear()
+        _prepared[key] = (_registry().REGISTRY, problem.geometry, problem.dtype, unbatched)
+    return problem, unbatched
+
+
+def _prepare_conv(x, w, bias, nd, stride, padding, dilation, groups, padding_mode, method):
     x = as_array("x", x)
     w = as_array("w", w)
     bias = as_array("bias", bias, allow_none=True)

@@ -85,8 +85,8 @@ def _finish(x, w, bias, geom: Geometry, method: str, fan_in: int | None = None) 
     (``fan_in``: the products summed into one output, default ``w[0].size``)."""
     dtype = _result_dtype(x.dtype, w.dtype, None if bias is None else bias.dtype)
     problem = Problem(x, w, bias, geom, method, dtype)
-    if x.shape[0] * w.shape[0] * w.shape[1] * math.prod(geom.out_spatial) * dtype.itemsize >= SMALL_BYTES:
-        # the size rule (:mod:`.sizes`; the bound above covers C_out of both kinds of problem)
+    if not _below_size_rule(problem):
+        # the size rule (:mod:`.sizes`)
         check_allocation(functools.partial(problem_cause, problem), (x.shape[0], problem.c_out,
                                                                      *geom.out_spatial), dtype.itemsize)
     if method != "auto":
@@ -94,6 +94,15 @@ def _finish(x, w, bias, geom: Geometry, method: str, fan_in: int | None = None) 
     if dtype.kind == "i":
         check_integer_range(x, w, bias, (w[0].size if w.shape[0] else 0) if fan_in is None else fan_in)
     return problem
+
+
+def _below_size_rule(problem: Problem) -> bool:
+    """Whether ``problem``'s result is too small for the size rule to read the memory available
+    (the bound covers C_out of both kinds of problem: a convolution's ``w.shape[0]``, a
+    transposed one's ``w.shape[1] * groups <= w.shape[0] * w.shape[1]``)."""
+    x, w = problem.x, problem.w
+    return (x.shape[0] * w.shape[0] * w.shape[1] * math.prod(problem.geometry.out_spatial)
+            * problem.dtype.itemsize < SMALL_BYTES)
 
 
 def problem_cause(problem: Problem) -> str:

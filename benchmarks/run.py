@@ -530,7 +530,7 @@ def main(argv=None) -> int:
               f"with 256 MiB chunks (output {memory['output'] / MiB:.1f} MiB); times "
               + ", ".join(f"{k} {ms(v)}" for k, v in t.items()))
     if splits:
-        print("\nwinograd's split (medians, ms; stages timed by the wall clock inside the call):")
+        print("\nwinograd's split (medians, ms; the stages in process CPU time inside the call):")
         for (name, dtype), split in splits.items():
             print(f"  {name:22} {dtype:8} " + ", ".join(f"{k} {ms(v)}" for k, v in split.items()))
     for sweep in measured_sweeps:

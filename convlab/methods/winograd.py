@@ -276,7 +276,8 @@ def _gather(x, buf, batch, chans, tiles0, tiles1, padding, m, t):
 
 def compute(x, w, geometry, plan=None, *, split: dict | None = None):
     """See :mod:`convlab.methods` (and the module docs). ``split``, if given, collects the
-    seconds spent in the transforms and in the channel GEMMs (for the benchmark)."""
+    CPU seconds spent in the filter transform, the input and output transforms and the
+    channel GEMMs (for the benchmark)."""
     _, padding, _, groups, padding_mode, out_spatial = geometry
     if padding_mode != "zeros":
         x, padding = pad(x, padding, padding_mode), ((0, 0), (0, 0))
@@ -292,11 +293,11 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
     clock.start()
     y = np.empty((n_batch, c_out, *out_spatial), dtype=dtype)
     # the filter transform, in float64: U[nu, xi, k, c] = (G g G^T)[xi, nu]
-    # as one product with kron(G, G) (row nu*t + xi, column b*3 + a) over every (k, c), into
+    # as one product with kron(G, G), its rows reordered to (nu, xi), over every (k, c), into
     # lent memory (4x the weights: fresh pages would cost more than the product)
     u_all = workspace.take((t * t, c_out, c_in_g), dtype)
-    np.matmul(np.kron(g_mat, g_mat).astype(dtype, copy=False),
-              w.swapaxes(2, 3).reshape(c_out * c_in_g, KERNEL * KERNEL).T, out=u_all.reshape(t * t, -1))
+    g_g = np.kron(g_mat, g_mat).reshape(t, t, KERNEL * KERNEL).transpose(1, 0, 2).reshape(t * t, -1)
+    np.matmul(g_g, w.reshape(c_out * c_in_g, KERNEL * KERNEL).T, out=u_all.reshape(t * t, -1))
     depth = chunk_depth(c_in, c_out, groups, m)
     samples, axis, width = chunk_plan(n_batch, depth, tiles, dtype.itemsize,
                                       chunk_aim(dtype.itemsize, None, depth))
@@ -384,7 +385,8 @@ def _span(where, tiles, axis):
 
 
 class _Clock:
-    """Seconds per stage into ``split`` (a dict), or nothing when ``split`` is None."""
+    """CPU seconds of the process per stage into ``split`` (a dict), or nothing when ``split``
+    is None (CPU time: other processes on a shared machine do not count)."""
 
     def __init__(self, split):
         self.split = split
@@ -393,12 +395,12 @@ class _Clock:
     def start(self):
         if self.split is not None:
             import time
-            self.t0 = time.perf_counter()
+            self.t0 = time.process_time()
 
     def lap(self, stage):
         if self.split is not None:
             import time
-            now = time.perf_counter()
+            now = time.process_time()
             self.split[stage] = self.split.get(stage, 0.0) + now - self.t0
             self.t0 = now
 

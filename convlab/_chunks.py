@@ -66,12 +66,15 @@ def patch_view(xp, kernel, stride, dilation, out_spatial, *, writeable: bool = F
            [2., 3., 4.]])
     """
     steps = xp.strides
-    shape = (*xp.shape[:2], *kernel, *out_spatial)
     # an axis of length 1 never steps: its byte stride is 0, whatever the stride or dilation
     if len(steps) == 3:          # 1-D, the common small case: no loops
-        strides = (steps[0], steps[1], steps[2] * dilation[0] if kernel[0] > 1 else 0,
-                   steps[2] * stride[0] if out_spatial[0] > 1 else 0)
+        k, o = kernel[0], out_spatial[0]
+        n, c, _ = xp.shape
+        shape = (n, c, k, o)
+        strides = (steps[0], steps[1], steps[2] * dilation[0] if k > 1 else 0,
+                   steps[2] * stride[0] if o > 1 else 0)
     else:
+        shape = (*xp.shape[:2], *kernel, *out_spatial)
         strides = (*steps[:2], *[st * d if k > 1 else 0 for st, d, k in zip(steps[2:], dilation, kernel)],
                    *[st * s if o > 1 else 0 for st, s, o in zip(steps[2:], stride, out_spatial)])
     if xp.flags.c_contiguous and xp.size:

@@ -138,9 +138,9 @@ def _by_cost(shapes: Shapes, speeds: Rates, candidates: tuple[str, ...],
     return Plan(best, shown + why + skipped, t, **fields)
 
 
-#: auto's decisions, by everything they read: (registry, plan, the bytes of the result and of the
-#: plan's scratch) per key; see :func:`_auto`.
-_decided: dict[tuple, tuple[Mapping, Plan, int]] = {}
+#: auto's decisions, by everything they read: (registry, speeds, plan, the bytes of the result and
+#: of the plan's scratch) per key; see :func:`_auto`.
+_decided: dict[tuple, tuple[Mapping, Rates, Plan, int]] = {}
 
 
 def _auto(problem, speeds: Rates | None) -> tuple[Plan, int]:
@@ -150,16 +150,18 @@ def _auto(problem, speeds: Rates | None) -> tuple[Plan, int]:
     (:func:`_bytes`), remembered alike."""
     speeds = speeds or rates()
     methods = registry.REGISTRY
-    key = (problem.x.shape, problem.w.shape, problem.geometry, problem.dtype, problem.x.dtype,
-           problem.w.dtype, problem.bias is None, speeds, config.current("im2col_max_bytes"))
+    x, w, bias, geom, _, dtype = problem
+    # (the speeds are compared apart from the key: by identity first, the usual case, which
+    # saves hashing them; a key holds the plan of the speeds it was decided with)
+    key = (x.shape, w.shape, geom, dtype, x.dtype, w.dtype, bias is None, config.current("im2col_max_bytes"))
     hit = _decided.get(key)
-    if hit is not None and hit[0] is methods:
-        return hit[1], hit[2]
+    if hit is not None and hit[0] is methods and (hit[1] is speeds or hit[1] == speeds):
+        return hit[2], hit[3]
     plan = _decide(problem, speeds)
     total = _bytes(plan, problem)
     if len(_decided) >= 4096:
         _decided.clear()
-    _decided[key] = (methods, plan, total)
+    _decided[key] = (methods, speeds, plan, total)
     return plan, total
 
 

@@ -116,25 +116,25 @@ def compute(x, w, geometry, plan=None):
     :func:`gather_zero_padded`) unless that takes too many steps; other
     padding modes pad a copy."""
     stride, padding, dilation, groups, padding_mode, out_spatial = geometry
-    xp = x
-    if padding_mode != "zeros":
-        xp, padding = pad(x, padding, padding_mode), None
-    n_batch = xp.shape[0]
-    c_out, c_in_g, *kernel = w.shape
+    w_shape = w.shape
+    c_out, c_in_g, kernel = w_shape[0], w_shape[1], w_shape[2:]
     depth = c_in_g * math.prod(kernel)          # rows of the column matrix
+    n_batch = x.shape[0]
     positions = math.prod(out_spatial)
-    dtype = np.result_type(xp, w)
-    if groups == 1 and n_batch * depth * positions * dtype.itemsize <= min(
-            SMALL_BYTES, config.current("im2col_max_bytes")):
+    dtype = x.dtype if x.dtype == w.dtype else np.result_type(x, w)
+    if groups == 1 and n_batch * depth * positions * dtype.itemsize <= SMALL_BYTES \
+            and n_batch * depth * positions * dtype.itemsize <= config.current("im2col_max_bytes"):
         # small: one gather (the reshape of the patch view copies it) and one GEMM
-        if padding is not None and padding != ((0, 0),) * len(padding):
-            xp = pad(xp, padding, "zeros")
+        xp = x if padding == ((0, 0),) * len(kernel) else pad(x, padding, padding_mode)
         cols = patch_view(xp, kernel, stride, dilation, out_spatial, writeable=True)
         if n_batch == 1:      # a plain 2-D product is the cheapest call
             return np.dot(w.reshape(c_out, depth), cols.reshape(depth, positions)).reshape(
                 (1, c_out, *out_spatial))
         y = np.matmul(w.reshape(c_out, depth), cols.reshape(n_batch, depth, positions))
         return y.reshape((n_batch, c_out, *out_spatial))
+    xp = x
+    if padding_mode != "zeros":
+        xp, padding = pad(x, padding, padding_mode), None
     c_out_g = c_out // groups
     y = np.empty((n_batch, c_out, *out_spatial), dtype=dtype)
     w_mat = np.ascontiguousarray(w.reshape(groups, c_out_g, depth))

@@ -368,7 +368,8 @@ def winograd_seconds(x_shape: tuple[int, ...], w_shape: tuple[int, ...], *, grou
     """Estimated seconds of :func:`convlab.methods.winograd.compute`: the input transform
     (gathering tile rows and columns, two passes of ``B^T``), the ``t*t`` channel GEMMs,
     the output transform (two passes of ``A^T``, the copy into place) and the filter
-    transform, with ``m`` the tile :func:`convlab.methods.winograd.tile_size` uses.
+    transform, with ``m`` the tile :func:`convlab.methods.winograd.tile_size` uses; in 1-D
+    one pass of each.
 
     Examples
     --------
@@ -385,24 +386,25 @@ def winograd_seconds(x_shape: tuple[int, ...], w_shape: tuple[int, ...], *, grou
     c_out = w_shape[0]
     c_in_g, c_out_g = c_in // groups, c_out // groups
     m = winograd.tile_size(np.dtype(f"f{itemsize}"))
-    t = m + winograd.KERNEL - 1
-    th, tw = (-(-o // m) for o in out_spatial)
-    tiles = n_batch * th * tw
+    t, nd = m + winograd.KERNEL - 1, len(out_spatial)
+    grid = tuple(-(-o // m) for o in out_spatial)                 # tiles per sample, per axis
+    tiles = n_batch * math.prod(grid)
     item = itemsize * (1 if real else 2)
-    rows = t * c_in * n_batch * th * (tw * m + winograd.KERNEL - 1)
-    taps = t * t * c_in * tiles
-    outs = (m * t + 2 * m * m) * c_out * tiles
+    if nd == 2:    # rows gathered and transformed, then their columns; two passes of A^T, the copy
+        rows = t * c_in * n_batch * grid[0] * (grid[1] * m + winograd.KERNEL - 1)
+        taps, outs = t * t * c_in * tiles, (m * t + 2 * m * m) * c_out * tiles
+    else:          # the taps gathered and transformed; one pass of A^T, the copy
+        rows, taps, outs = 0, t * c_in * tiles, 2 * m * c_out * tiles
     transforms = WINOGRAD_TRANSFORM_COPIES * (2 * rows + 2 * taps + outs) * item / rates.copy_bytes
-    flops = 2.0 * t * t * c_out * c_in_g * tiles * (1 if real else 4)
+    flops = 2.0 * t ** nd * c_out * c_in_g * tiles * (1 if real else 4)
     peak = rates.gemm_flops.get(itemsize, rates.gemm_flops[8])
-    depth = winograd.chunk_depth(c_in, c_out, groups, m)
-    samples, axis, width = chunk_plan(n_batch, depth, (th, tw), item,
-                                      winograd.chunk_aim(item, max_bytes, depth))
-    per_chunk = samples * th * tw if axis == -1 else width * (tw if axis == 0 else 1)
+    depth = winograd.chunk_depth(c_in, c_out, groups, m, nd)
+    samples, axis, width = chunk_plan(n_batch, depth, grid, item, winograd.chunk_aim(item, max_bytes, depth))
+    per_chunk = samples * math.prod(grid) if axis == -1 else width * math.prod(grid[axis + 1:])
     chunks = groups * -(-tiles // per_chunk)
     gemm = flops / (peak * WINOGRAD_GEMM_SHARE * c_out_g / (c_out_g + GEMM_HALF_M)
                     * per_chunk / (per_chunk + WINOGRAD_HALF_TILES))
-    filters = WINOGRAD_FILTER_COPIES * t * t * c_out * c_in_g * item / rates.copy_bytes
+    filters = WINOGRAD_FILTER_COPIES * t ** nd * c_out * c_in_g * item / rates.copy_bytes
     return rates.call["winograd"] + transforms + gemm + filters + chunks * WINOGRAD_CHUNK_SECONDS
 
 

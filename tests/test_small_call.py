@@ -51,7 +51,7 @@ def _warm(**kwargs) -> None:
     ({"groups": 2}, ValueError, r"groups=2 must divide the input channels C_in=1"),
     ({"padding_mode": "zero"}, ValueError, r"padding_mode must be one of"),
     ({"method": "magic"}, ValueError, r"method must be one of"),
-    ({"method": "winograd"}, ValueError, r"method='winograd' computes 2-D convolutions only"),
+    ({"method": "winograd", "dilation": 2}, ValueError, r"method='winograd' needs dilation 1"),
 ])
 def test_a_cached_signature_still_refuses_a_bad_argument(kwargs, error, match):
     _warm()

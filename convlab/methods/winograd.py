@@ -29,6 +29,10 @@ processed in chunks of samples or tile rows (:func:`convlab._chunks.chunk_plan`)
 whose scratch (two buffers from :mod:`convlab.workspace`) stays under the
 ``im2col_max_bytes`` cap.
 
+In 1-D, F(m, 3) runs the same way along one axis (``t`` channel GEMMs,
+one pass of each transform: :func:`_compute_1d`); there the GEMM shrinks
+by ``3 m / t`` (2x for ``m = 4``) only, so it pays off with many channels.
+
 The transposed convolution at stride 1, whose padding does not crop, is
 the correlation with the flipped kernel (channels swapped) and runs as
 :func:`compute` (:func:`compute_transposed`).
@@ -159,15 +163,15 @@ def tile_size(dtype) -> int:
 
 
 def supports(problem) -> str | None:
-    """Why ``winograd`` cannot run ``problem`` (None: it can): 2-D, 3x3 kernels, stride 1,
-    dilation 1, floating-point or complex values; transposed only where it is the
-    correlation with the flipped kernel (stride 1, padding at most 2)."""
+    """Why ``winograd`` cannot run ``problem`` (None: it can): 1-D or 2-D, kernels of 3 or
+    3x3, stride 1, dilation 1, floating-point or complex values; transposed only where it
+    is the correlation with the flipped kernel (stride 1, padding at most 2)."""
     geom, w = problem.geometry, problem.w
     kernel = tuple(w.shape[2:])
-    if len(kernel) != 2:
-        return f"computes 2-D convolutions only; got {len(kernel)} spatial axes"
-    if kernel != (KERNEL, KERNEL):
-        return f"needs a 3x3 kernel; got {kernel[0]}x{kernel[1]}"
+    if len(kernel) not in (1, 2):
+        return f"computes 1-D and 2-D convolutions only; got {len(kernel)} spatial axes"
+    if kernel != (KERNEL,) * len(kernel):
+        return f"needs a kernel of {'x'.join(['3'] * len(kernel))}; got {'x'.join(map(str, kernel))}"
     if any(s != 1 for s in geom.stride):
         return f"needs stride 1; got stride {tuple(geom.stride)}"
     if any(d != 1 for d in geom.dilation):
@@ -209,13 +213,13 @@ def scratch_bytes(x_shape, w_shape, out_spatial, groups: int, itemsize: int, pad
     4.6
     """
     m = tile_size(np.dtype(f"f{itemsize}") if itemsize <= 8 else np.dtype(f"c{itemsize}"))
-    t = m + KERNEL - 1
-    depth, tiles = chunk_depth(x_shape[1], w_shape[0], groups, m), _tiles(out_spatial, m)
+    t, nd = m + KERNEL - 1, len(out_spatial)
+    depth, tiles = chunk_depth(x_shape[1], w_shape[0], groups, m, nd), _tiles(out_spatial, m)
     samples, axis, width = chunk_plan(x_shape[0], depth, tiles, itemsize,
                                       chunk_aim(itemsize, max_bytes, depth))
     per = depth * itemsize * (samples * math.prod(tiles) if axis == -1 else
-                              width * (tiles[1] if axis == 0 else 1))
-    filters = t * t * w_shape[0] * w_shape[1] * itemsize
+                              width * math.prod(tiles[axis + 1:]))
+    filters = t ** nd * w_shape[0] * w_shape[1] * itemsize
     return padded + per + filters
 
 
@@ -239,10 +243,10 @@ def _tiles(out_spatial, m):
     return tuple(-(-o // m) for o in out_spatial)
 
 
-def chunk_depth(c_in: int, c_out: int, groups: int, m: int) -> int:
+def chunk_depth(c_in: int, c_out: int, groups: int, m: int, nd: int = 2) -> int:
     """Elements of the two chunk buffers per tile: each holds a tile's worth of the largest stage."""
     t = m + KERNEL - 1
-    return 2 * t * t * max(c_in // groups, c_out // groups)
+    return 2 * t ** nd * max(c_in // groups, c_out // groups)
 
 
 def _gather(x, buf, batch, chans, tiles0, tiles1, padding, m, t):
@@ -280,7 +284,9 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
     channel GEMMs (for the benchmark)."""
     _, padding, _, groups, padding_mode, out_spatial = geometry
     if padding_mode != "zeros":
-        x, padding = pad(x, padding, padding_mode), ((0, 0), (0, 0))
+        x, padding = pad(x, padding, padding_mode), ((0, 0),) * len(out_spatial)
+    if len(out_spatial) == 1:
+        return _compute_1d(x, w, padding, groups, out_spatial, split)
     dtype = np.result_type(x, w)
     m = tile_size(dtype)
     t = m + KERNEL - 1
@@ -342,6 +348,74 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
             np.matmul(at, half.reshape(m, t, -1), out=full)
             _scatter(y, full.reshape(m, m, c_out_g, nb, n_ty, n_tx), batch, outs, (ty0, ty1), (tx0, tx1),
                      m, out_spatial)
+            clock.lap("transforms")
+    workspace.give(buf_a, buf_b, u_all)
+    return y
+
+
+def _compute_1d(x, w, padding, groups, out_spatial, split=None):
+    """F(m, 3) along one axis: tiles of ``t = m + 2`` inputs, one gather per tile offset
+    (zeros past the input), ``B^T``, the ``t`` channel GEMMs, ``A^T``, and the tiles put in
+    place, chunked as :func:`compute` is."""
+    dtype = np.result_type(x, w)
+    m = tile_size(dtype)
+    t = m + KERNEL - 1
+    at, g_mat, bt = matrices(m, dtype, POINTS[m])
+    n_batch, c_in, length = x.shape
+    c_out = w.shape[0]
+    c_in_g, c_out_g = c_in // groups, c_out // groups
+    (out_len,) = out_spatial
+    (before, _), = padding
+    (tiles,) = _tiles(out_spatial, m)
+    clock = _Clock(split)
+    clock.start()
+    y = np.empty((n_batch, c_out, out_len), dtype=dtype)
+    u_all = workspace.take((t, c_out, c_in_g), dtype)
+    np.matmul(g_mat, w.reshape(c_out * c_in_g, KERNEL).T, out=u_all.reshape(t, -1))
+    depth = chunk_depth(c_in, c_out, groups, m, 1)
+    samples, axis, width = chunk_plan(n_batch, depth, (tiles,), dtype.itemsize,
+                                      chunk_aim(dtype.itemsize, None, depth))
+    chunks = list(chunk_slices(n_batch, (tiles,), samples, axis, width))
+    first_batch, first_where = chunks[0]
+    size = depth // 2 * (first_batch.stop - first_batch.start) * _span(first_where, (tiles,), 0)
+    buf_a, buf_b = workspace.take((size,), dtype), workspace.take((size,), dtype)
+    clock.lap("filters")
+    for grp in range(groups):
+        chans = slice(grp * c_in_g, (grp + 1) * c_in_g)
+        outs = slice(grp * c_out_g, (grp + 1) * c_out_g)
+        for batch, where in chunks:
+            nb = batch.stop - batch.start
+            q0, q1 = _range(where, (tiles,), 0)
+            n_q = q1 - q0
+            clock.start()
+            # taps[a, c, n, q] = the zero-padded input at (q0 + q)*m + a
+            taps = buf_a[:t * c_in_g * nb * n_q].reshape(t, c_in_g, nb, n_q)
+            for a in range(t):
+                lo = max(q0, -(-(before - a) // m))
+                hi = min(q1, (length - 1 + before - a) // m + 1)
+                row = taps[a]
+                if lo >= hi:
+                    row.fill(0)
+                    continue
+                row[..., :lo - q0].fill(0)
+                row[..., hi - q0:].fill(0)
+                src = x[batch, chans, lo * m + a - before:(hi - 1) * m + a - before + 1:m]
+                np.copyto(row[..., lo - q0:hi - q0], src.transpose(1, 0, 2))
+            v = buf_b[:taps.size].reshape(t, -1)
+            np.matmul(bt, taps.reshape(t, -1), out=v)
+            clock.lap("transforms")
+            prod = buf_a[:t * c_out_g * nb * n_q].reshape(t, c_out_g, nb * n_q)
+            np.matmul(u_all[:, outs], v.reshape(t, c_in_g, nb * n_q), out=prod)
+            clock.lap("gemm")
+            full = buf_b[:m * c_out_g * nb * n_q].reshape(m, -1)
+            np.matmul(at, prod.reshape(t, -1), out=full)
+            full = full.reshape(m, c_out_g, nb, n_q)
+            whole = min(q1, out_len // m)                     # end of the whole tiles
+            if whole > q0:
+                dst = np.reshape(y[batch, outs, q0 * m:whole * m], (nb, c_out_g, whole - q0, m), copy=False)
+                np.copyto(dst, full[:, :, :, :whole - q0].transpose(2, 1, 3, 0))
+            for j in range(out_len - whole * m if q1 > whole else 0):
+                np.copyto(y[batch, outs, whole * m + j], full[j, :, :, whole - q0].T)
             clock.lap("transforms")
     workspace.give(buf_a, buf_b, u_all)
     return y
@@ -412,7 +486,8 @@ def compute_transposed(x, w, geometry, plan=None):
     ``output_padding`` after), run by :func:`compute`."""
     _, padding, _, groups, output_padding, out_spatial = geometry
     pads = tuple((KERNEL - 1 - lo, KERNEL - 1 - hi + op) for (lo, hi), op in zip(padding, output_padding))
-    forward = Geometry((1, 1), pads, (1, 1), groups, "zeros", out_spatial)
+    ones = (1,) * len(out_spatial)
+    forward = Geometry(ones, pads, ones, groups, "zeros", out_spatial)
     return compute(x, transposed_weight(w, groups), forward)
 
 

@@ -57,8 +57,8 @@ KERNEL = 3
 
 #: The finite interpolation points of F(m, 3) for each tile size ``m`` (and infinity). For
 #: F(4, 3), 0, +-1, 1/2, -2 rather than Lavin & Gray's 0, +-1, +-2: measured on a 64-channel
-#: 3x3 layer (``python -m benchmarks.winograd_accuracy``), 2.7x (float32) to 2.9x (float64)
-#: smaller errors, and 2.5x smaller than 0, +-1, +-1/2.
+#: 3x3 layer (``python -m benchmarks.winograd_accuracy``), 2.6-3x smaller errors in float32
+#: and float64, and 2.3-3x smaller than with 0, +-1, +-1/2.
 POINTS: dict[int, tuple[Fraction, ...]] = {
     2: (Fraction(0), Fraction(1), Fraction(-1)),
     4: (Fraction(0), Fraction(1), Fraction(-1), Fraction(1, 2), Fraction(-2)),
@@ -66,8 +66,8 @@ POINTS: dict[int, tuple[Fraction, ...]] = {
 
 #: The output tile ``m`` per itemsize of the real dtype computed in (see :func:`tile_size`):
 #: F(4x4, 3x3) in both. Measured error relative to ``max|x| * max_o sum|w[o]|`` on a 64-channel
-#: layer: F(2x2) 0.16 eps in float32 and 0.15 eps in float64 (below im2col's 0.2), F(4x4) 1.1 eps
-#: and 1.0 eps (4-5x im2col's; up to 2.5-3 eps with one input channel). Time, float32, one
+#: layer: F(2x2) 0.15 eps in float32 and float64 (below im2col's 0.2), F(4x4) 1.0 and 1.1 eps
+#: (4.7-4.8x im2col's; up to 2.5-3 eps with one input channel). Time, float32, one
 #: thread, as a share of im2col's: F(2x2) 0.70-0.87, F(4x4) 0.59-0.73 on the deep 3x3 layers and
 #: 4x32x32x32, so float32 takes F(4x4) too, trading 5x im2col's rounding for 15-30% of time.
 TILE: dict[int, int] = {4: 4, 8: 4}

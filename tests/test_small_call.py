@@ -61,6 +61,29 @@ def test_a_cached_signature_still_refuses_a_bad_argument(kwargs, error, match):
         convlab.conv1d(X, W, **kwargs)
 
 
+X2, W2 = np.ones((1, 2, 9, 9)), np.ones((4, 2, 3, 3))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"stride": (1, True)}, TypeError, r"stride must be a positive int .* got True of type bool"),
+    ({"stride": (1, 1.0)}, TypeError, r"stride must be a positive int .* got 1\.0 of type float"),
+    ({"stride": (1, 1, 1)}, ValueError, r"stride must be .* of length 3"),
+    ({"padding": ((0, 0), (0, False))}, TypeError, r"padding must be .* got False of type bool"),
+    ({"padding": ((0, 0), (0, -1))}, ValueError, r"padding must be"),
+    ({"padding": "same", "stride": (1, 2)}, ValueError, r"padding='same' needs stride 1"),
+    ({"padding": "sam"}, ValueError, r"padding must be one of"),
+    ({"dilation": (True, 1)}, TypeError, r"dilation must be a positive int .* got True of type bool"),
+    ({"dilation": (5, 1)}, ValueError, r"kernel too large"),
+])
+def test_a_cached_signature_of_tuples_still_refuses_a_bad_tuple(kwargs, error, match):
+    for good in ({"stride": (1, 1)}, {"padding": ((0, 0), (0, 0))}, {"padding": "same"}, {"dilation": (1, 1)},
+                 {"stride": (1, 2), "padding": "valid"}):
+        for _ in range(2):
+            assert convlab.conv2d(X2, W2, **good).shape[:2] == (1, 4)
+    with pytest.raises(error, match=match):
+        convlab.conv2d(X2, W2, **kwargs)
+
+
 @pytest.mark.parametrize("x, w, bias, error, match", [
     (np.ones((1, 1, 100), dtype=bool), W, None, TypeError, r"x must have a numeric dtype .* got bool"),
     (np.array([[[1.0, None, 3.0]]], dtype=object), W, None, TypeError, r"x is an object array"),
@@ -149,6 +172,7 @@ layer_calls = st.fixed_dictionaries({
     "stride": st.integers(1, 3), "padding": st.integers(0, 2), "dilation": st.integers(1, 2),
     "bias": st.booleans(), "unbatched": st.booleans(), "dtype": st.sampled_from(["float64", "float32", "int64"]),
     "method": st.sampled_from(["auto", "im2col", "fft", "loop"]), "seed": st.integers(0, 2**16),
+    "tuples": st.booleans(),
 })
 
 
@@ -164,13 +188,16 @@ def _call(c):
     x = x[0] if c["unbatched"] else x
     w, bias = draw((c_out, c["c_in_g"], c["k"])), draw((c_out,)) if c["bias"] else None
     kwargs = {name: c[name] for name in ("stride", "padding", "dilation", "groups", "method")}
+    if c["tuples"]:
+        kwargs.update(stride=(c["stride"],), padding=((c["padding"], c["padding"]),), dilation=(c["dilation"],))
     return x, w, bias, kwargs
 
 
 def _torch(torch, x, w, bias, kwargs):
     tensor = lambda a: None if a is None else torch.from_numpy(np.asarray(a, dtype=np.float64))  # noqa: E731
-    return torch.nn.functional.conv1d(tensor(x), tensor(w), tensor(bias), kwargs["stride"], kwargs["padding"],
-                                      kwargs["dilation"], kwargs["groups"]).numpy()
+    one = lambda v: v if isinstance(v, int) else v[0] if isinstance(v[0], int) else v[0][0]  # noqa: E731
+    return torch.nn.functional.conv1d(tensor(x), tensor(w), tensor(bias), one(kwargs["stride"]),
+                                      one(kwargs["padding"]), one(kwargs["dilation"]), kwargs["groups"]).numpy()
 
 
 def _agrees(y, expected, x, w, dtype, fan_in) -> bool:

@@ -18,6 +18,7 @@ Nothing here times anything: the speed is the benchmark's (``python -m benchmark
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -28,7 +29,7 @@ from support import error_bound, require
 from tolerance import tolerance
 
 import convlab
-from convlab import registry
+from convlab import calibration, registry, resolve
 from convlab._validate import layers
 
 X, W = np.ones((1, 1, 100)), np.ones((1, 1, 3))
@@ -104,6 +105,38 @@ def test_a_registry_changed_since_is_asked_again():
         assert convlab.conv1d(X, W, method="fast").shape == (1, 1, 98)
     with pytest.raises(ValueError, match=r"method must be one of"):
         convlab.conv1d(X, W, method="fast")
+
+
+def test_a_method_asked_for_is_tuned_with_the_speeds_of_the_call():
+    """The remembered plan of ``method="fft"`` (its overlap-add block) follows the speeds."""
+    x, w = np.ones((1, 1, 100_000)), np.ones((1, 1, 1000))
+    first = [convlab.explain_method(x, w, method="fft").block_length for _ in range(2)]
+    with mock.patch.object(calibration, "DEFAULT", dataclasses.replace(calibration.DEFAULT, fft_lone=10.0)):
+        changed = convlab.explain_method(x, w, method="fft").block_length
+        with mock.patch.object(resolve, "_asked_plans", {}):
+            fresh = convlab.explain_method(x, w, method="fft").block_length
+    assert first[0] == first[1] != fresh == changed
+    assert convlab.explain_method(x, w, method="fft").block_length == first[0]
+
+
+def test_the_loop_warning_follows_the_setting_of_the_call():
+    x, w = np.ones((1, 1, 100)), np.ones((1, 1, 3))
+    for limit, warns in ((1e-9, True), (None, False), (1e-9, True), (1e3, False)):
+        with convlab.options(loop_warn_seconds=limit), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            convlab.conv1d(x, w, method="loop")
+        assert any("loop_warn_seconds" in str(c.message) for c in caught) == warns, limit
+
+
+def test_an_explicit_method_is_refused_by_the_size_rule_at_every_call():
+    # im2col's scratch (128 MiB of columns) beside a 128 MiB result: the resolver's own check
+    x, w = np.broadcast_to(np.ones(1), (1, 1, 2**24)), np.ones((1, 1, 1))
+    with convlab.options(memory_limit_bytes=2**40):
+        for _ in range(2):
+            assert convlab.explain_method(x, w, method="im2col").method == "im2col"
+    with convlab.options(memory_limit_bytes=200 * 2**20), \
+            pytest.raises(MemoryError, match=r"of scratch for method='im2col'"):
+        convlab.explain_method(x, w, method="im2col")
 
 
 # --------------------------------------------------------------------------

@@ -206,16 +206,41 @@ def resolve(problem, speeds: Rates | None = None) -> Plan:
         plan, total = _auto(problem, speeds)
         checked = _checked(plan, problem)
         return _fits(checked, problem, total if checked is plan else None)
-    record = registry.REGISTRY[problem.method]
-    plan = _fits(Plan(problem.method, "asked for"), problem)          # before any estimate or tuning
-    x, w, geom = problem.x, problem.w, problem.geometry
-    if record.tune and problem.dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
-            and 0 not in geom.out_spatial:
-        plan = plan._replace(**record.tune(shapes_of(problem), speeds or rates()))
-    if not record.auto:
-        plan = plan._replace(warning=_too_slow(record, problem, speeds))
+    plan = _asked(problem, speeds)
     checked = _checked(plan, problem)
     return checked if checked.method == plan.method else _fits(checked, problem)
+
+
+#: The plans of methods asked for by name, by everything they read (as :data:`_decided`, with
+#: the ``loop_warn_seconds`` setting): (registry, speeds, plan) per key; only plans whose result
+#: and scratch are below the size rule's threshold (the memory available is read afresh).
+_asked_plans: dict[tuple, tuple[Mapping, Rates, Plan]] = {}
+
+
+def _asked(problem, speeds: Rates | None) -> Plan:
+    """The plan of the method asked for by name, before rule 2: the size rule first (before any
+    estimate or tuning), then its tuning (rule 3) and its warning (rule 4); remembered."""
+    speeds = speeds or rates()
+    methods = registry.REGISTRY
+    x, w, bias, geom, method, dtype = problem
+    key = (method, x.shape, w.shape, geom, dtype, x.dtype, w.dtype, bias is None,
+           config.current("im2col_max_bytes"), config.current("loop_warn_seconds"))
+    hit = _asked_plans.get(key)
+    if hit is not None and hit[0] is methods and (hit[1] is speeds or hit[1] == speeds):
+        return hit[2]
+    record = methods[method]
+    total = _bytes(Plan(method, ""), problem)
+    plan = _fits(Plan(method, "asked for"), problem, total)          # before any estimate or tuning
+    if record.tune and dtype.kind != "O" and 0 not in x.shape and 0 not in w.shape \
+            and 0 not in geom.out_spatial:
+        plan = plan._replace(**record.tune(shapes_of(problem), speeds))
+    if not record.auto:
+        plan = plan._replace(warning=_too_slow(record, problem, speeds))
+    if total < SMALL_BYTES:
+        if len(_asked_plans) >= 4096:
+            _asked_plans.clear()
+        _asked_plans[key] = (methods, speeds, plan)
+    return plan
 
 
 def _bytes(plan: Plan, problem) -> int:

@@ -18,6 +18,7 @@ Nothing here times anything: the speed is the benchmark's (``python -m benchmark
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -28,7 +29,7 @@ from support import error_bound, require
 from tolerance import tolerance
 
 import convlab
-from convlab import registry
+from convlab import calibration, registry, resolve
 from convlab._validate import layers
 
 X, W = np.ones((1, 1, 100)), np.ones((1, 1, 3))
@@ -58,6 +59,29 @@ def test_a_cached_signature_still_refuses_a_bad_argument(kwargs, error, match):
     _warm(method="im2col")
     with pytest.raises(error, match=match):
         convlab.conv1d(X, W, **kwargs)
+
+
+X2, W2 = np.ones((1, 2, 9, 9)), np.ones((4, 2, 3, 3))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"stride": (1, True)}, TypeError, r"stride must be a positive int .* got True of type bool"),
+    ({"stride": (1, 1.0)}, TypeError, r"stride must be a positive int .* got 1\.0 of type float"),
+    ({"stride": (1, 1, 1)}, ValueError, r"stride must be .* of length 3"),
+    ({"padding": ((0, 0), (0, False))}, TypeError, r"padding must be .* got False of type bool"),
+    ({"padding": ((0, 0), (0, -1))}, ValueError, r"padding must be"),
+    ({"padding": "same", "stride": (1, 2)}, ValueError, r"padding='same' needs stride 1"),
+    ({"padding": "sam"}, ValueError, r"padding must be one of"),
+    ({"dilation": (True, 1)}, TypeError, r"dilation must be a positive int .* got True of type bool"),
+    ({"dilation": (5, 1)}, ValueError, r"kernel too large"),
+])
+def test_a_cached_signature_of_tuples_still_refuses_a_bad_tuple(kwargs, error, match):
+    for good in ({"stride": (1, 1)}, {"padding": ((0, 0), (0, 0))}, {"padding": "same"}, {"dilation": (1, 1)},
+                 {"stride": (1, 2), "padding": "valid"}):
+        for _ in range(2):
+            assert convlab.conv2d(X2, W2, **good).shape[:2] == (1, 4)
+    with pytest.raises(error, match=match):
+        convlab.conv2d(X2, W2, **kwargs)
 
 
 @pytest.mark.parametrize("x, w, bias, error, match", [
@@ -106,6 +130,38 @@ def test_a_registry_changed_since_is_asked_again():
         convlab.conv1d(X, W, method="fast")
 
 
+def test_a_method_asked_for_is_tuned_with_the_speeds_of_the_call():
+    """The remembered plan of ``method="fft"`` (its overlap-add block) follows the speeds."""
+    x, w = np.ones((1, 1, 100_000)), np.ones((1, 1, 1000))
+    first = [convlab.explain_method(x, w, method="fft").block_length for _ in range(2)]
+    with mock.patch.object(calibration, "DEFAULT", dataclasses.replace(calibration.DEFAULT, fft_lone=10.0)):
+        changed = convlab.explain_method(x, w, method="fft").block_length
+        with mock.patch.object(resolve, "_asked_plans", {}):
+            fresh = convlab.explain_method(x, w, method="fft").block_length
+    assert first[0] == first[1] != fresh == changed
+    assert convlab.explain_method(x, w, method="fft").block_length == first[0]
+
+
+def test_the_loop_warning_follows_the_setting_of_the_call():
+    x, w = np.ones((1, 1, 100)), np.ones((1, 1, 3))
+    for limit, warns in ((1e-9, True), (None, False), (1e-9, True), (1e3, False)):
+        with convlab.options(loop_warn_seconds=limit), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            convlab.conv1d(x, w, method="loop")
+        assert any("loop_warn_seconds" in str(c.message) for c in caught) == warns, limit
+
+
+def test_an_explicit_method_is_refused_by_the_size_rule_at_every_call():
+    # im2col's scratch (128 MiB of columns) beside a 128 MiB result: the resolver's own check
+    x, w = np.broadcast_to(np.ones(1), (1, 1, 2**24)), np.ones((1, 1, 1))
+    with convlab.options(memory_limit_bytes=2**40):
+        for _ in range(2):
+            assert convlab.explain_method(x, w, method="im2col").method == "im2col"
+    with convlab.options(memory_limit_bytes=200 * 2**20), \
+            pytest.raises(MemoryError, match=r"of scratch for method='im2col'"):
+        convlab.explain_method(x, w, method="im2col")
+
+
 # --------------------------------------------------------------------------
 # the numbers: torch, on the first and the repeated call
 # --------------------------------------------------------------------------
@@ -116,6 +172,7 @@ layer_calls = st.fixed_dictionaries({
     "stride": st.integers(1, 3), "padding": st.integers(0, 2), "dilation": st.integers(1, 2),
     "bias": st.booleans(), "unbatched": st.booleans(), "dtype": st.sampled_from(["float64", "float32", "int64"]),
     "method": st.sampled_from(["auto", "im2col", "fft", "loop"]), "seed": st.integers(0, 2**16),
+    "tuples": st.booleans(),
 })
 
 
@@ -131,13 +188,16 @@ def _call(c):
     x = x[0] if c["unbatched"] else x
     w, bias = draw((c_out, c["c_in_g"], c["k"])), draw((c_out,)) if c["bias"] else None
     kwargs = {name: c[name] for name in ("stride", "padding", "dilation", "groups", "method")}
+    if c["tuples"]:
+        kwargs.update(stride=(c["stride"],), padding=((c["padding"], c["padding"]),), dilation=(c["dilation"],))
     return x, w, bias, kwargs
 
 
 def _torch(torch, x, w, bias, kwargs):
     tensor = lambda a: None if a is None else torch.from_numpy(np.asarray(a, dtype=np.float64))  # noqa: E731
-    return torch.nn.functional.conv1d(tensor(x), tensor(w), tensor(bias), kwargs["stride"], kwargs["padding"],
-                                      kwargs["dilation"], kwargs["groups"]).numpy()
+    one = lambda v: v if isinstance(v, int) else v[0] if isinstance(v[0], int) else v[0][0]  # noqa: E731
+    return torch.nn.functional.conv1d(tensor(x), tensor(w), tensor(bias), one(kwargs["stride"]),
+                                      one(kwargs["padding"]), one(kwargs["dilation"]), kwargs["groups"]).numpy()
 
 
 def _agrees(y, expected, x, w, dtype, fan_in) -> bool:

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .arrays import as_array, check_integer_range
-from .conv_geometry import geometry
+from .conv_geometry import _plain, geometry
 from .problem import Problem, _below_size_rule, _finish, _registry, check_method
 from .scalars import positive_int
 from .transposed import transposed_geometry
@@ -73,7 +73,8 @@ def _channels(c_in: int, c_out: int, w_shape: tuple[int, ...], groups) -> int:
 #: other arguments, all plain): (the registry it was checked against, the geometry, the result
 #: dtype, whether ``x`` is unbatched). Only calls whose checks read shapes, dtypes and plain
 #: arguments alone are remembered: numeric ndarrays (an object array's elements are checked),
-#: plain ints and strs (a bool or a float is refused, and would equal an int as a key) and a
+#: plain ints, strs and tuples of them (a bool or a float is refused, and would equal an int as
+#: a key; a list is no key) and a
 #: result below the size rule's threshold (the memory available is read afresh each time).
 _prepared: dict[tuple, tuple] = {}
 _new_problem = tuple.__new__         # Problem(...) without NamedTuple's Python-level __new__
@@ -90,7 +91,8 @@ def prepare_conv(x, w, bias, *, nd: int, stride, padding, dilation, groups,
     """
     key = None
     if (type(x) is np.ndarray and type(w) is np.ndarray and (bias is None or type(bias) is np.ndarray)
-            and type(stride) is int and type(padding) is int and type(dilation) is int
+            and (type(stride) is int and type(padding) is int and type(dilation) is int
+                 or _plain((stride, padding, dilation)))
             and type(groups) is int and type(padding_mode) is str and type(method) is str):
         x_dtype, w_dtype = x.dtype, w.dtype
         if x_dtype.kind in "iufc" and w_dtype.kind in "iufc":

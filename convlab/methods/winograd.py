@@ -333,7 +333,7 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
             # columns: V[nu, xi, c, n, ty, tx] = sum_b B^T[nu, b] R[xi, c, n, ty, tx*m + b]
             taps = buf_a[:t * t * c_in_g * tiles_p].reshape(t, t, c_in_g, nb, n_ty, n_tx)
             for b in range(t):
-                np.copyto(taps[b], r[..., b:b + m * (n_tx - 1) + 1:m])
+                np.copyto(taps[b], r[..., b:b + m * n_tx:m])
             v = buf_b[:taps.size].reshape(t, -1)
             np.matmul(bt, taps.reshape(t, -1), out=v)
             clock.lap("transforms")

@@ -117,18 +117,16 @@ def off_by_one(ctx: Context) -> Iterator:
     """One output too few or too many, along an axis of output positions (none for gradients)."""
     expected, got = ctx.expected, ctx.got
     if ctx.kind == "size":
-        if isinstance(expected, (int, np.integer)) and not ctx.options.get("transposed", False):
-            for delta, more in ((-1, "few"), (1, "many")):
-                yield expected + delta, Diagnosis(
-                    f"one window too {more}",
-                    f"your size is {'one less' if delta < 0 else 'one more'} than the number of "
-                    f"window positions, floor((n + 2p - d(k-1) - 1)/s) + 1: {_WINDOWS}")
-        elif isinstance(expected, (int, np.integer)):
-            for delta, more in ((-1, "few"), (1, "many")):
-                yield expected + delta, Diagnosis(
-                    f"one output too {more}",
-                    f"your size is {'one less' if delta < 0 else 'one more'} than the right one: "
-                    f"{_TRANSPOSED_LENGTH}")
+        if not isinstance(expected, (int, np.integer)):
+            return
+        transposed = ctx.options.get("transposed", False)
+        for delta, more in ((-1, "few"), (1, "many")):
+            size = f"your size is {'one less' if delta < 0 else 'one more'} than"
+            yield expected + delta, (
+                Diagnosis(f"one output too {more}", f"{size} the right one: {_TRANSPOSED_LENGTH}")
+                if transposed else
+                Diagnosis(f"one window too {more}", f"{size} the number of window positions, "
+                          f"floor((n + 2p - d(k-1) - 1)/s) + 1: {_WINDOWS}"))
         return
     if ctx.kind not in ("signal", "layer", "local", "transposed"):
         return

@@ -141,6 +141,15 @@ class CheckResult:
         least two (or the only one) and a quarter of the failed answers; no call of the function."""
         return self._diagnosed()[0]
 
+    def _shown_diagnosis(self):
+        """The result's diagnosis as the report shows it: the smallest case's own, whose numbers
+        are the shown case's, where it names the same mistake."""
+        small, found = self.smallest, self.diagnosis
+        if found is not None and small is not None and small.diagnosis is not None \
+                and small.diagnosis.name == found.name:
+            return small.diagnosis
+        return found
+
     @property
     def smallest(self) -> Failure | None:
         """The smallest failing case, shrunk from the smallest failure found (computed once)."""
@@ -174,10 +183,8 @@ class CheckResult:
                              f"held to 2 K eps({dtype}) S, with K the terms of a sum and S the "
                              "largest sum of their |values|", "  ")
             return out
-        small, found = self.smallest, self.diagnosis
+        small, found = self.smallest, self._shown_diagnosis()
         if found is not None:
-            if small is not None and small.diagnosis is not None and small.diagnosis.name == found.name:
-                found = small.diagnosis                 # its numbers are the shown case's
             out += _wrap(found.advice, "  ")
             _, count, _ = self._diagnosed()
             considered = min(len(self.failures), 200)
@@ -222,10 +229,7 @@ def _rows(result: CheckResult) -> list[tuple[str, str]]:
         for dtype in sorted(result.precisions):
             rows.append(("note", f"graded at {dtype} precision"))
         return rows
-    small, found = result.smallest, result.diagnosis
-    if found is not None and small is not None and small.diagnosis is not None \
-            and small.diagnosis.name == found.name:
-        found = small.diagnosis
+    small, found = result.smallest, result._shown_diagnosis()
     if found is not None:
         rows.append(("diagnosis", "\n".join(_wrap(found.advice, "", WIDTH - 12))))
     if small is not None:

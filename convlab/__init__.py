@@ -1,4 +1,4 @@
-"""convlab: convolution and cross-correlation, three ways, for the convlab book.
+"""convlab: convolution and cross-correlation, four ways, for the convlab book.
 
 Public API
 ----------
@@ -29,7 +29,7 @@ locally_connected1d/2d, tiled_conv1d/2d, and their ``*_input``, ``*_weight``, ``
 output_size, same_padding, conv_output_shape
     Shape arithmetic, numeric or symbolic.
 METHODS, choose_method, explain_method
-    The three methods ("loop", "im2col", "fft"), the one ``auto`` runs, and why.
+    The four methods ("loop", "im2col", "fft", "winograd"), the one ``auto`` runs, and why.
 get_options, set_options, options
     Settings (the im2col memory cap), numpy-style.
 check

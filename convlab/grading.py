@@ -139,7 +139,9 @@ def check(fn: Callable, task: str, *, n_random: int = 20, seed: int = 0, rtol: f
     **options
         Passed to the reference (e.g. ``mode="same"``, ``stride=2``);
         ``ndim`` chooses the dimensionality of ``correlate``/``convolve``
-        cases, ``groups`` is also used to build layer cases, and ``bias``
+        cases and ``kernel_size`` (an int, or one per axis) fixes their
+        kernel's size, for an answer written for one size only;
+        ``groups`` is also used to build layer cases, and ``bias``
         chooses whether layer cases have a bias. An option the task does
         not know, or a geometry no case can have (``stride=0``), is refused.
 

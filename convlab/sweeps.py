@@ -16,7 +16,7 @@ from .conv import convnd
 from .shapes import conv_output_shape
 from .timing import measure
 
-__all__ = ["Sweep", "gemm_rate", "kernel_sweep", "ns_per_mac"]
+__all__ = ["Sweep", "gemm_rate", "kernel_sweep", "ns_per_mac", "winograd_split"]
 
 
 def gemm_rate(m: int, k: int, n: int, dtype=np.float64, *, repeat: int = 5, clock: str = "cpu") -> float:
@@ -117,6 +117,48 @@ def ns_per_mac(x_shape: Sequence[int], w_shape: Sequence[int], method: str = "lo
     macs = x_shape[0] * math.prod(w_shape) * math.prod(out)
     t = measure({method: lambda: convnd(x, w, method=method)}, repeat=repeat, clock=clock)[method].median
     return t / macs * 1e9
+
+
+def winograd_split(x_shape: Sequence[int], w_shape: Sequence[int], *, padding: int = 1, dtype=np.float32,
+                   repeat: int = 5, clock: str = "cpu", seed: int = 0) -> dict[str, float]:
+    """Median seconds of one ``method="winograd"`` 2-D layer and of its stages.
+
+    A seeded input ``x_shape = (N, C_in, H, W)`` and weight ``w_shape =
+    (C_out, C_in, 3, 3)`` of ``dtype``, stride 1 and zero ``padding``, timed
+    as :func:`convlab.timing.measure` times (``repeat`` rounds after a
+    warm-up). Returns the whole call (``"whole call"``) and, from the same
+    calls, the process CPU seconds of its stages: the filter transform
+    (``"filters"``), the input and output transforms with the gathers and the
+    copy into place (``"transforms"``) and the ``t**2`` channel GEMMs
+    (``"gemm"``), medians over the timed rounds. The stages are what the
+    method's kernel does; the whole call, measured by the ``clock``, adds
+    nothing to it (no validation), so the stages sum to about it.
+
+    Examples
+    --------
+    >>> from convlab.sweeps import winograd_split
+    >>> split = winograd_split((1, 4, 12, 12), (4, 4, 3, 3), repeat=1)
+    >>> sorted(split)
+    ['filters', 'gemm', 'transforms', 'whole call']
+    """
+    from ._validate import prepare_conv
+    from .methods import winograd
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(tuple(x_shape)).astype(dtype)
+    w = rng.standard_normal(tuple(w_shape)).astype(dtype)
+    problem, _ = prepare_conv(x, w, None, nd=2, stride=1, padding=padding, dilation=1, groups=1,
+                              padding_mode="zeros", method="winograd")
+    runs: list[dict[str, float]] = []
+
+    def call():
+        split: dict[str, float] = {}
+        winograd.compute(problem.x, problem.w, problem.geometry, split=split)
+        runs.append(split)
+
+    total = measure({"winograd": call}, repeat=repeat, clock=clock)["winograd"].median
+    timed = runs[1:] or runs                               # the warm-up round is not timed
+    return {"whole call": total, **{k: float(np.median([r[k] for r in timed])) for k in runs[-1]}}
 
 
 def __dir__() -> list[str]:

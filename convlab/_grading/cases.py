@@ -128,8 +128,38 @@ class Family:
 # signals and images: correlate, convolve, conv1d_single, conv2d_single
 # --------------------------------------------------------------------------
 
+def _kernel_shape(kernel_size, ndim: int) -> tuple[int, ...] | None:
+    """The kernel shape ``kernel_size`` fixes (an int: the same on every axis), or None."""
+    if kernel_size is None:
+        return None
+    return (kernel_size,) * ndim if isinstance(kernel_size, (int, np.integer)) else tuple(kernel_size)
+
+
 def signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, single: bool = False,
-                 **options) -> Iterator[Case]:
+                 kernel_size=None, **options) -> Iterator[Case]:
+    """Signal cases; a ``kernel_size`` keeps the edge cases with a kernel of that shape, adds a
+    signal as long as the kernel if none is, and draws the random signals at least that long."""
+    fixed = _kernel_shape(kernel_size, ndim)
+    if fixed is None:
+        yield from _signal_cases(rng, n_random, ndim, single, **options)
+        return
+    if len(fixed) != ndim:
+        raise ValueError(f"kernel_size must be an int or a tuple of {ndim} ints for ndim={ndim}; "
+                         f"got {kernel_size!r}")
+    kept = [(label, args) for label, args in _signal_cases(rng, 0, ndim, single, **options)
+            if np.shape(args[1]) == fixed]
+    yield from kept
+    if not any(np.shape(x) == fixed for _, (x, _w) in kept):
+        size = int(np.prod(fixed))
+        yield "signal as long as the kernel", (np.arange(1.0, size + 1).reshape(fixed),
+                                               (np.arange(size) % 5 - 2.0).reshape(fixed))
+    for i in range(n_random):
+        n = tuple(int(rng.integers(k, k + 12)) for k in fixed)
+        yield f"random #{i + 1}: x{n} w{fixed}", (rng.standard_normal(n), rng.standard_normal(fixed))
+
+
+def _signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, single: bool = False,
+                  **options) -> Iterator[Case]:
     geometry = options if single else {}
     if ndim == 1:
         yield "kernel of size 1" + notes(1, geometry), (np.array([1.0, -2.0, 3.0]), np.array([2.0]))
@@ -168,14 +198,15 @@ def signal_cases(rng: np.random.Generator, n_random: int, ndim: int = 1, single:
 
 def signal_smaller(args: tuple, options: dict) -> Iterator[tuple]:
     x, w = args
+    fixed = options.get("kernel_size") is not None      # the kernel keeps its size, the signal >= it
     for axis in range(x.ndim):
-        n = x.shape[axis]
-        if n > 2:
+        n, least = x.shape[axis], w.shape[axis] if fixed else 1
+        if n > 2 and (n + 1) // 2 >= least:
             yield _take(x, axis, slice(0, (n + 1) // 2)), w
-        if n > 1:
+        if n > least:
             yield _take(x, axis, slice(0, n - 1)), w
             yield _take(x, axis, slice(1, n)), w
-    for axis in range(w.ndim):
+    for axis in range(w.ndim if not fixed else 0):
         k = w.shape[axis]
         if k > 1:
             yield x, _take(w, axis, slice(0, k - 1))

@@ -39,9 +39,9 @@ def _single(layer: Callable) -> Callable:
 
 TASKS: dict[str, Task] = {
     "correlate": Task(conv.correlate, c.SIGNAL, "signal", "convlab.correlate(x, w{opts})",
-                      case_options=("ndim",)),
+                      case_options=("ndim", "kernel_size")),
     "convolve": Task(conv.convolve, c.SIGNAL, "signal", "convlab.convolve(x, w{opts})",
-                     case_options=("ndim",)),
+                     case_options=("ndim", "kernel_size")),
     "conv1d": Task(conv.conv1d, c.layer_family(1), "layer", "convlab.conv1d({args}{opts})",
                    case_options=("bias",)),
     "conv2d": Task(conv.conv2d, c.layer_family(2), "layer", "convlab.conv2d({args}{opts})",
@@ -78,8 +78,8 @@ TASKS: dict[str, Task] = {
 
 #: the options each task's cases and reference understand (anything else is refused by name)
 OPTIONS: dict[str, tuple[str, ...]] = {
-    "correlate": ("mode", "ndim"),
-    "convolve": ("mode", "ndim"),
+    "correlate": ("mode", "ndim", "kernel_size"),
+    "convolve": ("mode", "ndim", "kernel_size"),
     "conv1d": ("stride", "padding", "dilation", "groups", "padding_mode", "bias"),
     "conv2d": ("stride", "padding", "dilation", "groups", "padding_mode", "bias"),
     "conv1d_single": ("stride", "padding", "dilation", "padding_mode"),

@@ -25,6 +25,13 @@
   (default :data:`DEFAULT_LOOP_WARN_SECONDS`, 10 s; ``None``: never warn).
   The warning is a ``RuntimeWarning`` with the estimate and the advice
   (``method="auto"``); Python's default filter shows it once per call site.
+* ``workers``: how many threads one call may run its independent parts on
+  (chunks, groups, FFT rows, pooling chunks), in scipy.fft's convention: a
+  positive int is that many, ``-1`` (the default) every core this process
+  may use, ``-2`` all but one, and so on; ``1`` runs everything on the
+  calling thread. numpy's BLAS is pinned to one thread while the parts run,
+  so that the two never oversubscribe the cores; a result is the same for
+  every value (see :mod:`convlab._pool`).
 
 Examples
 --------
@@ -43,6 +50,8 @@ import contextvars
 import os
 import threading
 from collections.abc import Iterator
+
+import numpy as np
 
 from ._validate import flag, non_negative_int, positive_int, real_number
 
@@ -63,8 +72,21 @@ def _seconds_or_none(name: str, value) -> float | None:
                                                   "for no warning", low=0)
 
 
+def _workers(name: str, value) -> int:
+    from ._pool import MAX_THREADS, cores
+
+    n = cores()
+    allowed = (f"a positive int up to {MAX_THREADS} (that many threads) or an int from -1 to -{n} "
+               f"(-1 every core, -2 all but one, ...; this process may use {n})")
+    if not isinstance(value, int | np.integer) or isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be {allowed}; got {value!r} of type {type(value).__name__}")
+    if value == 0 or value < -n or value > MAX_THREADS:
+        raise ValueError(f"{name} must be {allowed}; got {value}")
+    return int(value)
+
+
 _CHECKS = {"im2col_max_bytes": positive_int, "workspace_bytes": non_negative_int, "calibrate": flag,
-           "loop_warn_seconds": _seconds_or_none, "memory_limit_bytes": _optional_bytes}
+           "loop_warn_seconds": _seconds_or_none, "memory_limit_bytes": _optional_bytes, "workers": _workers}
 #: The process-wide settings: what every thread and task sees outside an :func:`options` block.
 _settings: dict[str, object] = {
     "im2col_max_bytes": DEFAULT_IM2COL_MAX_BYTES,
@@ -72,6 +94,7 @@ _settings: dict[str, object] = {
     "calibrate": os.environ.get("CONVLAB_CALIBRATE", "0").strip().lower() in ("1", "true", "yes", "on"),
     "loop_warn_seconds": DEFAULT_LOOP_WARN_SECONDS,
     "memory_limit_bytes": None,
+    "workers": -1,
 }
 _lock = threading.Lock()
 #: Inside an :func:`options` block: every setting as that block (and the ``set_options``
@@ -87,7 +110,8 @@ def get_options() -> dict[str, object]:
     --------
     >>> import convlab
     >>> sorted(convlab.get_options())
-    ['calibrate', 'im2col_max_bytes', 'loop_warn_seconds', 'memory_limit_bytes', 'workspace_bytes']
+    ['calibrate', 'im2col_max_bytes', 'loop_warn_seconds', 'memory_limit_bytes', 'workers',
+     'workspace_bytes']
     """
     return dict(_scoped.get() or _settings)
 

@@ -48,12 +48,13 @@ divides once). Gradients have the floating dtype of ``grad_output`` and
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import config
+from . import _pool, config, workspace
 from ._chunks import chunk_plan, chunk_ranges, chunk_slices, fill_outside, inside_taps
 from ._validate import PoolGeometry, check_integer_sum, flag, pool_geometry, pool_grad_output, pool_input
 from ._validate.sizes import check_allocation
@@ -125,15 +126,8 @@ def _flat_index(taps: np.ndarray, out: np.ndarray, g: PoolGeometry, spatial: tup
     out += _per_axis_sum(ranges, lambda a, i: (i * g.stride[a] - g.padding[a]) * plane[a])
 
 
-def _chunk_maxima(x: np.ndarray, g: PoolGeometry, indices: bool, extra_bytes: int = 0):
-    """Max pooling of ``(N, C, *spatial)``, chunk by chunk (see :func:`_plan`).
-
-    Yields ``(batch, where, best, index)`` for every chunk of the output
-    ``(N, C, *out)``, ``out[(batch, slice(None), *where)]``: its maxima and,
-    with ``indices``, the flat plane indices of the cells taken (int64; else
-    ``None``), contiguous scratch arrays that the next chunk overwrites. The
-    scratch stays under ``im2col_max_bytes``, ``extra_bytes`` per output cell
-    of the caller's included.
+class _MaxScan:
+    """Max pooling of ``(N, C, *spatial)``, one chunk of the output at a time (see :func:`_plan`).
 
     torch's CPU rule, a kernel tap at a time: scanning a window in order, a
     cell replaces the current maximum if it is larger or NaN. So the first
@@ -142,24 +136,44 @@ def _chunk_maxima(x: np.ndarray, g: PoolGeometry, indices: bool, extra_bytes: in
     first cell inside the input. Each tap gathers one strided slice of ``x``
     (the fill where the tap would read padding, which is thus never picked)
     and compares it with the running maximum: a loop over the kernel's taps,
-    not over output positions.
+    not over output positions. With ``indices``, the flat plane indices of
+    the cells taken too (int64). The scratch of a chunk stays under
+    ``im2col_max_bytes``, ``extra_bytes`` per output cell of the caller's
+    included.
     """
-    chans = x.shape[1]
-    nan = _has_nan(x)
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    tap_dtype = np.min_scalar_type(math.prod(g.kernel) - 1)
-    # per cell: the maxima, a tap's cells and two masks; with indices, the tap numbers, a
-    # temporary of theirs, the flat index and np.take's intp copy of the tap numbers; per
-    # position, the index tables
-    cell = 2 * x.dtype.itemsize + 2 + (2 * tap_dtype.itemsize + 16 if indices else 0) + extra_bytes
-    buffers = None
-    for batch, where in _plan(x, g, cell, 16 if indices else 0):
+
+    def __init__(self, x: np.ndarray, g: PoolGeometry, indices: bool, extra_bytes: int = 0):
+        self.x, self.g, self.indices = x, g, indices
+        self.nan = _has_nan(x)
+        self.fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        self.tap_dtype = np.min_scalar_type(math.prod(g.kernel) - 1)
+        # per cell: the maxima, a tap's cells and two masks; with indices, the tap numbers, a
+        # temporary of theirs, the flat index and np.take's intp copy of the tap numbers; per
+        # position, the index tables
+        cell = (2 * x.dtype.itemsize + 2 + (2 * self.tap_dtype.itemsize + 16 if indices else 0)
+                + extra_bytes)
+        self.chunks = list(_plan(x, g, cell, 16 if indices else 0))
+        self.dtypes = [x.dtype, x.dtype, bool, bool] + ([self.tap_dtype, self.tap_dtype, np.int64]
+                                                        if indices else [])
+
+    def shape(self, where) -> tuple[int, ...]:
+        """The shape of a chunk's arrays (its samples, every channel, the axes it keeps)."""
+        batch, where = where
+        ranges = chunk_ranges(where, self.g.out_spatial)
+        return (batch.stop - batch.start, self.x.shape[1],
+                *(stop - start for start, stop, kept in ranges if kept))
+
+    def buffers(self, shape) -> list[np.ndarray]:
+        """Scratch for a chunk of ``shape`` (or smaller), lent by :mod:`convlab.workspace`."""
+        return [workspace.take((math.prod(shape),), dtype) for dtype in self.dtypes]
+
+    def scan(self, batch, where, buffers) -> tuple[np.ndarray, np.ndarray | None]:
+        """The maxima of one chunk and, with indices, their flat plane indices (else ``None``):
+        views of ``buffers``, overwritten by the next chunk scanned into them."""
+        x, g, indices, tap_dtype = self.x, self.g, self.indices, self.tap_dtype
         ranges = chunk_ranges(where, g.out_spatial)
-        shape = (batch.stop - batch.start, chans, *(stop - start for start, stop, kept in ranges if kept))
+        shape = self.shape((batch, where))
         size = math.prod(shape)
-        if buffers is None:                                   # the first chunk is the largest
-            dtypes = [x.dtype, x.dtype, bool, bool] + ([tap_dtype, tap_dtype, np.int64] if indices else [])
-            buffers = [np.empty(size, dtype) for dtype in dtypes]
         best, cells, larger, is_nan, *more = (b[:size].reshape(shape) for b in buffers)
         taps, step, index = more or (None, None, None)
         if indices:
@@ -169,13 +183,13 @@ def _chunk_maxima(x: np.ndarray, g: PoolGeometry, indices: bool, extra_bytes: in
                                                            g.pairs, ranges)):
             if src is None:                                   # padding only: never taken
                 continue
-            fill_outside(target, dst, fill)
+            fill_outside(target, dst, self.fill)
             np.copyto(target[(slice(None), slice(None), *dst)], x[(batch, slice(None), *src)])
             if target is best:
                 target = cells
                 continue
             np.greater(cells, best, out=larger)
-            if nan:
+            if self.nan:
                 np.isnan(cells, out=is_nan)
                 larger |= is_nan
             np.putmask(best, larger, cells)
@@ -185,18 +199,40 @@ def _chunk_maxima(x: np.ndarray, g: PoolGeometry, indices: bool, extra_bytes: in
                 np.maximum(taps, step, out=taps)
         if indices:
             _flat_index(taps, index, g, x.shape[2:], ranges)
-        yield batch, where, best, index
+        return best, index
+
+    def __iter__(self):
+        """``(batch, where, best, index)`` for every chunk in output order, one set of scratch."""
+        buffers = self.buffers(self.shape(self.chunks[0])) if self.chunks else []
+        try:
+            for batch, where in self.chunks:
+                yield (batch, where, *self.scan(batch, where, buffers))
+        finally:
+            workspace.give(*buffers)
 
 
 def _argmax(x: np.ndarray, g: PoolGeometry, indices: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Max pooling of ``(N, C, *spatial)``: the values and, with ``indices``, the flat
-    plane indices of the cells taken, ``(N, C, *out)`` each."""
+    plane indices of the cells taken, ``(N, C, *out)`` each; the chunks on
+    :mod:`convlab._pool`'s threads, as many at once as the memory cap holds."""
     values = np.empty((*x.shape[:2], *g.out_spatial), dtype=x.dtype)
     index = np.empty(values.shape, dtype=np.int64) if indices else None
-    for batch, where, best, flat in _chunk_maxima(x, g, indices):
+    scan = _MaxScan(x, g, indices)
+    if not scan.chunks:
+        return values, index
+    largest = scan.shape(scan.chunks[0])                      # the first chunk is the largest
+
+    def part(batch, where):
+        buffers = scan.buffers(largest)
+        best, flat = scan.scan(batch, where, buffers)
         values[(batch, slice(None), *where)] = best
         if indices:
             index[(batch, slice(None), *where)] = flat
+        workspace.give(*buffers)
+
+    chunk_bytes = math.prod(largest) * sum(np.dtype(d).itemsize for d in scan.dtypes)
+    _pool.run([functools.partial(part, batch, where) for batch, where in scan.chunks],
+              most=config.current("im2col_max_bytes") // max(chunk_bytes, 1))
     return values, index
 
 
@@ -236,7 +272,7 @@ def _max_pool_backward(grad_output, x, nd, op, kernel_size, stride, padding, dil
     plane = math.prod(spatial)
     gx = np.zeros(arr.shape, dtype=dtype)
     flat = gx.reshape(-1)
-    for batch, where, _, index in _chunk_maxima(arr, g, True, extra_bytes=dtype.itemsize):
+    for batch, where, _, index in _MaxScan(arr, g, True, extra_bytes=dtype.itemsize):
         nb = batch.stop - batch.start
         index += (np.arange(batch.start * chans, batch.stop * chans, dtype=np.int64)
                   * plane).reshape(nb, chans, *(1,) * (index.ndim - 2))

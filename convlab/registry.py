@@ -30,7 +30,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import config, cost
+from . import _pool, config, cost
 from .methods import fft, im2col, loop, winograd
 
 __all__ = ["METHODS", "REGISTRY", "Method", "MethodUnsupported", "check_supported", "direct_dtype"]
@@ -161,9 +161,11 @@ def _winograd_workspace(problem) -> int:
     item = _itemsize(problem, "winograd")
     if problem.transposed:
         w_shape = (w.shape[1] * geom.groups, w.shape[0] // geom.groups, *w.shape[2:])
-        return winograd.scratch_bytes(x.shape, w_shape, geom.out_spatial, geom.groups, item)
+        return winograd.scratch_bytes(x.shape, w_shape, geom.out_spatial, geom.groups, item,
+                                      workers=_pool.workers())
     padded = 0 if geom.padding_mode == "zeros" else _padded_copy_bytes(problem, item)
-    return winograd.scratch_bytes(x.shape, w.shape, geom.out_spatial, geom.groups, item, padded)
+    return winograd.scratch_bytes(x.shape, w.shape, geom.out_spatial, geom.groups, item, padded,
+                                  workers=_pool.workers())
 
 
 def _fft_tune(shapes: cost.Shapes, rates) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import sys
 from collections.abc import Callable, Iterator
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from ._validate import positive_int
 
-__all__ = ["blas_kernels", "limit_threads"]
+__all__ = ["blas_kernels", "blas_setters", "limit_threads"]
 
 _BLAS_SETTERS = (
     ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
@@ -34,6 +35,17 @@ def _blas_libraries() -> Iterator[tuple[Callable, Callable]]:
             if hasattr(lib, setter) and hasattr(lib, getter):
                 yield getattr(lib, setter), getattr(lib, getter)
                 break
+
+
+@functools.cache
+def blas_setters() -> tuple[tuple[Callable, Callable], ...]:
+    """The (set, get) thread functions of every BLAS library loaded, found once.
+
+    numpy's BLAS is loaded with numpy, so the first answer stays right; found
+    once, pinning costs a ctypes call (:mod:`convlab._pool` pins it per call).
+    """
+    np.dot(np.ones((2, 2)), np.ones((2, 2)))       # make sure numpy's BLAS is loaded
+    return tuple(_blas_libraries())
 
 
 def _blas_handles() -> Iterator[ctypes.CDLL]:
@@ -94,8 +106,7 @@ def limit_threads(n: int = 1):
     True
     """
     n = positive_int("n", n)
-    np.dot(np.ones((2, 2)), np.ones((2, 2)))       # make sure numpy's BLAS is loaded
-    libs = list(_blas_libraries())
+    libs = blas_setters()
     before = [int(get()) for _, get in libs]
     torch = sys.modules.get("torch")
     torch_before = torch.get_num_threads() if torch is not None else None

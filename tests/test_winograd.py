@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from fractions import Fraction
 from unittest import mock
 
@@ -297,25 +298,42 @@ def test_chunks_under_a_small_cap_give_the_same_result():
             np.testing.assert_allclose(convlab.conv2d(x, w, padding=1, method="winograd"), whole, atol=1e-12)
 
 
-def test_scratch_stays_under_the_cap():
-    """Chunk buffers within im2col_max_bytes (beside the transformed filters, t*t/9 times the
-    weights), and the registry's workspace figure (the size rule's) covers what is taken."""
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_scratch_stays_under_the_cap(workers):
+    """Chunk buffers in flight at once within im2col_max_bytes (beside the transformed filters,
+    t*t/9 times the weights), on one thread or on the pool's, and the registry's workspace figure
+    (the size rule's) covers the most that is out at any moment."""
     x, w = np.ones((4, 16, 40, 40)), np.ones((16, 16, 3, 3))
     problem = prepare_conv(x, w, None, nd=2, stride=1, padding=1, dilation=1, groups=1, padding_mode="zeros",
                            method="winograd")[0]
-    taken = []
-    real_take = convlab.workspace.take
+    real_take, real_give = convlab.workspace.take, convlab.workspace.give
+    lock = threading.Lock()
+    out: dict[int, int] = {}
+    state = {"now": 0, "peak": 0}
 
-    def spy(shape, dtype, **kw):
-        taken.append(int(np.prod(shape)) * np.dtype(dtype).itemsize)
-        return real_take(shape, dtype, **kw)
+    def take(shape, dtype, **kw):
+        a = real_take(shape, dtype, **kw)
+        with lock:
+            out[id(a)] = a.nbytes
+            state["now"] += a.nbytes
+            state["peak"] = max(state["peak"], state["now"])
+        return a
+
+    def give(*arrays):
+        with lock:
+            for a in arrays:
+                state["now"] -= out.pop(id(a))
+        real_give(*arrays)
+
     filters = 6 * 6 * 16 * 16 * 8
     for cap in (2**16, 2**20):
-        taken.clear()
-        with convlab.options(im2col_max_bytes=cap), mock.patch.object(winograd.workspace, "take", spy):
+        state.update(now=0, peak=0)
+        with convlab.options(im2col_max_bytes=cap, workers=workers), \
+                mock.patch.object(winograd.workspace, "take", take), \
+                mock.patch.object(winograd.workspace, "give", give):
             convlab.conv2d(x, w, padding=1, method="winograd")
-            assert sum(taken) <= REGISTRY["winograd"].workspace(problem)
-        assert filters in taken and sum(taken) - filters <= cap
+            assert state["peak"] <= REGISTRY["winograd"].workspace(problem)
+        assert state["now"] == 0 and state["peak"] - filters <= cap
 
 
 # ---------------------------------------------------------------- one dimension: F(4, 3)

@@ -38,6 +38,7 @@ import math
 
 import numpy as np
 
+from .. import _pool
 from .._padding import pad
 from .._shape_core import span
 from .._validate.conv_geometry import Geometry
@@ -130,12 +131,36 @@ def _channel_sum(sx, sw, groups):
                            out=take((n_batch, groups, c_out_g, n_freq), dtype))
         return prod.reshape(n_batch, c_out, n_freq)
     a = take((n_freq, groups, n_batch, c_in_g), sx.dtype)
-    a[...] = sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2)
     b = take((n_freq, groups, c_in_g, c_out_g), sw.dtype)
-    b[...] = sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1)
-    prod = np.matmul(a, b, out=take((n_freq, groups, n_batch, c_out_g), dtype))
+    prod = take((n_freq, groups, n_batch, c_out_g), dtype)
+    sx_t = sx.reshape(n_batch, groups, c_in_g, n_freq).transpose(3, 1, 0, 2)
+    sw_t = sw.reshape(groups, c_out_g, c_in_g, n_freq).transpose(3, 0, 2, 1)
+
+    def products(f):                  # the frequencies f: gathered frequency-major, multiplied
+        a[f] = sx_t[f]
+        b[f] = sw_t[f]
+        np.matmul(a[f], b[f], out=prod[f])
+
+    _pool.split(n_freq, products, work=a.size + b.size + prod.size)
     give(a, b)
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
+
+
+def _transform(fn, src, axis, out, **kwargs):
+    """``fn(src, axis=axis, out=out, **kwargs)`` (an FFT of every row along ``axis``), its rows
+    shared out among :mod:`convlab._pool`'s threads: cut along the longest other axis, each
+    row transformed whole by one thread, as it would be on one."""
+    others = [a for a in range(src.ndim) if a != axis and src.shape[a] > 1]
+    if not others:
+        return fn(src, axis=axis, out=out, **kwargs)
+    along = max(others, key=lambda a: src.shape[a])
+    head = (slice(None),) * along
+
+    def rows(part):
+        fn(src[(*head, part)], axis=axis, out=out[(*head, part)], **kwargs)
+
+    _pool.split(src.shape[along], rows, work=src.size + out.size)
+    return out
 
 
 def _pad_into(a, axis, out):
@@ -184,7 +209,7 @@ def forward(a, lengths, real):
     cdtype = np.result_type(a.dtype, np.complex64)
     n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
     transform = np.fft.rfft if real else np.fft.fft
-    spec = transform(rows, axis=last, norm="ortho", out=take(_shape(rows, last, n_freq), cdtype))
+    spec = _transform(transform, rows, last, take(_shape(rows, last, n_freq), cdtype), norm="ortho")
     if rows is not a:
         give(rows)
     for axis in range(last - 1, first - 1, -1):
@@ -193,7 +218,7 @@ def forward(a, lengths, real):
         if spec.shape[axis] != shape[axis]:
             source = _pad_into(spec, axis, take(shape, cdtype))
             give(spec)
-        spec = np.fft.fft(source, axis=axis, norm="ortho", out=take(shape, cdtype))
+        spec = _transform(np.fft.fft, source, axis, take(shape, cdtype), norm="ortho")
         give(source)
     return spec
 
@@ -212,14 +237,14 @@ def inverse(spec, lengths, keeps, real, lent=False):
     last = spec.ndim - 1
     out = spec
     for axis in range(first, last):
-        done = np.fft.ifft(out, axis=axis, norm="ortho", out=take(out.shape, out.dtype))
+        done = _transform(np.fft.ifft, out, axis, take(out.shape, out.dtype), norm="ortho")
         give(out)
         out = done[(slice(None),) * axis + (keeps[axis - first],)]
     if real:
-        done = np.fft.irfft(out, n=lengths[-1], axis=last, norm="ortho",
-                            out=take(_shape(out, last, lengths[-1]), out.real.dtype))
+        done = _transform(np.fft.irfft, out, last, take(_shape(out, last, lengths[-1]), out.real.dtype),
+                          n=lengths[-1], norm="ortho")
     else:
-        done = np.fft.ifft(out, axis=last, norm="ortho", out=take(out.shape, out.dtype))
+        done = _transform(np.fft.ifft, out, last, take(out.shape, out.dtype), norm="ortho")
     give(out)
     result = done[(Ellipsis, keeps[-1])]
     if not lent:

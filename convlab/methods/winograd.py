@@ -46,7 +46,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import config, workspace
+from .. import _pool, config, workspace
 from .._chunks import chunk_plan, chunk_slices
 from .._padding import pad
 from .._validate.conv_geometry import Geometry
@@ -201,8 +201,9 @@ def distrusts(problem) -> tuple[str, str | None] | None:
 
 
 def scratch_bytes(x_shape, w_shape, out_spatial, groups: int, itemsize: int, padded: int = 0,
-                  max_bytes: int | None = None) -> int:
-    """Bytes of scratch :func:`compute` takes at its largest: its two chunk buffers, the
+                  max_bytes: int | None = None, workers: int = 1) -> int:
+    """Bytes of scratch :func:`compute` takes at its largest: the two chunk buffers of each
+    chunk in flight (up to ``workers`` at once, as many as the cap ``max_bytes`` holds), the
     transformed filters, and ``padded`` bytes of a padded copy (padding modes
     other than zeros). ``w_shape`` is the forward weight's, ``itemsize`` the dtype's.
 
@@ -220,7 +221,8 @@ def scratch_bytes(x_shape, w_shape, out_spatial, groups: int, itemsize: int, pad
     per = depth * itemsize * (samples * math.prod(tiles) if axis == -1 else
                               width * math.prod(tiles[axis + 1:]))
     filters = t ** nd * w_shape[0] * w_shape[1] * itemsize
-    return padded + per + filters
+    cap = config.current("im2col_max_bytes") if max_bytes is None else max_bytes
+    return padded + per * min(workers, max(1, cap // per)) + filters
 
 
 #: The scratch aimed at per chunk, in elements of the two buffers together: large enough for the
@@ -311,46 +313,61 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
     first_batch, first_where = chunks[0]
     size = depth // 2 * (first_batch.stop - first_batch.start) * math.prod(
         _span(first_where, tiles, k) for k in range(2))
-    buf_a, buf_b = workspace.take((size,), dtype), workspace.take((size,), dtype)
     clock.lap("filters")
-    for grp in range(groups):
+
+    def part(grp, batch, where):
+        """One chunk of one group, in two buffers lent to the thread that runs it."""
+        buf_a, buf_b = workspace.take((size,), dtype), workspace.take((size,), dtype)
         chans = slice(grp * c_in_g, (grp + 1) * c_in_g)
         outs = slice(grp * c_out_g, (grp + 1) * c_out_g)
         u = u_all[:, outs]
-        for batch, where in chunks:
-            nb = batch.stop - batch.start
-            (ty0, ty1), (tx0, tx1) = (_range(where, tiles, k) for k in range(2))
-            n_ty, n_tx = ty1 - ty0, tx1 - tx0
-            cols = n_tx * m + KERNEL - 1
-            tiles_p = nb * n_ty * n_tx
-            clock.start()
-            # input transform, rows: R[xi, c, n, ty, q] = sum_a B^T[xi, a] d[c, n, ty*m + a, q]
-            rows = buf_a[:t * c_in_g * nb * n_ty * cols].reshape(t, c_in_g, nb, n_ty, cols)
-            _gather(x, rows, batch, chans, (ty0, tx0), (ty1, tx1), padding, m, t)
-            r = buf_b[:rows.size].reshape(t, -1)
-            np.matmul(bt, rows.reshape(t, -1), out=r)
-            r = r.reshape(t, c_in_g, nb, n_ty, cols)
-            # columns: V[nu, xi, c, n, ty, tx] = sum_b B^T[nu, b] R[xi, c, n, ty, tx*m + b]
-            taps = buf_a[:t * t * c_in_g * tiles_p].reshape(t, t, c_in_g, nb, n_ty, n_tx)
-            for b in range(t):
-                np.copyto(taps[b], r[..., b:b + m * n_tx:m])
-            v = buf_b[:taps.size].reshape(t, -1)
-            np.matmul(bt, taps.reshape(t, -1), out=v)
-            clock.lap("transforms")
-            # the t*t channel GEMMs: M[p] = U[p] @ V[p]
-            prod = buf_a[:t * t * c_out_g * tiles_p].reshape(t * t, c_out_g, tiles_p)
-            np.matmul(u, v.reshape(t * t, c_in_g, tiles_p), out=prod)
-            clock.lap("gemm")
-            # output transform: Y[j, i, k, p] = sum_{nu, xi} A^T[j, nu] A^T[i, xi] M[nu, xi, k, p]
-            half = buf_b[:m * t * c_out_g * tiles_p].reshape(m, -1)
-            np.matmul(at, prod.reshape(t, -1), out=half)
-            full = buf_a[:m * m * c_out_g * tiles_p].reshape(m, m, -1)
-            np.matmul(at, half.reshape(m, t, -1), out=full)
-            _scatter(y, full.reshape(m, m, c_out_g, nb, n_ty, n_tx), batch, outs, (ty0, ty1), (tx0, tx1),
-                     m, out_spatial)
-            clock.lap("transforms")
-    workspace.give(buf_a, buf_b, u_all)
+        nb = batch.stop - batch.start
+        (ty0, ty1), (tx0, tx1) = (_range(where, tiles, k) for k in range(2))
+        n_ty, n_tx = ty1 - ty0, tx1 - tx0
+        cols = n_tx * m + KERNEL - 1
+        tiles_p = nb * n_ty * n_tx
+        clock.start()
+        # input transform, rows: R[xi, c, n, ty, q] = sum_a B^T[xi, a] d[c, n, ty*m + a, q]
+        rows = buf_a[:t * c_in_g * nb * n_ty * cols].reshape(t, c_in_g, nb, n_ty, cols)
+        _gather(x, rows, batch, chans, (ty0, tx0), (ty1, tx1), padding, m, t)
+        r = buf_b[:rows.size].reshape(t, -1)
+        np.matmul(bt, rows.reshape(t, -1), out=r)
+        r = r.reshape(t, c_in_g, nb, n_ty, cols)
+        # columns: V[nu, xi, c, n, ty, tx] = sum_b B^T[nu, b] R[xi, c, n, ty, tx*m + b]
+        taps = buf_a[:t * t * c_in_g * tiles_p].reshape(t, t, c_in_g, nb, n_ty, n_tx)
+        for b in range(t):
+            np.copyto(taps[b], r[..., b:b + m * n_tx:m])
+        v = buf_b[:taps.size].reshape(t, -1)
+        np.matmul(bt, taps.reshape(t, -1), out=v)
+        clock.lap("transforms")
+        # the t*t channel GEMMs: M[p] = U[p] @ V[p]
+        prod = buf_a[:t * t * c_out_g * tiles_p].reshape(t * t, c_out_g, tiles_p)
+        np.matmul(u, v.reshape(t * t, c_in_g, tiles_p), out=prod)
+        clock.lap("gemm")
+        # output transform: Y[j, i, k, p] = sum_{nu, xi} A^T[j, nu] A^T[i, xi] M[nu, xi, k, p]
+        half = buf_b[:m * t * c_out_g * tiles_p].reshape(m, -1)
+        np.matmul(at, prod.reshape(t, -1), out=half)
+        full = buf_a[:m * m * c_out_g * tiles_p].reshape(m, m, -1)
+        np.matmul(at, half.reshape(m, t, -1), out=full)
+        _scatter(y, full.reshape(m, m, c_out_g, nb, n_ty, n_tx), batch, outs, (ty0, ty1), (tx0, tx1),
+                 m, out_spatial)
+        clock.lap("transforms")
+        workspace.give(buf_a, buf_b)
+
+    _run_parts(part, groups, chunks, 2 * size * dtype.itemsize, split)
+    workspace.give(u_all)
     return y
+
+
+def _run_parts(part, groups, chunks, part_bytes, split):
+    """Every ``part(group, batch, where)`` on :mod:`convlab._pool`'s threads, as many at once
+    as the ``im2col_max_bytes`` cap holds; serially when ``split`` times the stages."""
+    tasks = [functools.partial(part, grp, batch, where) for grp in range(groups) for batch, where in chunks]
+    if split is not None:
+        for task in tasks:
+            task()
+        return
+    _pool.run(tasks, most=config.current("im2col_max_bytes") // max(part_bytes, 1))
 
 
 def _compute_1d(x, w, padding, groups, out_spatial, split=None):
@@ -378,46 +395,50 @@ def _compute_1d(x, w, padding, groups, out_spatial, split=None):
     chunks = list(chunk_slices(n_batch, (tiles,), samples, axis, width))
     first_batch, first_where = chunks[0]
     size = depth // 2 * (first_batch.stop - first_batch.start) * _span(first_where, (tiles,), 0)
-    buf_a, buf_b = workspace.take((size,), dtype), workspace.take((size,), dtype)
     clock.lap("filters")
-    for grp in range(groups):
+
+    def part(grp, batch, where):
+        """One chunk of one group, in two buffers lent to the thread that runs it."""
+        buf_a, buf_b = workspace.take((size,), dtype), workspace.take((size,), dtype)
         chans = slice(grp * c_in_g, (grp + 1) * c_in_g)
         outs = slice(grp * c_out_g, (grp + 1) * c_out_g)
-        for batch, where in chunks:
-            nb = batch.stop - batch.start
-            q0, q1 = _range(where, (tiles,), 0)
-            n_q = q1 - q0
-            clock.start()
-            # taps[a, c, n, q] = the zero-padded input at (q0 + q)*m + a
-            taps = buf_a[:t * c_in_g * nb * n_q].reshape(t, c_in_g, nb, n_q)
-            for a in range(t):
-                lo = max(q0, -(-(before - a) // m))
-                hi = min(q1, (length - 1 + before - a) // m + 1)
-                row = taps[a]
-                if lo >= hi:
-                    row.fill(0)
-                    continue
-                row[..., :lo - q0].fill(0)
-                row[..., hi - q0:].fill(0)
-                src = x[batch, chans, lo * m + a - before:(hi - 1) * m + a - before + 1:m]
-                np.copyto(row[..., lo - q0:hi - q0], src.transpose(1, 0, 2))
-            v = buf_b[:taps.size].reshape(t, -1)
-            np.matmul(bt, taps.reshape(t, -1), out=v)
-            clock.lap("transforms")
-            prod = buf_a[:t * c_out_g * nb * n_q].reshape(t, c_out_g, nb * n_q)
-            np.matmul(u_all[:, outs], v.reshape(t, c_in_g, nb * n_q), out=prod)
-            clock.lap("gemm")
-            full = buf_b[:m * c_out_g * nb * n_q].reshape(m, -1)
-            np.matmul(at, prod.reshape(t, -1), out=full)
-            full = full.reshape(m, c_out_g, nb, n_q)
-            whole = min(q1, out_len // m)                     # end of the whole tiles
-            if whole > q0:
-                dst = np.reshape(y[batch, outs, q0 * m:whole * m], (nb, c_out_g, whole - q0, m), copy=False)
-                np.copyto(dst, full[:, :, :, :whole - q0].transpose(2, 1, 3, 0))
-            for j in range(out_len - whole * m if q1 > whole else 0):
-                np.copyto(y[batch, outs, whole * m + j], full[j, :, :, whole - q0].T)
-            clock.lap("transforms")
-    workspace.give(buf_a, buf_b, u_all)
+        nb = batch.stop - batch.start
+        q0, q1 = _range(where, (tiles,), 0)
+        n_q = q1 - q0
+        clock.start()
+        # taps[a, c, n, q] = the zero-padded input at (q0 + q)*m + a
+        taps = buf_a[:t * c_in_g * nb * n_q].reshape(t, c_in_g, nb, n_q)
+        for a in range(t):
+            lo = max(q0, -(-(before - a) // m))
+            hi = min(q1, (length - 1 + before - a) // m + 1)
+            row = taps[a]
+            if lo >= hi:
+                row.fill(0)
+                continue
+            row[..., :lo - q0].fill(0)
+            row[..., hi - q0:].fill(0)
+            src = x[batch, chans, lo * m + a - before:(hi - 1) * m + a - before + 1:m]
+            np.copyto(row[..., lo - q0:hi - q0], src.transpose(1, 0, 2))
+        v = buf_b[:taps.size].reshape(t, -1)
+        np.matmul(bt, taps.reshape(t, -1), out=v)
+        clock.lap("transforms")
+        prod = buf_a[:t * c_out_g * nb * n_q].reshape(t, c_out_g, nb * n_q)
+        np.matmul(u_all[:, outs], v.reshape(t, c_in_g, nb * n_q), out=prod)
+        clock.lap("gemm")
+        full = buf_b[:m * c_out_g * nb * n_q].reshape(m, -1)
+        np.matmul(at, prod.reshape(t, -1), out=full)
+        full = full.reshape(m, c_out_g, nb, n_q)
+        whole = min(q1, out_len // m)                     # end of the whole tiles
+        if whole > q0:
+            dst = np.reshape(y[batch, outs, q0 * m:whole * m], (nb, c_out_g, whole - q0, m), copy=False)
+            np.copyto(dst, full[:, :, :, :whole - q0].transpose(2, 1, 3, 0))
+        for j in range(out_len - whole * m if q1 > whole else 0):
+            np.copyto(y[batch, outs, whole * m + j], full[j, :, :, whole - q0].T)
+        clock.lap("transforms")
+        workspace.give(buf_a, buf_b)
+
+    _run_parts(part, groups, chunks, 2 * size * dtype.itemsize, split)
+    workspace.give(u_all)
     return y
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 import convlab
-from convlab import _chunks, calibration, sweeps, threads, timing
+from convlab import _chunks, _pool, calibration, sweeps, threads, timing
 from convlab._validate import prepare_transposed
 from convlab.registry import REGISTRY
 from convlab.resolve import resolve
@@ -390,6 +390,48 @@ def target_rows(rows: list[Row], memory: dict | None,
     return out
 
 
+def all_core_case(case: Case) -> bool:
+    """The rows timed a second time on every core: the deep layers and the FFT rows (those
+    whose one-thread targets compare convlab's fft with scipy's)."""
+    return (case.deep and case.kind == "conv") or case.name in FFT_ROWS or case.group == "mode"
+
+
+FFT_ROWS = ("512x512 31x31", "1-D 1e6 k=1001")
+
+
+def all_core_targets(one: list[Row], every: list[Row]) -> list[tuple[str, str, str, str]]:
+    """The targets of the all-core rows: each deep layer's ratio against torch (auto's, what a
+    user gets) within 1.1x of its one-thread ratio; fft at most scipy's faster FFT convolution
+    run with ``workers=-1``; auto within 1.1x of the fastest method in both modes."""
+    out = []
+
+    def add(name, value, limit, ok):
+        out.append((name, f"{value:.2f}" if math.isfinite(value) else "n/a", limit,
+                    "n/a" if not math.isfinite(value) else ("met" if ok else "MISSED")))
+
+    single = {(r.case, r.dtype): r for r in one}
+    for r in every:
+        alone = single.get((r.case, r.dtype))
+        if r.group == "deep" and alone is not None:
+            all_ratio = ratio(r.times.get("auto", math.nan), r.times.get("torch", math.nan))
+            one_ratio = ratio(alone.times.get("auto", math.nan), alone.times.get("torch", math.nan))
+            add(f"all cores: auto / torch, {r.case}, {r.dtype} (one thread: {one_ratio:.2f})",
+                ratio(all_ratio, one_ratio), "<= 1.10 x one thread's", ratio(all_ratio, one_ratio) <= 1.10)
+        if r.case in FFT_ROWS or r.group == "mode":
+            v = ratio(r.times.get("fft", math.nan), min(r.times.get("scipy fftconvolve", math.nan),
+                                                        r.times.get("scipy oaconvolve", math.nan)))
+            add(f"all cores: fft / scipy's faster (workers=-1), {r.case}, {r.dtype}", v, "<= 1.0", v <= 1.0)
+    alone = [single[(r.case, r.dtype)] for r in every if (r.case, r.dtype) in single]
+    for label, rows in (("one thread", alone), ("all cores", every)):
+        worst = max(rows, key=lambda r: _nan0(ratio(r.times.get("auto", math.nan), r.best()[1])),
+                    default=None)
+        if worst is not None:
+            v = ratio(worst.times.get("auto", math.nan), worst.best()[1])
+            add(f"{label}: auto / fastest method on these rows, worst ({worst.case}, {worst.dtype})", v,
+                "<= 1.10", v <= 1.10)
+    return out
+
+
 def winograd_split(case: Case, dtype: str, repeat: int, clock: str) -> dict[str, float]:
     """Median seconds of one ``winograd`` call of a deep case, and of its stages: the
     filter transform, the input and output transforms (with the gathers and the copy into
@@ -436,6 +478,8 @@ def parse_args(argv):
     p.add_argument("--sweep", action="store_true",
                    help="also print kernel-size sweeps (default when not quick)")
     p.add_argument("--json", help="write every measurement to this file")
+    p.add_argument("--no-all-cores", action="store_true",
+                   help="skip the second pass of the deep-layer and FFT rows on every core")
     args = p.parse_args(argv)
     args.repeat = args.repeat or (3 if args.quick else 7)
     args.clock = args.clock or ("cpu" if args.threads == 1 else "wall")
@@ -462,6 +506,28 @@ def header(args, torch, scipy) -> str:
     return "\n".join(lines)
 
 
+def all_cores(args, torch, signal) -> list[Row]:
+    """The deep-layer and FFT rows again, wall clock, everything on every core: convlab's
+    ``workers=-1`` (its default), numpy's BLAS and torch at their default threads, and scipy's
+    FFT convolutions inside ``scipy.fft.set_workers(-1)``."""
+    wall = argparse.Namespace(**{**vars(args), "clock": "wall"})
+    scipy_fft = optional("scipy.fft")
+    workers = scipy_fft.set_workers(-1) if scipy_fft is not None else contextlib.nullcontext()
+    rows = []
+    print(f"\nall cores ({_pool.cores()}), wall clock:", flush=True)
+    with convlab.options(workers=-1), workers:
+        for case in CASES:
+            if args.pattern not in case.name or not all_core_case(case):
+                continue
+            for dtype in args.dtypes:
+                row = run_case(case, dtype, wall, torch, signal)
+                rows.append(row)
+                shown = " ".join(f"{name} {ms(row.times.get(name, math.nan)):>8}"
+                                 for name in (*AUTO_METHODS, "auto", "torch"))
+                print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
+    return rows
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     torch = optional("torch")
@@ -471,7 +537,7 @@ def main(argv=None) -> int:
     print(header(args, torch, scipy), flush=True)
     rows: list[Row] = []
     memory = None
-    with threads.limit_threads(args.threads) as pinned:
+    with threads.limit_threads(args.threads) as pinned, convlab.options(workers=args.threads):
         if not pinned:
             print("note: no BLAS library found to pin; BLAS uses its default threads")
         args.loop_ns = sweeps.ns_per_mac((1, 4, 12, 12), (4, 4, 3, 3), "loop", repeat=3, clock=args.clock)
@@ -511,6 +577,9 @@ def main(argv=None) -> int:
                                sweeps.kernel_sweep((1, 1, 100_000), [3, 7, 15, 31, 63, 127, 255, 511, 1001],
                                                    repeat=args.repeat, budget=args.budget,
                                                    clock=args.clock)]
+    every: list[Row] = []
+    if not args.no_all_cores:
+        every = all_cores(args, torch, signal)
     print()
     print(times_table(rows))
     print("\n¹ timed once (its warm-up took longer than the budget); "
@@ -540,10 +609,17 @@ def main(argv=None) -> int:
         print(f"fft first faster than im2col at k = {sweep.crossover('im2col', 'fft')}")
     print()
     targets = target_rows(rows, memory, overheads)
+    if every:
+        print(f"\nall cores ({_pool.cores()}; convlab workers=-1, numpy's BLAS and torch at their defaults, "
+              "scipy.fft workers=-1; wall clock):")
+        print(times_table(every))
+        targets += all_core_targets(rows, every)
+    print()
     print(targets_table(targets))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"rows": [asdict(r) for r in rows], "memory": memory, "targets": targets,
+            json.dump({"rows": [asdict(r) for r in rows], "all cores": [asdict(r) for r in every],
+                       "memory": memory, "targets": targets,
                        "peaks": peaks, "overheads": overheads}, f, indent=1, default=float)
     return 0

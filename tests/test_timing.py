@@ -132,6 +132,31 @@ def test_target_verdicts():
     assert "| target | measured | limit | verdict |" in bench.targets_table(bench.target_rows([deep], None))
 
 
+def test_all_core_target_verdicts():
+    """Each deep layer's all-core ratio against torch within 1.1x of its one-thread ratio, fft at
+    most scipy's faster FFT convolution (workers=-1), auto within 1.1x of the fastest: computed
+    from the rows, met and missed told apart (numbers chosen so each verdict is known by hand)."""
+    one = [bench.Row("56x56 3x3 64->64", "float32", "deep", times={"im2col": 2.0, "auto": 2.0, "torch": 2.0}),
+           bench.Row("1-D 1e6 k=1001", "float64", "signal", times={"fft": 1.0, "auto": 1.0})]
+    every = [bench.Row("56x56 3x3 64->64", "float32", "deep",
+                       times={"im2col": 1.2, "winograd": 1.0, "auto": 1.2, "torch": 1.0}),
+             bench.Row("1-D 1e6 k=1001", "float64", "signal",
+                       times={"fft": 0.5, "auto": 0.5, "scipy fftconvolve": 0.6, "scipy oaconvolve": 0.4})]
+    targets = {name: (shown, verdict) for name, shown, _, verdict in bench.all_core_targets(one, every)}
+    assert targets["all cores: auto / torch, 56x56 3x3 64->64, float32 (one thread: 1.00)"] == ("1.20", "MISSED")
+    assert targets["all cores: fft / scipy's faster (workers=-1), 1-D 1e6 k=1001, float64"] == ("1.25", "MISSED")
+    assert targets["all cores: auto / fastest method on these rows, worst (56x56 3x3 64->64, float32)"] == (
+        "1.20", "MISSED")
+    assert targets["one thread: auto / fastest method on these rows, worst (56x56 3x3 64->64, float32)"] == (
+        "1.00", "met")
+    every[0].times.update(auto=1.05, torch=1.0, winograd=1.05)
+    every[1].times.update(fft=0.4, auto=0.4)
+    targets = {name: verdict for name, _, _, verdict in bench.all_core_targets(one, every)}
+    assert set(targets.values()) == {"met"}
+    assert bench.all_core_case(benchmarks.CASES[0]) and not bench.all_core_case(
+        next(c for c in benchmarks.CASES if c.name == "1-D 1e3 k=31"))
+
+
 def test_benchmark_runs_end_to_end(capsys, tmp_path):
     out = tmp_path / "bench.json"
     assert bench.main(["--quick", "-k", "1e3 k=31", "--dtype", "float64", "--repeat", "1",
@@ -141,6 +166,16 @@ def test_benchmark_runs_end_to_end(capsys, tmp_path):
     assert "| target | measured | limit | verdict |" in printed
     rows = json.loads(out.read_text())["rows"]
     assert len(rows) == 1 and {"im2col", "fft", "auto"} <= set(rows[0]["times"])
+
+
+def test_benchmark_times_the_all_core_rows_again(capsys, tmp_path):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--quick", "-k", "1e5 k=31 same", "--dtype", "float64", "--repeat", "1",
+                       "--no-memory", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "all cores (" in printed and "all cores: fft / scipy's faster (workers=-1)" in printed
+    data = json.loads(out.read_text())
+    assert [r["case"] for r in data["all cores"]] == [r["case"] for r in data["rows"]] == ["1-D 1e5 k=31 same"]
 
 
 # --------------------------------------------------------------------------

@@ -13,12 +13,13 @@ Rules that keep it correct and out of trouble:
 
 * The parts are the same, and summed in the same order, whatever the number
   of threads: a result does not depend on ``workers``.
-* No oversubscription: while the pool runs, the BLAS library numpy uses
-  (OpenBLAS or MKL) is pinned to one thread, process-wide, and restored
-  when the last running pool finishes (a count, so overlapping calls from
-  several threads of the caller's do not restore it early). Outside the pool
-  the BLAS keeps its own threads, so a call that is one matrix product still
-  uses every core through it.
+* No oversubscription: while a call that may use the pool runs (``workers``
+  above 1, and work enough), the BLAS library numpy uses (OpenBLAS or MKL)
+  is pinned to one thread, process-wide, and restored when the last such
+  call finishes (a count, so overlapping calls from several threads of the
+  caller's do not restore it early): the pool is the only parallelism, and a
+  large call's work is cut into at least one part per core
+  (:func:`at_least`). With ``workers=1`` convlab leaves the BLAS alone.
 * No deadlock: the calling thread runs parts itself, and waits only for
   parts a pool thread has already started; a part that calls convlab again
   (or a call made from inside a pool thread) runs serially; so a call from
@@ -122,8 +123,12 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def _blas_single() -> Iterator[None]:
-    """Pin numpy's BLAS to one thread while any pool runs (see the module docs)."""
+def blas_single() -> Iterator[None]:
+    """numpy's BLAS on one thread for the block, restored when the last such block (in
+    any thread) ends; a count, so overlapping blocks nest. :func:`run` holds it while parts
+    run; a call that may use the pool holds it throughout (:func:`convlab._engine.run`),
+    so that convlab never wakes the BLAS's own threads, which spin for a while after each
+    product and would take the cores from the pool's next parts."""
     global _blas_users, _blas_before
     from .threads import blas_setters
 
@@ -194,7 +199,7 @@ def run(tasks: Sequence[Callable[[], None]], *, most: int | None = None) -> None
         finally:
             _local.inside = False
 
-    with _blas_single():
+    with blas_single():
         pool = _pool()
         for _ in range(n - 1):
             pool.submit(drain)
@@ -205,6 +210,46 @@ def run(tasks: Sequence[Callable[[], None]], *, most: int | None = None) -> None
             done.wait_for(lambda: state["finished"] == state["started"])
     if state["error"] is not None:
         raise state["error"]
+
+
+#: Work (multiply-adds, or elements moved) below which a call is not worth a second thread.
+MIN_PARALLEL_WORK = 2**20
+
+
+def parallel(work: float) -> bool:
+    """Whether a call of ``work`` multiply-adds (or elements moved) runs on the pool:
+    more than one worker is asked for and the work is :data:`MIN_PARALLEL_WORK` or more.
+
+    Examples
+    --------
+    >>> import convlab
+    >>> from convlab import _pool
+    >>> with convlab.options(workers=2):
+    ...     _pool.parallel(10**3), _pool.parallel(10**9)
+    (False, True)
+    """
+    return work >= MIN_PARALLEL_WORK and workers() > 1
+
+
+def at_least(aim: int, total: int, groups: int, work: float) -> int:
+    """A chunk size (bytes) at most ``aim`` that cuts ``total`` bytes (of each of ``groups``
+    independent groups) into chunks enough for every core to have one, when the call's
+    ``work`` is large enough for the pool (:data:`MIN_PARALLEL_WORK`); else ``aim``.
+
+    It depends on the machine's cores, not on the ``workers`` setting: the chunks, and so
+    the rounding of every product, are the same for every number of threads.
+
+    Examples
+    --------
+    >>> from convlab import _pool
+    >>> n = _pool.cores()
+    >>> _pool.at_least(2**21, 2**30, 1, 10**9), _pool.at_least(2**21, 2**22, 1, 10**3)
+    (2097152, 2097152)
+    >>> _pool.at_least(2**21, 2**21, 1, 10**9) == -(-2**21 // n)
+    True
+    """
+    n = -(-cores() // groups)
+    return aim if n <= 1 or work < MIN_PARALLEL_WORK else max(1, min(aim, -(-total // n)))
 
 
 def split(total: int, body: Callable[[slice], None], *, work: int, grain: int = 2**16) -> None:

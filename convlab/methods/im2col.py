@@ -141,8 +141,10 @@ def compute(x, w, geometry, plan=None):
     w_mat = np.ascontiguousarray(w.reshape(groups, c_out_g, depth))
     no_copy = all(k == 1 for k in kernel) and all(s == 1 for s in stride)
     by_taps = not no_copy and gather_runs(kernel, out_spatial)[1]
-    samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize,
-                                      work_bytes(dtype.itemsize, by_taps))
+    # a large call: a chunk for every core at least (the same chunks for every ``workers``)
+    aim = _pool.at_least(work_bytes(dtype.itemsize, by_taps), n_batch * depth * positions * dtype.itemsize,
+                         groups, n_batch * c_out * depth * positions)
+    samples, axis, width = chunk_plan(n_batch, depth, out_spatial, dtype.itemsize, aim)
     chunks = list(chunk_slices(n_batch, out_spatial, samples, axis, width))
     virtual = padding is not None and any(lo or hi for lo, hi in padding)
     # the virtual gather's many small numpy calls hold the GIL: on the pool's threads it ran

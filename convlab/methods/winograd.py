@@ -222,7 +222,9 @@ def scratch_bytes(x_shape, w_shape, out_spatial, groups: int, itemsize: int, pad
                               width * math.prod(tiles[axis + 1:]))
     filters = t ** nd * w_shape[0] * w_shape[1] * itemsize
     cap = config.current("im2col_max_bytes") if max_bytes is None else max_bytes
-    return padded + per * min(workers, max(1, cap // per)) + filters
+    # chunks in flight: at most one per worker (each no larger than ``per``, smaller when cut
+    # for the pool), as many as the cap holds, one at least
+    return padded + min(workers * per, max(per, cap)) + filters
 
 
 #: The scratch aimed at per chunk, in elements of the two buffers together: large enough for the
@@ -239,6 +241,13 @@ def chunk_aim(itemsize: int, max_bytes: int | None, depth: int) -> int:
     ``depth`` elements if more, within the cap ``max_bytes`` (default: ``im2col_max_bytes``)."""
     cap = config.current("im2col_max_bytes") if max_bytes is None else max_bytes
     return min(cap, max(WORK_ELEMENTS, MIN_TILES * depth) * itemsize)
+
+
+def _aim(itemsize: int, depth: int, tiles: int, groups: int, c_out: int) -> int:
+    """:func:`chunk_aim`, cut down so that every core has a chunk when the call is large
+    (``tiles`` tiles in all, per group; :func:`convlab._pool.at_least`)."""
+    return _pool.at_least(chunk_aim(itemsize, None, depth), tiles * depth * itemsize, groups,
+                          tiles * depth * c_out)
 
 
 def _tiles(out_spatial, m):
@@ -308,7 +317,7 @@ def compute(x, w, geometry, plan=None, *, split: dict | None = None):
     np.matmul(g_g, w.reshape(c_out * c_in_g, KERNEL * KERNEL).T, out=u_all.reshape(t * t, -1))
     depth = chunk_depth(c_in, c_out, groups, m)
     samples, axis, width = chunk_plan(n_batch, depth, tiles, dtype.itemsize,
-                                      chunk_aim(dtype.itemsize, None, depth))
+                                      _aim(dtype.itemsize, depth, n_batch * math.prod(tiles), groups, c_out))
     chunks = list(chunk_slices(n_batch, tiles, samples, axis, width))
     first_batch, first_where = chunks[0]
     size = depth // 2 * (first_batch.stop - first_batch.start) * math.prod(
@@ -391,7 +400,7 @@ def _compute_1d(x, w, padding, groups, out_spatial, split=None):
     np.matmul(g_mat, w.reshape(c_out * c_in_g, KERNEL).T, out=u_all.reshape(t, -1))
     depth = chunk_depth(c_in, c_out, groups, m, 1)
     samples, axis, width = chunk_plan(n_batch, depth, (tiles,), dtype.itemsize,
-                                      chunk_aim(dtype.itemsize, None, depth))
+                                      _aim(dtype.itemsize, depth, n_batch * tiles, groups, c_out))
     chunks = list(chunk_slices(n_batch, (tiles,), samples, axis, width))
     first_batch, first_where = chunks[0]
     size = depth // 2 * (first_batch.stop - first_batch.start) * _span(first_where, (tiles,), 0)

@@ -133,7 +133,9 @@ def candidates(case: Case, dtype: str, args, torch, signal) -> tuple[dict, list[
             cands["scipy oaconvolve"] = lambda: signal.oaconvolve(x, flipped, "valid", axes=axes).sum(1)
 
     gemm_flops = math.nan
-    if case.deep:
+    # not on every core: numpy's threaded BLAS leaves its threads spinning after each product,
+    # taking a core from whatever runs next (and no all-core target reads it)
+    if case.deep and not getattr(args, "all_cores", False):
         out = convlab.conv_output_shape(case.x_shape, case.w_shape, padding=pad)
         m, k = case.w_shape[0], math.prod(case.w_shape[1:])
         n = case.x_shape[0] * math.prod(out)
@@ -510,7 +512,7 @@ def all_cores(args, torch, signal) -> list[Row]:
     """The deep-layer and FFT rows again, wall clock, everything on every core: convlab's
     ``workers=-1`` (its default), numpy's BLAS and torch at their default threads, and scipy's
     FFT convolutions inside ``scipy.fft.set_workers(-1)``."""
-    wall = argparse.Namespace(**{**vars(args), "clock": "wall"})
+    wall = argparse.Namespace(**{**vars(args), "clock": "wall", "all_cores": True})
     scipy_fft = optional("scipy.fft")
     workers = scipy_fft.set_workers(-1) if scipy_fft is not None else contextlib.nullcontext()
     rows = []

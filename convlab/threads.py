@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from . import config
 from ._validate import positive_int
 
 __all__ = ["blas_kernels", "blas_setters", "limit_threads"]
@@ -88,9 +89,11 @@ def blas_kernels() -> str:
 
 @contextlib.contextmanager
 def limit_threads(n: int = 1):
-    """Run the block with BLAS (and torch, if imported) limited to ``n`` threads.
+    """Run the block with convlab, BLAS (and torch, if imported) limited to ``n`` threads.
 
-    Pins every OpenBLAS or MKL library that numpy (or scipy) loaded, and
+    Sets convlab's own ``workers`` to ``n`` for the block (an
+    :func:`convlab.options` block: this thread or task only), pins every
+    OpenBLAS or MKL library that numpy (or scipy) loaded, and
     ``torch.set_num_threads`` when torch is already imported; restores the
     previous settings afterwards. numpy's FFT is single-threaded anyway.
     Yields the number of BLAS libraries that were pinned (0 if none could be
@@ -100,8 +103,11 @@ def limit_threads(n: int = 1):
     --------
     >>> import numpy as np
     >>> from convlab.threads import limit_threads
+    >>> import convlab
     >>> with limit_threads(1) as pinned:
     ...     _ = np.ones((50, 50)) @ np.ones((50, 50))
+    ...     convlab.get_options()["workers"]
+    1
     >>> pinned >= 0
     True
     """
@@ -115,7 +121,8 @@ def limit_threads(n: int = 1):
             set_(n)
         if torch is not None:
             torch.set_num_threads(n)
-        yield len(libs)
+        with config.options(workers=n):
+            yield len(libs)
     finally:
         for (set_, _), old in zip(libs, before):
             set_(old)

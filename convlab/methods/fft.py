@@ -124,7 +124,10 @@ def _channel_sum(sx, sw, groups):
     dtype = np.result_type(sx, sw)
     if c_in_g == 1 and c_out_g == 1:
         out = take((n_batch, c_out, n_freq), dtype)
-        return np.multiply(sx, sw[np.newaxis, :, 0, :], out=out)
+        sw_b = sw[np.newaxis, :, 0, :]
+        _pool.split(n_freq, lambda f: np.multiply(sx[..., f], sw_b[..., f], out=out[..., f]),
+                    work=sx.size + out.size)
+        return out
     if c_in_g == 1:                                   # depthwise-like: broadcast, no sum
         sxg = sx.reshape(n_batch, groups, 1, n_freq)
         prod = np.multiply(sxg, sw.reshape(1, groups, c_out_g, n_freq),
@@ -146,20 +149,25 @@ def _channel_sum(sx, sw, groups):
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
 
 
-def _transform(fn, src, axis, out, **kwargs):
-    """``fn(src, axis=axis, out=out, **kwargs)`` (an FFT of every row along ``axis``), its rows
-    shared out among :mod:`convlab._pool`'s threads: cut along the longest other axis, each
-    row transformed whole by one thread, as it would be on one."""
+def _by_rows(body, src, out, axis):
+    """``body(src_part, out_part)`` over parts of ``src`` and ``out`` (equal but for ``axis``)
+    cut along their longest other axis, one per thread of :mod:`convlab._pool`; whole when
+    there is no other axis or the work is small."""
     others = [a for a in range(src.ndim) if a != axis and src.shape[a] > 1]
     if not others:
-        return fn(src, axis=axis, out=out, **kwargs)
+        body(src, out)
+        return
     along = max(others, key=lambda a: src.shape[a])
     head = (slice(None),) * along
+    _pool.split(src.shape[along], lambda part: body(src[(*head, part)], out[(*head, part)]),
+                work=src.size + out.size)
 
-    def rows(part):
-        fn(src[(*head, part)], axis=axis, out=out[(*head, part)], **kwargs)
 
-    _pool.split(src.shape[along], rows, work=src.size + out.size)
+def _transform(fn, src, axis, out, **kwargs):
+    """``fn(src, axis=axis, out=out, **kwargs)`` (an FFT of every row along ``axis``), its rows
+    shared out among :mod:`convlab._pool`'s threads (:func:`_by_rows`), each row transformed
+    whole by one thread, as it would be on one."""
+    _by_rows(lambda a, b: fn(a, axis=axis, out=b, **kwargs), src, out, axis)
     return out
 
 
@@ -167,8 +175,12 @@ def _pad_into(a, axis, out):
     """``a`` copied into ``out`` (longer on ``axis``), the rest of ``axis`` zero; returns ``out``."""
     n = a.shape[axis]
     head = (slice(None),) * axis
-    out[(*head, slice(0, n))] = a
-    out[(*head, slice(n, None))] = 0
+
+    def rows(src, dst):
+        dst[(*head, slice(0, n))] = src
+        dst[(*head, slice(n, None))] = 0
+
+    _by_rows(rows, a, out, axis)
     return out
 
 
@@ -248,7 +260,9 @@ def inverse(spec, lengths, keeps, real, lent=False):
     give(out)
     result = done[(Ellipsis, keeps[-1])]
     if not lent:
-        result = result.copy()
+        kept = np.empty(result.shape, result.dtype)
+        _by_rows(np.copyto, kept, result, result.ndim - 1)      # np.copyto(dst, src), by rows
+        result = kept
         give(done)
     return result
 

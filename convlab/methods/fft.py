@@ -149,12 +149,16 @@ def _channel_sum(sx, sw, groups):
     return prod.transpose(2, 1, 3, 0).reshape(n_batch, c_out, n_freq)
 
 
-def _by_rows(body, src, out, axis):
-    """``body(src_part, out_part)`` over parts of ``src`` and ``out`` (equal but for ``axis``)
-    cut along their longest other axis, one per thread of :mod:`convlab._pool`; whole when
-    there is no other axis or the work is small."""
-    others = [a for a in range(src.ndim) if a != axis and src.shape[a] > 1]
-    if not others:
+def _by_rows(body, src, out, lead, axis=None):
+    """``body(src_part, out_part)`` over parts of ``src`` and ``out`` (equal but on ``axis``),
+    one per thread of :mod:`convlab._pool`, whole when the work is small. They are cut along
+    one of the first ``lead`` axes (samples, channels, overlap-add blocks) long enough for
+    every thread, else along the longest axis but ``axis`` (a single image's rows or columns:
+    measured 1.2-1.4x faster on two threads than whole on one)."""
+    n = _pool.workers()
+    leading = [a for a in range(lead) if src.shape[a] >= n]
+    others = leading or [a for a in range(src.ndim) if a != axis and src.shape[a] > 1]
+    if n <= 1 or not others:
         body(src, out)
         return
     along = max(others, key=lambda a: src.shape[a])
@@ -163,15 +167,15 @@ def _by_rows(body, src, out, axis):
                 work=src.size + out.size)
 
 
-def _transform(fn, src, axis, out, **kwargs):
-    """``fn(src, axis=axis, out=out, **kwargs)`` (an FFT of every row along ``axis``), its rows
-    shared out among :mod:`convlab._pool`'s threads (:func:`_by_rows`), each row transformed
-    whole by one thread, as it would be on one."""
-    _by_rows(lambda a, b: fn(a, axis=axis, out=b, **kwargs), src, out, axis)
+def _transform(fn, src, axis, out, lead, **kwargs):
+    """``fn(src, axis=axis, out=out, **kwargs)`` (an FFT of every row along ``axis``), shared
+    out among :mod:`convlab._pool`'s threads by :func:`_by_rows`: each row transformed whole
+    by one thread, as it would be on one."""
+    _by_rows(lambda a, b: fn(a, axis=axis, out=b, **kwargs), src, out, lead, axis)
     return out
 
 
-def _pad_into(a, axis, out):
+def _pad_into(a, axis, out, lead):
     """``a`` copied into ``out`` (longer on ``axis``), the rest of ``axis`` zero; returns ``out``."""
     n = a.shape[axis]
     head = (slice(None),) * axis
@@ -180,7 +184,7 @@ def _pad_into(a, axis, out):
         dst[(*head, slice(0, n))] = src
         dst[(*head, slice(n, None))] = 0
 
-    _by_rows(rows, a, out, axis)
+    _by_rows(rows, a, out, lead, axis)
     return out
 
 
@@ -217,20 +221,20 @@ def forward(a, lengths, real):
     last = a.ndim - 1
     rows = a
     if a.shape[last] != lengths[-1]:
-        rows = _pad_into(a, last, take(_shape(a, last, lengths[-1]), a.dtype))
+        rows = _pad_into(a, last, take(_shape(a, last, lengths[-1]), a.dtype), first)
     cdtype = np.result_type(a.dtype, np.complex64)
     n_freq = lengths[-1] // 2 + 1 if real else lengths[-1]
     transform = np.fft.rfft if real else np.fft.fft
-    spec = _transform(transform, rows, last, take(_shape(rows, last, n_freq), cdtype), norm="ortho")
+    spec = _transform(transform, rows, last, take(_shape(rows, last, n_freq), cdtype), first, norm="ortho")
     if rows is not a:
         give(rows)
     for axis in range(last - 1, first - 1, -1):
         shape = _shape(spec, axis, lengths[axis - first])
         source = spec
         if spec.shape[axis] != shape[axis]:
-            source = _pad_into(spec, axis, take(shape, cdtype))
+            source = _pad_into(spec, axis, take(shape, cdtype), first)
             give(spec)
-        spec = _transform(np.fft.fft, source, axis, take(shape, cdtype), norm="ortho")
+        spec = _transform(np.fft.fft, source, axis, take(shape, cdtype), first, norm="ortho")
         give(source)
     return spec
 
@@ -249,19 +253,19 @@ def inverse(spec, lengths, keeps, real, lent=False):
     last = spec.ndim - 1
     out = spec
     for axis in range(first, last):
-        done = _transform(np.fft.ifft, out, axis, take(out.shape, out.dtype), norm="ortho")
+        done = _transform(np.fft.ifft, out, axis, take(out.shape, out.dtype), first, norm="ortho")
         give(out)
         out = done[(slice(None),) * axis + (keeps[axis - first],)]
     if real:
         done = _transform(np.fft.irfft, out, last, take(_shape(out, last, lengths[-1]), out.real.dtype),
-                          n=lengths[-1], norm="ortho")
+                          first, n=lengths[-1], norm="ortho")
     else:
-        done = _transform(np.fft.ifft, out, last, take(out.shape, out.dtype), norm="ortho")
+        done = _transform(np.fft.ifft, out, last, take(out.shape, out.dtype), first, norm="ortho")
     give(out)
     result = done[(Ellipsis, keeps[-1])]
     if not lent:
         kept = np.empty(result.shape, result.dtype)
-        _by_rows(np.copyto, kept, result, result.ndim - 1)      # np.copyto(dst, src), by rows
+        _by_rows(np.copyto, kept, result, first)      # np.copyto(dst, src), by samples or channels
         result = kept
         give(done)
     return result

@@ -2,20 +2,28 @@
 chapter makes them, and the package doors it goes through.
 
 * The multiplication counts of F(m x m, 3 x 3): counted here in the products of a symbolic tile run
-  through the package's matrices, set beside Lavin & Gray's published reductions (2.25, 4.00, 5.06);
-  a wrong count formula (t^2 / m instead of t^2 / m^2) is shown to miss them.
+  through the package's matrices, set beside the reductions 9 m^2 / alpha^2 (2.25, 4.00, 5.06; the
+  factor 4 of F(4x4, 3x3) is the one Lavin & Gray state); a wrong count formula (alpha^2 / m
+  instead of alpha^2 / m^2) is shown to miss them.
 * F(2, 3): the chapter's matrices (evaluation at 0, +-1, infinity, transposed) and the package's are
   Lavin & Gray's published ones up to the scaling freedom, compared as the rank-one terms
   A^T[:, v] (x) G[v, :] (x) B^T[v, :], which no diagonal scaling changes; a transform with a row of
   B^T scaled without G's is shown to be caught.
 * The accuracy ordering the chapter asserts (the errors in the order of kappa), measured here on the
-  photograph against scipy in float32.
+  photograph against scipy in float32; kappa an upper bound that no input reaches (the largest sum
+  of |terms| over the corners of the box, by brute force in exact rationals, is 5 for F(2, 3)
+  against kappa = 8), and a "bound" without the absolute values shown not to be one.
+* Where the halves of F(2, 3) sit: in B^T as constructed, in G after convlab's scaling D; F(3, 2)'s
+  G and A^T are F(2, 3)'s A^T and G transposed.
+* The summary table's row: alpha / m = 1.5 products per output in 1-D, 2.25 in 2-D, and the method
+  refuses a stride or a dilation of 2.
 * The grader's ``kernel_size`` option for ``correlate``/``convolve`` (ex-06-7), the public
   ``convlab.symbolic.winograd_transforms`` and ``convlab.sweeps.winograd_split``.
 """
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -30,7 +38,8 @@ from convlab.symbolic import symbols_array, winograd_transforms
 
 HALF = sympy.Rational(1, 2)
 POINTS = {2: (0, 1, -1), 4: (0, 1, -1, HALF, -2), 6: (0, 1, -1, 2, -2, HALF, -HALF)}
-LAVIN_GRAY = {2: 2.25, 4: 4.00, 6: 5.06}          # their table: arithmetic complexity reduction
+# 9 m^2 / alpha^2 to two decimals: 81/36, 144/36, 324/64 (Lavin & Gray state the factor 4 of m = 4)
+REDUCTIONS = {2: 2.25, 4: 4.00, 6: 5.06}
 
 # Lavin & Gray's F(2, 3), as printed in their paper
 LG_AT = sympy.Matrix([[1, 1, 1, 0], [0, 1, -1, -1]])
@@ -53,16 +62,16 @@ def _mixed(term, weights, inputs):
 
 
 @pytest.mark.parametrize("m", [2, 4])
-def test_products_per_output_counted_on_symbols_match_lavin_gray(m):
+def test_products_per_output_counted_on_symbols_give_the_reductions(m):
     prods, y, x, w = _products_of_tile(*winograd_transforms(m, points=POINTS[m]))
     count = sum(_mixed(p, set(w), set(x)) for p in prods if p != 0)
     assert count == (m + 2) ** 2
     direct = convlab.conv2d(np.array(x)[None, None], np.array(w)[None, None], method="loop")[0, 0]
     assert all(sympy.expand(a - b) == 0 for a, b in zip(y, direct.ravel()))
-    assert round(9 * m * m / count, 2) == LAVIN_GRAY[m]
+    assert round(9 * m * m / count, 2) == REDUCTIONS[m]
 
 
-def test_reductions_from_the_generated_shapes_match_lavin_gray_and_a_wrong_formula_does_not():
+def test_reductions_from_the_generated_shapes_and_a_wrong_formula_misses_them():
     def reduction(mats, per_output):
         at, _, bt = mats
         m, t = at.shape[0], bt.shape[0]
@@ -70,10 +79,10 @@ def test_reductions_from_the_generated_shapes_match_lavin_gray_and_a_wrong_formu
 
     right = {m: reduction(winograd_transforms(m, points=p), lambda t, m: t * t / (m * m))
              for m, p in POINTS.items()}
-    assert {m: round(v, 2) for m, v in right.items()} == LAVIN_GRAY
+    assert {m: round(v, 2) for m, v in right.items()} == REDUCTIONS
     wrong = {m: reduction(winograd_transforms(m, points=p), lambda t, m: t * t / m)
              for m, p in POINTS.items()}
-    assert {m: round(v, 2) for m, v in wrong.items()} != LAVIN_GRAY
+    assert {m: round(v, 2) for m, v in wrong.items()} != REDUCTIONS
 
 
 def _terms(at, g, bt):
@@ -157,6 +166,89 @@ def test_the_error_check_catches_a_broken_transform():
     broken = bt.copy()
     broken[1, :] = 2 * broken[1, :]
     assert _float32_errors({"broken": (at, g, broken)})["broken"] > 1e-3
+
+
+def _reached(at, g, bt):
+    """The largest sum of |terms| over the outputs of F(m, r), for x, w at the corners of
+    [-1, 1]: brute force in exact rationals. (Each |(Gw)_v| and |(B^T x)_v| is convex in its
+    vector, so the maximum over the box is at a corner.)"""
+    best = 0
+    for w in itertools.product((-1, 1), repeat=g.cols):
+        gw = [abs(v) for v in g * sympy.Matrix(w)]
+        for x in itertools.product((-1, 1), repeat=bt.cols):
+            btx = [abs(v) for v in bt * sympy.Matrix(x)]
+            for i in range(at.rows):
+                best = max(best, sum(abs(at[i, v]) * gw[v] * btx[v] for v in range(bt.rows)))
+    return best
+
+
+def test_kappa_is_an_upper_bound_that_no_input_reaches():
+    at, g, bt = winograd_transforms(2)
+    kappa = _kappa(at, g, bt)
+    reached = _reached(at, g, bt)
+    assert (kappa, reached) == (8, 5)
+    # all ones (inputs and weights of one size and sign) give the direct sum's 3, far below
+    ones_x, ones_w = sympy.ones(4, 1), sympy.ones(3, 1)
+    terms = [abs(at[0, v] * (g * ones_w)[v] * (bt * ones_x)[v]) for v in range(4)]
+    assert sum(terms) == 3
+    # and no point inside the box exceeds the corners (the convexity the chapter relies on)
+    rng = np.random.default_rng(0)
+    a, gf, bf = (np.array(m, dtype=float) for m in (at, g, bt))
+    xs, ws = rng.uniform(-1, 1, (2000, 4)), rng.uniform(-1, 1, (2000, 3))
+    inside = (np.abs(a)[None] * (np.abs(ws @ gf.T) * np.abs(xs @ bf.T))[:, None, :]).sum(-1)
+    assert inside.max() <= float(reached) + 1e-12
+    # the larger tiles: the same, at the chapter's numbers
+    four = winograd_transforms(4)
+    assert _reached(*four) == sympy.Rational(117, 5) < _kappa(*four)
+
+
+def test_a_bound_without_the_absolute_values_is_caught():
+    at, g, bt = winograd_transforms(2)
+    signed = max(at * (g * sympy.ones(3, 1)).multiply_elementwise(bt * sympy.ones(4, 1)))
+    assert signed < _reached(at, g, bt)              # not an upper bound: the check fails it
+
+
+def test_the_halves_of_f23_sit_in_bt_as_constructed_and_in_g_after_the_scaling():
+    at, g, bt = _chapter_f23()
+    assert all(v.is_integer for v in (*at, *g))
+    assert sorted({abs(v) for v in bt if not v.is_integer}) == [HALF]
+    pat, pg, pbt = winograd_transforms(2)
+    assert set(pat) | set(pbt) <= {-1, 0, 1}
+    assert sorted({abs(v) for v in pg if not v.is_integer}) == [HALF]
+    # the claim the chapter made before its review ("the halves sit in G", of the unscaled form)
+    assert not any(not v.is_integer for v in g)
+
+
+def _evaluation(points, columns):
+    rows = [[sympy.Integer(p) ** j for j in range(columns)] for p in points]
+    return sympy.Matrix(rows + [[0] * (columns - 1) + [1]])
+
+
+def test_f32_swaps_the_roles_of_f23s_g_and_at():
+    points = (0, 1, -1)
+    at23, g23 = _evaluation(points, 2).T, _evaluation(points, 3)
+    at32, g32 = _evaluation(points, 3).T, _evaluation(points, 2)
+    assert g32 == at23.T and at32 == g23.T
+    # and F(3, 2) so built computes the 2-tap correlation, with F(2, 3)'s B^T
+    bt = _evaluation(points, 4).inv().T
+    x, w = symbols_array("x", 4, start=0), symbols_array("w", 2, start=0)
+    y = at32 * (g32 * sympy.Matrix(w)).multiply_elementwise(bt * sympy.Matrix(x))
+    assert all(sympy.expand(a - b) == 0 for a, b in zip(y, convlab.correlate(x, w)))
+    assert _evaluation((0, 1, 2), 2) != at23.T           # other points: the check tells them apart
+
+
+def test_products_per_output_of_the_method_in_1d_and_2d():
+    at, _g, bt = winograd_transforms(4)              # the method's own F(4, 3)
+    assert sympy.Rational(bt.rows, at.rows) == sympy.Rational(3, 2)
+    assert sympy.Rational(bt.rows**2, at.rows**2) == sympy.Rational(9, 4)
+
+
+@pytest.mark.parametrize("option", [dict(stride=2), dict(dilation=2)])
+def test_winograd_needs_stride_and_dilation_1(option):
+    x, w = np.ones((1, 1, 12)), np.ones((1, 1, 3))
+    assert convlab.conv1d(x, w, method="winograd").shape == (1, 1, 10)
+    with pytest.raises(ValueError, match="winograd"):
+        convlab.conv1d(x, w, method="winograd", **option)
 
 
 # --- the doors the chapter goes through -------------------------------------------------------

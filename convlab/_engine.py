@@ -7,7 +7,6 @@ method computes in, come from its record in :mod:`convlab.registry`.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 
@@ -71,12 +70,15 @@ def run(problem, plan: Plan | None = None) -> np.ndarray:
         record = registry.REGISTRY[plan.method]
         cdt = record.compute_dtype(problem)
         kernel = record.compute_transposed if problem.transposed else record.compute
+        x, w = x.astype(cdt, copy=False), w.astype(cdt, copy=False)
         # multiply-adds of the direct sum: a call this large may run on the pool, and then
         # numpy's BLAS stays on one thread throughout (see convlab._pool)
-        work = (x.shape[0] * w.shape[0] * w.shape[1] * math.prod(w.shape[2:])
-                * math.prod(x.shape[2:] if problem.transposed else geom.out_spatial))
-        with _pool.blas_single() if _pool.parallel(work) else contextlib.nullcontext():
-            y = kernel(x.astype(cdt, copy=False), w.astype(cdt, copy=False), geom, plan)
+        if _pool.parallel(x.shape[0] * w.size * math.prod(x.shape[2:] if problem.transposed
+                                                          else geom.out_spatial)):
+            with _pool.blas_single():
+                y = kernel(x, w, geom, plan)
+        else:
+            y = kernel(x, w, geom, plan)
         if y.dtype.kind == "f" and dtype.kind in "iu":
             y = np.rint(y)
     if problem.bias is not None:

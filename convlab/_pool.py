@@ -37,7 +37,6 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from . import config
 
@@ -46,7 +45,7 @@ MAX_THREADS = max(32, 4 * (os.cpu_count() or 1))
 
 _local = threading.local()          # .inside: this thread is running a part
 _lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
+_executor = None                    # a concurrent.futures.ThreadPoolExecutor, made on first use
 _blas_users = 0                     # pools running now (the BLAS stays pinned while > 0)
 _blas_before: list[int] = []
 
@@ -105,10 +104,13 @@ def parts(total: int, count: int) -> list[slice]:
     return [slice(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
-def _pool() -> ThreadPoolExecutor:
+def _pool():
+    """The process's thread pool (``import convlab`` does not load concurrent.futures)."""
     global _executor
     with _lock:
         if _executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             _executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="convlab")
         return _executor
 

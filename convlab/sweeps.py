@@ -129,10 +129,13 @@ def winograd_split(x_shape: Sequence[int], w_shape: Sequence[int], *, padding: i
     warm-up). Returns the whole call (``"whole call"``) and, from the same
     calls, the process CPU seconds of its stages: the filter transform
     (``"filters"``), the input and output transforms with the gathers and the
-    copy into place (``"transforms"``) and the ``t**2`` channel GEMMs
-    (``"gemm"``), medians over the timed rounds. The stages are what the
-    method's kernel does; the whole call, measured by the ``clock``, adds
-    nothing to it (no validation), so the stages sum to about it.
+    copy into place (``"transforms"``) and the ``alpha**2`` channel GEMMs
+    (``"gemm"``; ``alpha = m + 2`` the input tile's side, as chapter 6 writes
+    it), medians over the timed rounds. The stages are what the method's
+    kernel does, run serially on the calling thread (process CPU time would
+    otherwise sum the pool's threads); the whole call, measured by the
+    ``clock``, adds nothing to it (no validation), so the stages sum to about
+    it on one thread (``convlab.threads.limit_threads(1)``).
 
     Examples
     --------

@@ -515,18 +515,25 @@ def all_cores(args, torch, signal) -> list[Row]:
     wall = argparse.Namespace(**{**vars(args), "clock": "wall", "all_cores": True})
     scipy_fft = optional("scipy.fft")
     workers = scipy_fft.set_workers(-1) if scipy_fft is not None else contextlib.nullcontext()
-    rows = []
     print(f"\nall cores ({_pool.cores()}), wall clock:", flush=True)
     with convlab.options(workers=-1), workers:
-        for case in CASES:
-            if args.pattern not in case.name or not all_core_case(case):
-                continue
-            for dtype in args.dtypes:
-                row = run_case(case, dtype, wall, torch, signal)
-                rows.append(row)
-                shown = " ".join(f"{name} {ms(row.times.get(name, math.nan)):>8}"
-                                 for name in (*AUTO_METHODS, "auto", "torch"))
-                print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
+        rows = run_cases([c for c in CASES if all_core_case(c)], wall, torch, signal)
+    return rows
+
+
+def run_cases(cases, args, torch, signal) -> list[Row]:
+    """:func:`run_case` of every case whose name holds ``args.pattern``, in every dtype asked
+    for, each row printed as it is measured."""
+    rows = []
+    for case in cases:
+        if args.pattern not in case.name:
+            continue
+        for dtype in args.dtypes:
+            row = run_case(case, dtype, args, torch, signal)
+            rows.append(row)
+            shown = " ".join(f"{name} {ms(row.times.get(name, math.nan)):>8}"
+                             for name in (*AUTO_METHODS, "auto", "torch"))
+            print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
     return rows
 
 
@@ -537,9 +544,8 @@ def main(argv=None) -> int:
     signal = optional("scipy.signal")
     started = time.perf_counter()
     print(header(args, torch, scipy), flush=True)
-    rows: list[Row] = []
     memory = None
-    with threads.limit_threads(args.threads) as pinned, convlab.options(workers=args.threads):
+    with threads.limit_threads(args.threads) as pinned:      # convlab's workers too
         if not pinned:
             print("note: no BLAS library found to pin; BLAS uses its default threads")
         args.loop_ns = sweeps.ns_per_mac((1, 4, 12, 12), (4, 4, 3, 3), "loop", repeat=3, clock=args.clock)
@@ -557,15 +563,7 @@ def main(argv=None) -> int:
         if not args.pattern or args.pattern in "small call":
             overheads = overhead.measure(torch, signal, args.repeat, args.clock)
             print(overhead.report(overheads), flush=True)
-        for case in CASES:
-            if args.pattern not in case.name:
-                continue
-            for dtype in args.dtypes:
-                row = run_case(case, dtype, args, torch, signal)
-                rows.append(row)
-                shown = " ".join(f"{name} {ms(row.times.get(name, math.nan)):>8}"
-                                 for name in (*AUTO_METHODS, "auto", "torch"))
-                print(f"  {case.name:22} {dtype:8} {shown}  [{row.choice.split(':')[0]}]", flush=True)
+        rows = run_cases(CASES, args, torch, signal)
         if not args.no_memory and "float64" in args.dtypes and args.pattern in "512x512 31x31":
             memory = memory_check(args)
         splits = {(case.name, dtype): winograd_split(case, dtype, args.repeat, args.clock)
